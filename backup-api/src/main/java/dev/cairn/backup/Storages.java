@@ -1,0 +1,87 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.internal.storage.LocalStorage;
+import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.spi.StorageProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Factories for {@link Storage}s: the built-in local directory, and URI lookup through
+ * {@link StorageProvider}s found by {@link ServiceLoader} (for the CLI and file plans).
+ */
+public final class Storages {
+  private static final Map<String, String> KNOWN_MODULES =
+      Map.of("s3", "dev.cairn:backup-storage-s3", "sftp", "dev.cairn:backup-storage-sftp");
+
+  private Storages() {}
+
+  /** A storage in local directory {@code root}, created on first write. Thread-safe. */
+  public static Storage local(Path root) {
+    return new LocalStorage(root);
+  }
+
+  /**
+   * Opens the storage a URI names: a plain path or {@code file:} URI for a local directory, or any
+   * scheme that a {@link StorageProvider} on the class path offers ({@code s3://…}, {@code sftp://…}).
+   *
+   * @throws ConfigurationException if the URI is malformed, no provider offers its scheme (naming the
+   *     module to add), or two providers claim it
+   */
+  public static Storage fromUri(String uri) {
+    return fromUri(uri, Storages.class.getClassLoader());
+  }
+
+  /** As {@link #fromUri(String)}, looking providers up in {@code loader}. */
+  public static Storage fromUri(String uri, ClassLoader loader) {
+    if (uri == null || uri.isBlank()) {
+      throw new ConfigurationException("repository location is empty: give a path or a URI such as s3://bucket/prefix");
+    }
+    int colon = uri.indexOf(':');
+    boolean hasScheme = colon > 1 && uri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
+        && uri.startsWith("//", colon + 1);
+    if (!hasScheme) {
+      return local(Path.of(uri));
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException("malformed repository URI '" + uri + "': " + e.getMessage(), e);
+    }
+    String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      return local(Path.of(parsed));
+    }
+    Map<String, StorageProvider> byScheme = new HashMap<>();
+    for (StorageProvider provider : ServiceLoader.load(StorageProvider.class, loader)) {
+      for (String s : provider.schemes()) {
+        StorageProvider previous = byScheme.putIfAbsent(s.toLowerCase(Locale.ROOT), provider);
+        if (previous != null) {
+          throw new ConfigurationException("two storage providers claim scheme '" + s + "': "
+              + previous.getClass().getName() + " and " + provider.getClass().getName()
+              + "; remove one from the class path");
+        }
+      }
+    }
+    StorageProvider provider = byScheme.get(scheme);
+    if (provider == null) {
+      String module = KNOWN_MODULES.get(scheme);
+      throw new ConfigurationException("no storage provider for scheme '" + scheme + "' in '" + uri + "'"
+          + (module == null ? "" : ": add " + module + " to the class path"));
+    }
+    try {
+      return provider.open(parsed);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("invalid repository URI '" + uri + "': " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StorageException("cannot open storage '" + uri + "': " + e.getMessage(), false, e);
+    }
+  }
+}

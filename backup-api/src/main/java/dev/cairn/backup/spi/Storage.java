@@ -1,0 +1,67 @@
+package dev.cairn.backup.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A dumb blob store: the only thing a backend implements. Nothing above it knows which store it is.
+ *
+ * <p>Names are relative, {@code /}-separated paths made of {@code [A-Za-z0-9._-]} segments (see
+ * {@link StorageNames#check(String)}), such as {@code config}, {@code keys/ab12…},
+ * {@code data/ab/ab12…}. The repository never writes different content under the same name, except
+ * that it may replace an object with identical content after a retry.
+ *
+ * <p>Implementations must be thread-safe: the engine calls them from several threads at once.
+ * Methods throw {@link IOException} for failures; the engine wraps them in
+ * {@link dev.cairn.backup.StorageException}, keeping the cause. {@link #close()} is idempotent.
+ */
+public interface Storage extends AutoCloseable {
+
+  /**
+   * Describes where this storage is, for messages and reports, e.g. {@code local:/srv/backup} or
+   * {@code s3://bucket/prefix}. Never contains a secret.
+   */
+  String location();
+
+  /**
+   * Stores {@code content} (from its position to its limit) under {@code name}, atomically: a reader
+   * sees either no object or the whole object, never a part, even after a crash. The buffer is not
+   * modified (implementations read from a {@link ByteBuffer#duplicate() duplicate}) and may be read
+   * again after a failure, so callers can retry.
+   */
+  void put(String name, ByteBuffer content) throws IOException;
+
+  /**
+   * Opens {@code length} bytes of object {@code name} starting at {@code offset}; a negative
+   * {@code length} reads to the end. The caller closes the stream.
+   *
+   * @throws NoSuchFileException if there is no such object
+   */
+  InputStream get(String name, long offset, long length) throws IOException;
+
+  /**
+   * Opens the whole object {@code name}.
+   *
+   * @throws NoSuchFileException if there is no such object
+   */
+  default InputStream get(String name) throws IOException {
+    return get(name, 0, -1);
+  }
+
+  /** Lists every object whose name starts with {@code prefix} (any order; may be empty). */
+  List<StorageObject> list(String prefix) throws IOException;
+
+  /** Deletes object {@code name}; deleting an object that does not exist is not an error. */
+  void delete(String name) throws IOException;
+
+  /** Returns the object's name and size, or empty if it does not exist. */
+  Optional<StorageObject> stat(String name) throws IOException;
+
+  /** Releases connections and other resources; idempotent. */
+  @Override
+  void close() throws IOException;
+}
