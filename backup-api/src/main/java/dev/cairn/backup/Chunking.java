@@ -10,8 +10,8 @@ package dev.cairn.backup;
  */
 public record Chunking(int min, int average, int max) {
   public Chunking {
-    if (min < 64 || min > average || average > max) {
-      throw new IllegalArgumentException("chunk sizes must satisfy 64 <= min <= average <= max, got "
+    if (min < 64 || min >= average || average >= max || max > 64 * 1024 * 1024) {
+      throw new IllegalArgumentException("chunk sizes must satisfy 64 <= min < average < max <= 64 MiB, got "
           + min + "/" + average + "/" + max);
     }
     if (Integer.bitCount(average) != 1) {
