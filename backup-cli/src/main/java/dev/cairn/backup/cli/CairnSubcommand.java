@@ -1,6 +1,8 @@
 package dev.cairn.backup.cli;
 
 import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RepositoryNotFoundException;
 import dev.cairn.backup.Storages;
 import dev.cairn.backup.spi.Storage;
 import java.util.concurrent.Callable;
@@ -42,6 +44,17 @@ abstract class CairnSubcommand implements Callable<Integer> {
   /** The storage at {@link #location()}. */
   final Storage storage() {
     return Storages.fromUri(location());
+  }
+
+  /** Opens the repository, asking for its passphrase as {@link Passphrases} says. */
+  final Repository openRepository() {
+    String location = location();
+    Storage storage = storage();
+    if (!Repository.exists(storage)) {
+      throw new RepositoryNotFoundException("no repository at " + location
+          + ": check --repo / " + CairnCommand.REPOSITORY_VARIABLE + ", or create one with 'cairn init'");
+    }
+    return Repository.open(storage, root().passphrases().current(location));
   }
 
   /** Live progress for {@code action}, in the mode the output and terminal allow. */

@@ -1,13 +1,14 @@
 package dev.cairn.backup.cli;
 
+import dev.cairn.backup.StreamSource;
 import dev.cairn.backup.spi.Source;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * {@code cairn backup --stdin-from-command CMD --stdin-filename NAME}: the standard output of a
- * command, stored as one file entry. The command runs through {@code /bin/sh -c}; if it exits non-zero
- * the backup fails and no snapshot is written.
+ * command, stored as one file entry in a source named NAME. The command runs through
+ * {@code /bin/sh -c}; if it exits non-zero the backup fails and no snapshot is written.
  */
 final class CommandSourceOptions implements SourceOptions {
 
@@ -25,6 +26,10 @@ final class CommandSourceOptions implements SourceOptions {
     if (command == null) {
       return List.of();
     }
-    throw Pending.engine("backup --stdin-from-command");
+    String name = fileName.replaceAll("^/+|/+$", "");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("--stdin-filename must name a file, got '" + fileName + "'");
+    }
+    return List.of(StreamSource.command(name, name, List.of("/bin/sh", "-c", command)));
   }
 }

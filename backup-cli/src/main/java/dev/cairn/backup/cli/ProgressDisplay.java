@@ -1,5 +1,7 @@
 package dev.cairn.backup.cli;
 
+import dev.cairn.backup.Progress;
+import dev.cairn.backup.ProgressListener;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * stdout with {@code --json}. Silent with {@code --quiet} and when stderr is not a terminal (cron, pipes).
  * Counters may be updated from any thread.
  */
-final class ProgressDisplay implements AutoCloseable {
+final class ProgressDisplay implements ProgressListener, AutoCloseable {
   private static final long TERMINAL_PERIOD_MS = 200;
   private static final long JSON_PERIOD_MS = 1000;
 
@@ -64,6 +66,12 @@ final class ProgressDisplay implements AutoCloseable {
     this.totalFiles = totalFiles;
     this.totalBytes = totalBytes;
     this.current = current == null ? "" : current;
+  }
+
+  /** Takes a sample from the engine; drawn at the next tick. */
+  @Override
+  public void progress(Progress p) {
+    update(p.files(), p.bytes(), p.totalFiles(), p.totalBytes(), p.currentPath());
   }
 
   /** Seconds since the start. */
