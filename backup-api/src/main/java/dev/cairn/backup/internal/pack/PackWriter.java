@@ -21,7 +21,8 @@ import javax.crypto.SecretKey;
 public final class PackWriter {
   private final MasterKeys keys;
   private final SecureRandom random;
-  private final byte[] scratch;
+  private final int scratchSize;
+  private byte[] scratch; // allocated on first use: read-only sessions never pay for it
   private byte[] buf;
   private int pos;
   private byte[] salt;
@@ -37,7 +38,7 @@ public final class PackWriter {
   public PackWriter(MasterKeys keys, SecureRandom random, int scratchSize) {
     this.keys = keys;
     this.random = random;
-    this.scratch = new byte[scratchSize];
+    this.scratchSize = scratchSize;
   }
 
   /** True when a pack is open (has a buffer). */
@@ -79,8 +80,11 @@ public final class PackWriter {
    * @return the entry written
    */
   public PackEntry add(BlobType type, ObjectId id, byte[] src, int off, int len, Compressor compressor) {
-    if (len > scratch.length) {
-      throw new IllegalArgumentException("blob of " + len + " bytes exceeds the maximum of " + scratch.length);
+    if (len > scratchSize) {
+      throw new IllegalArgumentException("blob of " + len + " bytes exceeds the maximum of " + scratchSize);
+    }
+    if (scratch == null) {
+      scratch = new byte[scratchSize];
     }
     ensure(pos + len + Aead.TAG_LENGTH);
     int clen = compressor.compress(src, off, len, scratch, 0, scratch.length);
