@@ -6,6 +6,8 @@ import dev.cairn.backup.spi.EntryType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,20 +47,22 @@ public final class TreeBuilder {
    * @throws IllegalStateException if a non-directory entry has entries below it
    */
   public ObjectId build(Function<byte[], ObjectId> store) {
-    Map<String, List<String>> children = new HashMap<>();
-    children.put("", new ArrayList<>());
+    Map<String, Set<String>> children = new HashMap<>();
+    children.put("", new HashSet<>());
     for (String path : items.keySet()) {
       String child = path;
       while (true) {
         int slash = child.lastIndexOf('/');
         String parent = slash < 0 ? "" : child.substring(0, slash);
-        List<String> siblings = children.get(parent);
+        Set<String> siblings = children.get(parent);
         boolean parentKnown = siblings != null;
         if (!parentKnown) {
-          siblings = new ArrayList<>();
+          siblings = new HashSet<>();
           children.put(parent, siblings);
         }
-        siblings.add(child);
+        if (!siblings.add(child)) {
+          break;
+        }
         if (parentKnown || parent.isEmpty()) {
           break;
         }

@@ -51,12 +51,12 @@ class TreeBuilderTest {
 
   @Test
   void sameEntriesInAnyOrderGiveTheSameTreeAndRoundTrip() {
-    ObjectId a = build(List.of("d/empty", "d/link", "d/sub/file one.txt", "top", "d/sub/ünï"));
-    ObjectId b = build(List.of("d/sub/ünï", "top", "d/sub/file one.txt", "d/link", "d/empty"));
+    ObjectId a = build(List.of("d/empty", "d/link", "d/sub/file one.txt", "top", "d/sub/ünï", "d/empty/x"));
+    ObjectId b = build(List.of("d/empty/x", "d/sub/ünï", "top", "d/sub/file one.txt", "d/link", "d/empty"));
     assertThat(a).isEqualTo(b);
 
     Map<String, Node> all = TreeWalker.flatten(a, store::get);
-    assertThat(all.keySet()).containsExactly("d", "d/empty", "d/link", "d/sub", "d/sub/file one.txt", "d/sub/ünï", "top");
+    assertThat(all.keySet()).containsExactly("d", "d/empty", "d/empty/x", "d/link", "d/sub", "d/sub/file one.txt", "d/sub/ünï", "top");
     assertThat(all.get("d/link").linkTarget()).isEqualTo("../ä ö");
     Node f = all.get("d/sub/ünï");
     assertThat(f.content()).containsExactly(chunk("d/sub/ünï"), chunk("d/sub/ünï2"));
@@ -64,6 +64,7 @@ class TreeBuilderTest {
     assertThat(f.mode()).isEqualTo(0644);
     assertThat(f.attributes()).containsEntry("k", "v");
     assertThat(all.get("d/empty").subtree()).isNotNull();
+    assertThat(all.get("d/empty").mode()).isEqualTo(0755); // explicit entry keeps its metadata
     assertThat(all.get("d").mode()).isEqualTo(-1); // implied directory
   }
 
