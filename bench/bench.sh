@@ -40,7 +40,7 @@ export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS
 
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"/{repos,restore,time,logs,cache}
-printf 'tool\tphase\twall_s\tcpu_s\trss_kib\trepo_bytes\n' > "$results"
+printf 'tool\tphase\twall_s\tcpu_s\trss_kib\trepo_bytes\tload1\n' > "$results"
 
 log "generating the corpus (scale $BENCH_SCALE) in $corpus"
 python3 "$here/corpus.py" generate "$corpus" --scale "$BENCH_SCALE"
@@ -52,7 +52,9 @@ repo() { echo "$BENCH_DIR/repos/$1"; }
 run() {
   local tool=$1 phase=$2; shift 2
   local t="$BENCH_DIR/time/$tool-$phase.txt" out="$BENCH_DIR/logs/$tool-$phase.log"
-  log "$tool $phase"
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  log "$tool $phase (load average $load)"
   if ! /usr/bin/time -v -o "$t" "$@" >"$out" 2>&1; then
     log "FAILED: $tool $phase (see $out)"; tail -20 "$out" >&2; return 1
   fi
@@ -61,7 +63,7 @@ run() {
   cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$t")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$t")
   case $phase in backup*) size=$(du -sb "$(repo "$tool")" | cut -f1) ;; esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$phase" "$wall" "$cpu" "$rss" "$size" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$phase" "$wall" "$cpu" "$rss" "$size" "$load" >> "$results"
 }
 
 init() {

@@ -3,6 +3,7 @@
 targets of issue #3 (first backup <= 0.5x restic's wall time, second <= 1x, restore <= 0.5x, repository
 no larger than restic's, peak RSS < 300 MiB)."""
 import csv
+import os
 import sys
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
@@ -45,6 +46,12 @@ for phase in phases:
         cells = [names[phase], "repository size"] + [fmt(vals[t], "MiB") for t in tools]
         cells += [ratio(vals.get("cairn"), vals[p]) for p in peers]
         print("| " + " | ".join(cells) + " |")
+
+loads = [float(r["load1"]) for r in rows if r.get("load1")]
+if loads:
+    print()
+    print(f"Load average (1 min) at the start of the phases: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores"
+          " (other work on the machine inflates wall times; CPU time is less affected).")
 
 if "cairn" in tools and "restic" in tools:
     print()

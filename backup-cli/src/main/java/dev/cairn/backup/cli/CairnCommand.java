@@ -83,7 +83,14 @@ public final class CairnCommand implements Callable<Integer> {
   /** Runs {@code cairn} with the process's environment and exits with its exit code. */
   public static void main(String[] args) {
     configureLogging(args);
-    int code = newCommandLine(CliEnvironment.system()).execute(args);
+    int code;
+    try {
+      code = newCommandLine(CliEnvironment.system()).execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.println("cairn: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+          + " MiB heap); nothing was committed. Give the JVM more, e.g. CAIRN_JAVA_OPTS=-Xmx1g bin/cairn ...");
+      code = ExitCodes.FAILURE;
+    }
     System.exit(code);
   }
 
