@@ -359,6 +359,15 @@ public final class Repository implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Plaintext bytes accepted for packing but not yet packed before a backup waits (default: workers
+     * × 2 × the chunker maximum, at least 16 MiB); with the pack size and workers, this bounds memory.
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      options.maxInFlightBlobBytes(bytes);
+      return this;
+    }
+
     /** Target pack size in bytes (default 16 MiB). */
     public Builder packSize(int bytes) {
       options.packSize(bytes);
