@@ -147,7 +147,7 @@ public final class EncryptedRepository implements AutoCloseable {
     this.bufferSize = options.packSize() + maxBlob + 64 * 1024;
     this.writers = new ArrayBlockingQueue<>(slotCount);
     for (int i = 0; i < slotCount; i++) {
-      writers.add(new PackSlot(new PackWriter(keys, random, Math.max(maxBlob, options.packSize())),
+      writers.add(new PackSlot(new PackWriter(keys, random, maxBlob),
           new Compressor(compression)));
     }
     this.packsInFlight = new Semaphore(options.maxInFlightPacks());
@@ -465,7 +465,12 @@ public final class EncryptedRepository implements AutoCloseable {
     ObjectId keyId = null;
     for (ObjectId id : keyIds) {
       String name = ObjectStore.name(FileType.KEY, id);
-      KeyFile kf = KeyFile.parse(store.readAll(name), name);
+      byte[] stored = store.readAll(name);
+      if (!ObjectStore.sha256(stored, 0, stored.length).equals(id)) {
+        LOG.warn("skipping damaged key file {}: its content does not match its name", name);
+        continue;
+      }
+      KeyFile kf = KeyFile.parse(stored, name);
       Optional<MasterKeys> k = kf.open(passphrase);
       if (k.isPresent()) {
         keys = k.get();

@@ -350,6 +350,26 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void longRunsWriteIndexFilesBeforeFlushSoAnInterruptedBackupIsReused() throws InterruptedException {
+    RepositoryOptions opts = options().packSize(64 * 1024).workers(1).build();
+    List<ObjectId> ids = new ArrayList<>();
+    try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+      for (int i = 0; i < EncryptedRepository.INDEX_EVERY_PACKS + 4; i++) {
+        ids.add(add(repo, BlobType.DATA, random(70_000, 300 + i))); // one blob fills a pack
+      }
+      // no flush, as if the process died here: wait (up to a minute) for the background index write
+      for (int i = 0; i < 600 && repo.list(FileType.INDEX).isEmpty(); i++) {
+        Thread.sleep(100);
+      }
+      try (EncryptedRepository second = EncryptedRepository.open(storage(dir), PASSPHRASE, opts)) {
+        long known = ids.stream().filter(second::hasBlob).count();
+        assertThat(known).isGreaterThanOrEqualTo(EncryptedRepository.INDEX_EVERY_PACKS);
+        ids.stream().filter(second::hasBlob).forEach(id -> assertThat(second.readBlob(id)).hasSize(70_000));
+      }
+    }
+  }
+
+  @Test
   void unknownBlobIsAnIntegrityError() {
     try (EncryptedRepository repo = init()) {
       ObjectId id = ObjectId.of(new byte[32]);
