@@ -2,6 +2,7 @@ package dev.cairn.backup.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /** Reproducible inputs for the benchmarks. */
 final class BenchmarkData {
@@ -12,8 +13,9 @@ final class BenchmarkData {
 
   /** Incompressible bytes. */
   static byte[] random(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
     byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
+    r.nextBytes(b);
     return b;
   }
 

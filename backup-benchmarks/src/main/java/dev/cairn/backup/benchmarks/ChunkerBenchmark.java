@@ -4,19 +4,10 @@ import dev.cairn.backup.internal.chunker.Chunker;
 import dev.cairn.backup.internal.chunker.ChunkerParams;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * FastCDC chunking throughput with the default sizes (512 KiB / 1 MiB / 8 MiB) over a 64 MiB random
@@ -25,16 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -B -q -pl backup-benchmarks -am package -DskipTests
- * java -jar backup-benchmarks/target/benchmarks.jar ChunkerBenchmark -f 1 -wi 3 -i 5
+ * java -jar backup-benchmarks/target/benchmarks.jar ChunkerBenchmark -f 1 -wi 5 -i 5
  * </pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ChunkerBenchmark {
+public class ChunkerBenchmark extends MibBenchmark {
   private static final int SIZE_MIB = 64;
   private byte[] data;
   private Chunker chunker;

@@ -3,20 +3,11 @@ package dev.cairn.backup.benchmarks;
 import dev.cairn.backup.internal.compress.Codec;
 import dev.cairn.backup.internal.compress.Compression;
 import dev.cairn.backup.internal.compress.Compressor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Compression of a 1 MiB chunk with the repository's {@link Compressor}, per codec and level, on
@@ -25,17 +16,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -B -q -pl backup-benchmarks -am package -DskipTests
- * java -jar backup-benchmarks/target/benchmarks.jar CompressBenchmark -f 1 -wi 3 -i 5
+ * java -jar backup-benchmarks/target/benchmarks.jar CompressBenchmark -f 1 -wi 5 -i 5
  * java -jar backup-benchmarks/target/benchmarks.jar CompressBenchmark -p codec=zstd -p level=1,3 -f 1
  * </pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class CompressBenchmark {
+public class CompressBenchmark extends MibBenchmark {
   /** The codec name. */
   @Param({"none", "zstd"})
   public String codec;

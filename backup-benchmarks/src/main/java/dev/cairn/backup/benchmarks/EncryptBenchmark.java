@@ -1,21 +1,12 @@
 package dev.cairn.backup.benchmarks;
 
 import dev.cairn.backup.internal.crypto.Aead;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * AES-256-GCM (JCA) over a 1 MiB blob as the repository does it ({@link Aead}: encryption fed in
@@ -24,16 +15,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -B -q -pl backup-benchmarks -am package -DskipTests
- * java -jar backup-benchmarks/target/benchmarks.jar EncryptBenchmark -f 1 -wi 3 -i 5
+ * java -jar backup-benchmarks/target/benchmarks.jar EncryptBenchmark -f 1 -wi 5 -i 5
  * </pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class EncryptBenchmark {
+public class EncryptBenchmark extends MibBenchmark {
   private static final byte[] AAD = new byte[33];
   private byte[] plain;
   private byte[] cipherText;

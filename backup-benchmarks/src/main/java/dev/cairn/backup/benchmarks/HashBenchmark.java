@@ -1,20 +1,11 @@
 package dev.cairn.backup.benchmarks;
 
 import java.security.MessageDigest;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hashing throughput over a 1 MiB chunk: HMAC-SHA-256 (chunk ids) and SHA-256 (object names), JCA.
@@ -22,16 +13,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -B -q -pl backup-benchmarks -am package -DskipTests
- * java -jar backup-benchmarks/target/benchmarks.jar HashBenchmark -f 1 -wi 3 -i 5
+ * java -jar backup-benchmarks/target/benchmarks.jar HashBenchmark -f 1 -wi 5 -i 5
  * </pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class HashBenchmark {
+public class HashBenchmark extends MibBenchmark {
   private byte[] data;
   private Mac hmac;
   private MessageDigest sha;
