@@ -370,6 +370,20 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void blobsLargerThanAPackAndTheChunkerMaximumAreStored() {
+    try (EncryptedRepository repo = init()) {
+      byte[] bigTree = text(1_500_000, 11); // pack size 256 KiB, chunker max 256 KiB in the fixture
+      byte[] bigRandom = random(1_200_000, 11);
+      ObjectId t = add(repo, BlobType.TREE, bigTree);
+      ObjectId r = add(repo, BlobType.DATA, bigRandom);
+      repo.flush();
+      assertThat(repo.readBlob(t)).isEqualTo(bigTree);
+      assertThat(repo.readBlob(r)).isEqualTo(bigRandom);
+      assertThat(repo.checkPack(repo.lookup(t).orElseThrow().pack()).ok()).isTrue();
+    }
+  }
+
+  @Test
   void unknownBlobIsAnIntegrityError() {
     try (EncryptedRepository repo = init()) {
       ObjectId id = ObjectId.of(new byte[32]);
