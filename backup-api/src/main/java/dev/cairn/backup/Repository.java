@@ -241,7 +241,7 @@ public final class Repository implements AutoCloseable {
    */
   public VerifyReport verify(boolean readData, ProgressListener progress) {
     try (Lock lock = repo.lock(false)) {
-      return Verifier.verify(repo, readData, progress);
+      return Verifier.verify(repo, readData, progress, readAhead);
     }
   }
 
