@@ -27,6 +27,7 @@ public record BackupOptions(
   /** The default checkpoint interval: 1 GiB of new data. */
   public static final long DEFAULT_CHECKPOINT_BYTES = 1L << 30;
 
+  /** Checks the values and copies the lists. */
   public BackupOptions {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(host, "host");

@@ -32,6 +32,7 @@ public record BackupReport(
     Duration duration,
     List<String> warnings,
     List<CheckOutcome> checks) {
+  /** Checks the values and copies the lists. */
   public BackupReport {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(snapshot, "snapshot");
