@@ -1,5 +1,6 @@
 package dev.cairn.backup;
 
+import dev.cairn.backup.internal.source.Failures;
 import dev.cairn.backup.internal.source.FileMetadata;
 import dev.cairn.backup.internal.source.Glob;
 import dev.cairn.backup.spi.EntryMetadata;
@@ -227,16 +228,7 @@ public final class FileSource implements Source {
     }
 
     private void rethrow() throws IOException {
-      Throwable t = failure.get();
-      if (t instanceof IOException io) {
-        throw io;
-      }
-      if (t instanceof RuntimeException re) {
-        throw re;
-      }
-      if (t instanceof Error err) {
-        throw err;
-      }
+      Failures.rethrow(failure.get());
     }
   }
 
