@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param checks usability checks run before reading any source
  * @param clock the clock giving the snapshot time
  * @param progress receives progress samples
+ * @param checkpointBytes after this many bytes of new data the backup makes everything uploaded so far
+ *     durable and indexed (a checkpoint), so a backup that is killed loses at most about this much work:
+ *     the next backup reuses what was checkpointed (default 1 GiB)
  */
 public record BackupOptions(
-    String plan, String host, List<String> tags, List<Check> checks, Clock clock, ProgressListener progress) {
+    String plan, String host, List<String> tags, List<Check> checks, Clock clock, ProgressListener progress,
+    long checkpointBytes) {
+  /** The default checkpoint interval: 1 GiB of new data. */
+  public static final long DEFAULT_CHECKPOINT_BYTES = 1L << 30;
+
+  /** Checks the values and copies the lists. */
   public BackupOptions {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(host, "host");
@@ -27,6 +35,9 @@ public record BackupOptions(
     checks = List.copyOf(checks);
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(progress, "progress");
+    if (checkpointBytes < 1 << 20) {
+      throw new IllegalArgumentException("checkpointBytes must be at least 1 MiB, got " + checkpointBytes);
+    }
   }
 
   /** All defaults: no plan, the local host, no tags or checks, the system clock, no progress. */
@@ -67,6 +78,7 @@ public record BackupOptions(
     private final List<Check> checks = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private ProgressListener progress = ProgressListener.NONE;
+    private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
 
     private Builder() {}
 
@@ -118,9 +130,19 @@ public record BackupOptions(
       return this;
     }
 
+    /** Checkpoints after every {@code bytes} of new data (at least 1 MiB; default 1 GiB). */
+    public Builder checkpointBytes(long bytes) {
+      if (bytes < 1 << 20) {
+        throw new IllegalArgumentException("checkpointBytes must be at least 1 MiB, got " + bytes);
+      }
+      this.checkpointBytes = bytes;
+      return this;
+    }
+
     /** Builds the options. */
     public BackupOptions build() {
-      return new BackupOptions(plan, host == null ? localHost() : host, tags, checks, clock, progress);
+      return new BackupOptions(plan, host == null ? localHost() : host, tags, checks, clock, progress,
+          checkpointBytes);
     }
   }
 }

@@ -23,15 +23,13 @@ import java.util.concurrent.Executor;
  * import java.nio.file.*;
  *
  * public class Nightly {
- *   public static void main(String[] args) throws Exception {
- *     Path repo = Path.of("target/backup-repo");
+ *   public static void main(String[] args) {
  *     BackupPlan plan = BackupPlan.builder()
  *         .name("infra")
- *         .source(FileSource.of(Path.of("/etc/ansible"))
+ *         .source(FileSource.of(Path.of(args[0]))                      // e.g. /etc/ansible
  *             .include("group_vars/all.yaml", "roles/*}{@code /tasks/main.yaml"))
- *         .source(StreamSource.command("inventory", "inventory.json",
- *             java.util.List.of("ansible-inventory", "--list")))
- *         .target(Target.of("local", Storages.local(repo)))
+ *         .source(StreamSource.command("system", "uname.txt", java.util.List.of("uname", "-a")))
+ *         .target(Target.of("local", Storages.local(Path.of("target/backup-repo"))))
  *         .encryption(Encryption.passphrase(() -> Secret.of(System.getenv("CAIRN_PASSWORD"))))
  *         .compression(Compression.zstd(3))
  *         .addTag("nightly")
@@ -42,7 +40,7 @@ import java.util.concurrent.Executor;
  *     System.out.println("snapshot " + report.snapshotId().shortHex() + ": " + report.files() + " files, "
  *         + report.bytesNew() + " new bytes");
  *     RestoreReport restored = plan.restore(RestoreRequest.builder()
- *         .snapshot("latest").destination(Path.of("target/restored")).build());
+ *         .snapshot("latest").destination(Path.of("target/restored")).overwrite(true).build());
  *     VerifyReport verified = plan.verify(true);
  *     System.out.println("restore verified: " + restored.verified() + ", repository ok: " + verified.ok());
  *   }

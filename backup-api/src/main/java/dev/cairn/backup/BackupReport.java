@@ -14,8 +14,8 @@ import java.util.Objects;
  *     are not read, so this can be much less than {@link #bytesTotal()})
  * @param bytesTotal content bytes of all file entries in the snapshot
  * @param bytesNew content bytes of chunks the repository did not have yet (before compression)
- * @param bytesStored bytes written to storage: packs, index files and the snapshot (after
- *     compression and encryption)
+ * @param bytesStored bytes of pack files written to storage (chunks and trees after compression
+ *     and encryption, with pack headers); index files and the snapshot object add a little more
  * @param duration wall time of the backup, checks included
  * @param warnings inputs that could not be read, as {@code path: reason}; a snapshot with warnings
  *     is marked incomplete
@@ -32,6 +32,7 @@ public record BackupReport(
     Duration duration,
     List<String> warnings,
     List<CheckOutcome> checks) {
+  /** Checks the values and copies the lists. */
   public BackupReport {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(snapshot, "snapshot");

@@ -9,6 +9,7 @@ package dev.cairn.backup;
  * @param max largest chunk (default 8 MiB)
  */
 public record Chunking(int min, int average, int max) {
+  /** Checks the values and copies the lists. */
   public Chunking {
     if (min < 64 || min >= average || average >= max || max > 64 * 1024 * 1024) {
       throw new IllegalArgumentException("chunk sizes must satisfy 64 <= min < average < max <= 64 MiB, got "

@@ -11,6 +11,7 @@ public record Compression(String codec, int level) {
   /** The default: zstd at level 3. */
   public static final int DEFAULT_ZSTD_LEVEL = 3;
 
+  /** Checks the values and copies the lists. */
   public Compression {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException("unknown compression codec '" + codec + "': use zstd or none");

@@ -1,5 +1,6 @@
 package dev.cairn.backup;
 
+import dev.cairn.backup.internal.source.Failures;
 import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.spi.EntryType;
 import dev.cairn.backup.spi.RestoreInput;
@@ -10,7 +11,6 @@ import dev.cairn.backup.spi.VerificationResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -295,17 +295,7 @@ public final class DirectoryRestorer implements Restorer {
       Thread.currentThread().interrupt();
       throw new RestoreException("restore interrupted", e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new UncheckedIOException(new IOException(c));
+      Failures.rethrow(e.getCause());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.backup;
 
+import dev.cairn.backup.internal.source.Failures;
 import dev.cairn.backup.internal.source.FileMetadata;
 import dev.cairn.backup.internal.source.Glob;
 import dev.cairn.backup.spi.EntryMetadata;
@@ -18,6 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A directory tree to back up: a root and optional include and exclude globs, relative to the root.
@@ -45,10 +51,12 @@ public final class FileSource implements Source {
   private final List<String> excludes;
   private final List<Glob> includeGlobs;
   private final List<Glob> excludeGlobs;
+  private final int readers;
 
-  private FileSource(Path root, String name, List<String> includes, List<String> excludes) {
+  private FileSource(Path root, String name, List<String> includes, List<String> excludes, int readers) {
     this.root = root;
     this.name = name;
+    this.readers = readers;
     this.includes = List.copyOf(includes);
     this.excludes = List.copyOf(excludes);
     this.includeGlobs = Glob.compileAll(includes);
@@ -58,7 +66,7 @@ public final class FileSource implements Source {
   /** The whole tree under {@code root}, as a source named {@code files}. */
   public static FileSource of(Path root) {
     Objects.requireNonNull(root, "root");
-    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of());
+    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2);
   }
 
   /** A copy named {@code name} (unique within a plan; default {@code files}). */
@@ -67,7 +75,7 @@ public final class FileSource implements Source {
     if (name.isBlank()) {
       throw new IllegalArgumentException("source name must not be blank");
     }
-    return new FileSource(root, name, includes, excludes);
+    return new FileSource(root, name, includes, excludes, readers);
   }
 
   /**
@@ -78,7 +86,7 @@ public final class FileSource implements Source {
   public FileSource include(String... globs) {
     List<String> all = new ArrayList<>(includes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, all, excludes);
+    return new FileSource(root, name, all, excludes, readers);
   }
 
   /**
@@ -89,7 +97,18 @@ public final class FileSource implements Source {
   public FileSource exclude(String... globs) {
     List<String> all = new ArrayList<>(excludes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, includes, all);
+    return new FileSource(root, name, includes, all, readers);
+  }
+
+  /**
+   * A copy reading up to {@code readers} files at once (default 2), so reading, chunking and hashing
+   * of small files overlap and several cores are kept busy; 1 reads strictly one file after another.
+   */
+  public FileSource readers(int readers) {
+    if (readers < 1 || readers > 64) {
+      throw new IllegalArgumentException("readers must be within 1..64, got " + readers);
+    }
+    return new FileSource(root, name, includes, excludes, readers);
   }
 
   /** The root directory (absolute). */
@@ -134,11 +153,87 @@ public final class FileSource implements Source {
     if (!excludes.isEmpty()) {
       context.putMetadata("exclude", String.join(",", excludes));
     }
-    walk(context, root, "", new byte[BUFFER]);
+    Readers pool = new Readers(readers);
+    try {
+      walk(context, root, "", pool);
+      pool.finish();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Reads files on a few threads with a bounded queue; the first failure is rethrown by
+   * {@link #finish()} (and stops new submissions).
+   */
+  private final class Readers {
+    private final ExecutorService executor;
+    private final Semaphore queue;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+
+    Readers(int threads) {
+      this.executor = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "cairn-read-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      this.queue = new Semaphore(4 * threads);
+    }
+
+    void submit(SourceContext context, Path file, EntryMetadata meta) throws IOException {
+      rethrow();
+      if (executor == null) {
+        addFile(context, file, meta, buffers.get());
+        return;
+      }
+      queue.acquireUninterruptibly();
+      try {
+        executor.execute(() -> {
+          try {
+            if (failure.get() == null) {
+              addFile(context, file, meta, buffers.get());
+            }
+          } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+          } finally {
+            queue.release();
+          }
+        });
+      } catch (RuntimeException e) {
+        queue.release();
+        throw e;
+      }
+    }
+
+    void finish() throws IOException {
+      if (executor != null) {
+        executor.shutdown();
+        try {
+          while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+            // waiting for the readers to drain
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SourceException("source '" + name + "': interrupted while reading files", e);
+        }
+      }
+      rethrow();
+    }
+
+    void shutdown() {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+    }
+
+    private void rethrow() throws IOException {
+      Failures.rethrow(failure.get());
+    }
   }
 
   /** Backs up the children of {@code dir}; returns true if anything was added. */
-  private boolean walk(SourceContext context, Path dir, String prefix, byte[] buffer) throws IOException {
+  private boolean walk(SourceContext context, Path dir, String prefix, Readers readers) throws IOException {
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(children::add);
@@ -169,7 +264,7 @@ public final class FileSource implements Source {
       boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
       switch (meta.type()) {
         case DIRECTORY -> {
-          if (walk(context, child, path, buffer) || included) {
+          if (walk(context, child, path, readers) || included) {
             context.addDirectory(meta);
             added = true;
           }
@@ -186,7 +281,9 @@ public final class FileSource implements Source {
         }
         case FILE -> {
           if (included) {
-            added |= addFile(context, child, meta, buffer);
+            // counted as added even if it vanishes before it is read: its directory is kept then
+            readers.submit(context, child, meta);
+            added = true;
           }
         }
       }

@@ -241,7 +241,7 @@ public final class Repository implements AutoCloseable {
    */
   public VerifyReport verify(boolean readData, ProgressListener progress) {
     try (Lock lock = repo.lock(false)) {
-      return Verifier.verify(repo, readData, progress);
+      return Verifier.verify(repo, readData, progress, readAhead);
     }
   }
 
@@ -356,6 +356,15 @@ public final class Repository implements AutoCloseable {
     /** Runs the compress/encrypt workers on {@code executor} instead of threads of their own. */
     public Builder executor(Executor executor) {
       options.executor(executor);
+      return this;
+    }
+
+    /**
+     * Plaintext bytes accepted for packing but not yet packed before a backup waits (default: workers
+     * × 2 × the chunker maximum, at least 16 MiB); with the pack size and workers, this bounds memory.
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      options.maxInFlightBlobBytes(bytes);
       return this;
     }
 

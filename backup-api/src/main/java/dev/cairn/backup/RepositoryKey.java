@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param current true for the slot that opened this repository
  */
 public record RepositoryKey(ObjectId id, Instant created, String host, boolean current) {
+  /** Checks the values and copies the lists. */
   public RepositoryKey {
     Objects.requireNonNull(id, "id");
     host = host == null ? "" : host;

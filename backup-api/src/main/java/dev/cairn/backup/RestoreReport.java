@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param duration wall time, verification included
  */
 public record RestoreReport(Snapshot snapshot, List<RestoreResult> results, Duration duration) {
+  /** Checks the values and copies the lists. */
   public RestoreReport {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(duration, "duration");

@@ -39,6 +39,7 @@ public record RestoreRequest(
     String plan,
     String host,
     ProgressListener progress) {
+  /** Checks the values and copies the lists. */
   public RestoreRequest {
     Objects.requireNonNull(snapshot, "snapshot");
     sources = List.copyOf(sources);

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param storage where the repository lives
  */
 public record Target(String name, Storage storage) {
+  /** Checks the values and copies the lists. */
   public Target {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(storage, "storage");

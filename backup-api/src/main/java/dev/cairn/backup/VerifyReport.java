@@ -31,6 +31,7 @@ public record VerifyReport(
     List<DamagedPath> damagedPaths,
     List<String> problems,
     Duration duration) {
+  /** Checks the values and copies the lists. */
   public VerifyReport {
     damagedPacks = List.copyOf(damagedPacks);
     damagedSnapshots = List.copyOf(damagedSnapshots);

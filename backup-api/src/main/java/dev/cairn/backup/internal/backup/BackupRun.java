@@ -47,6 +47,8 @@ public final class BackupRun {
   final AtomicLong bytesNew = new AtomicLong();
   final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
   final ProgressTracker progress;
+  private final AtomicLong sinceCheckpoint = new AtomicLong();
+  private final Object checkpointLock = new Object();
 
   private BackupRun(EncryptedRepository repo, BackupOptions options) {
     this.repo = repo;
@@ -177,6 +179,23 @@ public final class BackupRun {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Counts {@code n} new bytes; past the checkpoint interval, makes everything added so far durable
+   * and indexed, so that a killed backup leaves data the next one reuses.
+   */
+  void countNew(long n) {
+    bytesNew.addAndGet(n);
+    if (sinceCheckpoint.addAndGet(n) >= options.checkpointBytes()) {
+      synchronized (checkpointLock) {
+        if (sinceCheckpoint.get() >= options.checkpointBytes()) {
+          sinceCheckpoint.set(0);
+          LOG.debug("checkpoint after {} bytes read", bytesRead.get());
+          repo.flush();
+        }
+      }
+    }
   }
 
   /** Stores a tree blob and returns its id. */

@@ -173,7 +173,7 @@ final class SourceRun implements SourceContext {
     public void accept(byte[] buf, int off, int len) {
       ObjectId id = repo.chunkId(buf, off, len);
       if (repo.addBlob(BlobType.DATA, id, buf, off, len)) {
-        run.bytesNew.addAndGet(len);
+        run.countNew(len);
       }
       chunks.add(id);
     }

@@ -33,7 +33,8 @@ public final class PackWriter {
   /**
    * Creates a writer.
    *
-   * @param scratchSize largest blob to be added (compression scratch space)
+   * @param scratchSize compression scratch space: larger blobs are stored raw unless they compress
+   *     to less than this
    */
   public PackWriter(MasterKeys keys, SecureRandom random, int scratchSize) {
     this.keys = keys;
@@ -80,9 +81,6 @@ public final class PackWriter {
    * @return the entry written
    */
   public PackEntry add(BlobType type, ObjectId id, byte[] src, int off, int len, Compressor compressor) {
-    if (len > scratchSize) {
-      throw new IllegalArgumentException("blob of " + len + " bytes exceeds the maximum of " + scratchSize);
-    }
     if (scratch == null) {
       scratch = new byte[scratchSize];
     }

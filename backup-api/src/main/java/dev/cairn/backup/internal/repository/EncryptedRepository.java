@@ -83,6 +83,9 @@ public final class EncryptedRepository implements AutoCloseable {
   private static final long MAX_READ_GAP = 256 * 1024;
   private static final long MAX_READ_RUN = 32L * 1024 * 1024;
   private static final int HEADER_READ = 64 * 1024;
+  /** Largest blob accepted; packs stay below 2^31 bytes. */
+  static final int MAX_BLOB = 512 * 1024 * 1024;
+  private final Object flushLock = new Object();
 
   private final ObjectStore store;
   private final RepositoryOptions options;
@@ -147,7 +150,7 @@ public final class EncryptedRepository implements AutoCloseable {
     this.bufferSize = options.packSize() + maxBlob + 64 * 1024;
     this.writers = new ArrayBlockingQueue<>(slotCount);
     for (int i = 0; i < slotCount; i++) {
-      writers.add(new PackSlot(new PackWriter(keys, random, Math.max(maxBlob, options.packSize())),
+      writers.add(new PackSlot(new PackWriter(keys, random, maxBlob),
           new Compressor(compression)));
     }
     this.packsInFlight = new Semaphore(options.maxInFlightPacks());
@@ -465,7 +468,12 @@ public final class EncryptedRepository implements AutoCloseable {
     ObjectId keyId = null;
     for (ObjectId id : keyIds) {
       String name = ObjectStore.name(FileType.KEY, id);
-      KeyFile kf = KeyFile.parse(store.readAll(name), name);
+      byte[] stored = store.readAll(name);
+      if (!ObjectStore.sha256(stored, 0, stored.length).equals(id)) {
+        LOG.warn("skipping damaged key file {}: its content does not match its name", name);
+        continue;
+      }
+      KeyFile kf = KeyFile.parse(stored, name);
       Optional<MasterKeys> k = kf.open(passphrase);
       if (k.isPresent()) {
         keys = k.get();
@@ -537,7 +545,9 @@ public final class EncryptedRepository implements AutoCloseable {
    * Adds a blob unless the repository already has it. Copies {@code b[off, off+len)} (the caller may
    * reuse its buffer on return), then compresses, encrypts and packs it on the worker pool; blocks
    * while too many bytes or packs are in flight. Errors of the background work surface from a later
-   * call or from {@link #flush()}.
+   * call or from {@link #flush()}. Blobs may be up to 512 MiB (tree blobs larger than a chunk are
+   * fine; a large blob makes a larger pack). A blob becomes readable with {@link #readBlob} once its
+   * pack is uploaded (at the latest after {@link #flush()}).
    *
    * @param id the blob's id, as computed by {@link #chunkId} over the same bytes (not rechecked)
    * @return true if the blob was new, false if it was already present (deduplicated)
@@ -548,9 +558,9 @@ public final class EncryptedRepository implements AutoCloseable {
     Objects.checkFromIndexSize(off, len, b.length);
     checkOpen();
     rethrowFailure();
-    if (len > config.chunker().max() && len > options.packSize()) {
-      throw new IllegalArgumentException("blob of " + len + " bytes is larger than both the chunker maximum ("
-          + config.chunker().max() + ") and the pack size (" + options.packSize() + ")");
+    if (len > MAX_BLOB) {
+      throw new IllegalArgumentException("blob of " + len + " bytes exceeds the maximum blob size of " + MAX_BLOB
+          + " bytes: split it (chunk large content with newChunker())");
     }
     synchronized (dedupLock) {
       if (index.contains(id) || inFlight.contains(id)) {
@@ -596,28 +606,30 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.StorageException if an upload failed
    */
   public void flush() {
-    checkOpen();
-    pending.awaitZero();
-    rethrowFailure();
-    List<PackSlot> slots = new ArrayList<>();
-    try {
-      for (int i = 0; i < slotCount; i++) {
-        slots.add(writers.take());
-      }
-      for (PackSlot s : slots) {
-        if (s.writer.isOpen() && s.writer.count() > 0) {
-          closeAndUpload(s.writer);
+    synchronized (flushLock) {
+      checkOpen();
+      pending.awaitZero();
+      rethrowFailure();
+      List<PackSlot> slots = new ArrayList<>();
+      try {
+        for (int i = 0; i < slotCount; i++) {
+          slots.add(writers.take());
         }
+        for (PackSlot s : slots) {
+          if (s.writer.isOpen() && s.writer.count() > 0) {
+            closeAndUpload(s.writer);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while flushing", e);
+      } finally {
+        writers.addAll(slots);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BackupException("interrupted while flushing", e);
-    } finally {
-      writers.addAll(slots);
+      pending.awaitZero();
+      rethrowFailure();
+      writeIndex(true);
     }
-    pending.awaitZero();
-    rethrowFailure();
-    writeIndex(true);
   }
 
   /**

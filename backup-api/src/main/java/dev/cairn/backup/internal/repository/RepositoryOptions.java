@@ -16,7 +16,9 @@ import java.util.concurrent.Executor;
  * {@link #builder()}.
  *
  * <p>Memory held by the write path is bounded by about
- * {@code (workers + maxInFlightPacks) × (packSize + chunker max) + maxInFlightBlobBytes}.
+ * {@code (workers + maxInFlightPacks) × (packSize + chunker max) + workers × chunker max
+ * + maxInFlightBlobBytes}: with the defaults on 2 cores, 2 × 24 + 2 × 24 + 2 × 8 + 32 = 144 MiB.
+ * Lower {@code packSize}, {@code maxInFlightPacks} or {@code maxInFlightBlobBytes} for smaller heaps.
  *
  * @param workers threads compressing and encrypting blobs (default: available processors)
  * @param executor where workers run; empty: the repository starts its own daemon threads

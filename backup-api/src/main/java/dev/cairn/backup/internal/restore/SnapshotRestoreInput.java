@@ -206,6 +206,9 @@ public final class SnapshotRestoreInput implements RestoreInput {
 
     @Override
     public void close() {
+      if (progress != null && ahead == null && next >= ids.size()) {
+        progress.file(path);
+      }
       if (ahead != null) {
         ahead.cancel(false);
         ahead = null;

@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 /**
  * Checks a repository. The structural check loads every snapshot and tree and makes sure every chunk
@@ -43,15 +46,22 @@ public final class Verifier {
   private long blobs;
   private long bytesRead;
 
-  private Verifier(EncryptedRepository repo, boolean readData, ProgressListener listener) {
+  private final Executor executor;
+
+  private Verifier(EncryptedRepository repo, boolean readData, ProgressListener listener, Executor executor) {
     this.repo = repo;
     this.readData = readData;
     this.progress = new ProgressTracker("verify", listener, -1, -1);
+    this.executor = executor;
   }
 
-  /** Verifies {@code repo}; with {@code readData}, reads and checks every pack. */
-  public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener) {
-    return new Verifier(repo, readData, listener).run();
+  /**
+   * Verifies {@code repo}; with {@code readData}, reads and checks every pack, several at once on
+   * {@code executor}.
+   */
+  public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener,
+      Executor executor) {
+    return new Verifier(repo, readData, listener, executor).run();
   }
 
   private VerifyReport run() {
@@ -59,6 +69,18 @@ public final class Verifier {
     List<ObjectId> packs = repo.packs();
     Set<ObjectId> stored = new HashSet<>(repo.list(FileType.PACK));
     progress.totals(packs.size(), -1);
+    Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
+    if (readData) {
+      // a bounded window of packs in flight, so memory stays at a few packs whatever the repository size
+      Semaphore window = new Semaphore(4);
+      for (ObjectId pack : packs) {
+        if (stored.contains(pack)) {
+          window.acquireUninterruptibly();
+          checks.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor)
+              .whenComplete((r, e) -> window.release()));
+        }
+      }
+    }
     for (ObjectId pack : packs) {
       if (!stored.contains(pack)) {
         damagedPacks.add(pack.hex());
@@ -67,7 +89,7 @@ public final class Verifier {
           badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
         }
       } else if (readData) {
-        PackCheck check = repo.checkPack(pack);
+        PackCheck check = checks.get(pack).join();
         blobs += check.blobs().size();
         for (BlobLocation b : check.blobs()) {
           bytesRead += b.length();

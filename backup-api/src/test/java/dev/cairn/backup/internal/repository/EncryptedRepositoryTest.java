@@ -350,6 +350,40 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void longRunsWriteIndexFilesBeforeFlushSoAnInterruptedBackupIsReused() throws InterruptedException {
+    RepositoryOptions opts = options().packSize(64 * 1024).workers(1).build();
+    List<ObjectId> ids = new ArrayList<>();
+    try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+      for (int i = 0; i < EncryptedRepository.INDEX_EVERY_PACKS + 4; i++) {
+        ids.add(add(repo, BlobType.DATA, random(70_000, 300 + i))); // one blob fills a pack
+      }
+      // no flush, as if the process died here: wait (up to a minute) for the background index write
+      for (int i = 0; i < 600 && repo.list(FileType.INDEX).isEmpty(); i++) {
+        Thread.sleep(100);
+      }
+      try (EncryptedRepository second = EncryptedRepository.open(storage(dir), PASSPHRASE, opts)) {
+        long known = ids.stream().filter(second::hasBlob).count();
+        assertThat(known).isGreaterThanOrEqualTo(EncryptedRepository.INDEX_EVERY_PACKS);
+        ids.stream().filter(second::hasBlob).forEach(id -> assertThat(second.readBlob(id)).hasSize(70_000));
+      }
+    }
+  }
+
+  @Test
+  void blobsLargerThanAPackAndTheChunkerMaximumAreStored() {
+    try (EncryptedRepository repo = init()) {
+      byte[] bigTree = text(1_500_000, 11); // pack size 256 KiB, chunker max 256 KiB in the fixture
+      byte[] bigRandom = random(1_200_000, 11);
+      ObjectId t = add(repo, BlobType.TREE, bigTree);
+      ObjectId r = add(repo, BlobType.DATA, bigRandom);
+      repo.flush();
+      assertThat(repo.readBlob(t)).isEqualTo(bigTree);
+      assertThat(repo.readBlob(r)).isEqualTo(bigRandom);
+      assertThat(repo.checkPack(repo.lookup(t).orElseThrow().pack()).ok()).isTrue();
+    }
+  }
+
+  @Test
   void unknownBlobIsAnIntegrityError() {
     try (EncryptedRepository repo = init()) {
       ObjectId id = ObjectId.of(new byte[32]);

@@ -88,9 +88,14 @@ class GoldenRepositoryTest {
 
   @Test
   void readsTheCheckedInVersion1Repository(@TempDir Path tmp) throws IOException {
-    Path golden = Paths.get("src/test/resources/golden/repo-v1");
-    assertThat(golden).as("golden repository missing: run the build from the backup-api module directory")
-        .isDirectory();
+    var url = GoldenRepositoryTest.class.getResource("/golden/repo-v1/config");
+    assertThat(url).as("golden repository missing from the test class path").isNotNull();
+    Path golden;
+    try {
+      golden = Paths.get(url.toURI()).getParent();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
     Path copy = tmp.resolve("repo");
     try (Stream<Path> walk = Files.walk(golden)) {
       for (Path p : (Iterable<Path>) walk::iterator) {

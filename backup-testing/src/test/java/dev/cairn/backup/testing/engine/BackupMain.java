@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A backup in a process of its own, for tests that kill it or limit its heap:
- * {@code BackupMain REPO tree DIR} or {@code BackupMain REPO stream BYTES}. Creates the repository if
+ * {@code BackupMain REPO tree DIR [PACKSIZE [INFLIGHT [CHECKPOINT]]]} or
+ * {@code BackupMain REPO stream BYTES [...]}. Creates the repository if
  * missing; prints {@code SNAPSHOT <id> <bytesRead>} when done.
  */
 public final class BackupMain {
@@ -28,8 +29,13 @@ public final class BackupMain {
     if (args.length > 3) {
       b.packSize(Integer.parseInt(args[3]));
     }
+    if (args.length > 4) {
+      b.maxInFlightBytes(Long.parseLong(args[4]));
+    }
+    long checkpoint = args.length > 5 ? Long.parseLong(args[5]) : dev.cairn.backup.BackupOptions.DEFAULT_CHECKPOINT_BYTES;
     try (Repository repo = b.openOrInit()) {
-      BackupReport r = repo.backup(List.of(source));
+      BackupReport r = repo.backup(List.of(source),
+          dev.cairn.backup.BackupOptions.builder().checkpointBytes(checkpoint).build());
       System.out.println("SNAPSHOT " + r.snapshotId() + " " + r.bytesRead());
       System.out.println("MAXHEAP " + Runtime.getRuntime().maxMemory());
     }

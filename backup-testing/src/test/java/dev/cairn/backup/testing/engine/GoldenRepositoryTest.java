@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Golden vectors: a repository written by format version 1 is checked in under
- * {@code src/test/resources/golden/repo-v1}; every later version must still open and restore it.
+ * {@code src/test/resources/golden/snapshot-repo-v1}; every later version must still open and restore it.
  * Regenerate only when the format version changes, with
- * {@code java -cp <test class path> dev.cairn.backup.testing.engine.GoldenRepositoryTest\$Generator backup-testing/src/test/resources/golden/repo-v1}.
+ * {@code java -cp <test class path> dev.cairn.backup.testing.engine.GoldenRepositoryTest\$Generator backup-testing/src/test/resources/golden/snapshot-repo-v1}.
  */
 class GoldenRepositoryTest {
   static final Secret PASSPHRASE = Secret.of("golden vectors v1");
@@ -78,7 +78,7 @@ class GoldenRepositoryTest {
   }
 
   private static Path copyOfGolden(Path tmp) throws IOException, URISyntaxException {
-    Path golden = Path.of(GoldenRepositoryTest.class.getResource("/golden/repo-v1/config").toURI()).getParent();
+    Path golden = Path.of(GoldenRepositoryTest.class.getResource("/golden/snapshot-repo-v1/config").toURI()).getParent();
     Path copy = tmp.resolve("repo");
     try (Stream<Path> s = Files.walk(golden)) {
       for (Path p : (Iterable<Path>) s::iterator) {

@@ -61,7 +61,8 @@ class SeparateProcessTest {
     try (Repository repo = TestRepos.init(Storages.local(repoDir))) {
       assertThat(repo.snapshots()).isEmpty();
     }
-    Process p = java("-Xmx256m", repoDir.toString(), "tree", src.toString(), String.valueOf(4 << 20))
+    Process p = java("-Xmx256m", repoDir.toString(), "tree", src.toString(), String.valueOf(4 << 20),
+        String.valueOf(16 << 20), String.valueOf(32 << 20))
         .redirectOutput(tmp.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (packCount(repoDir) < 24 && p.isAlive() && System.nanoTime() < deadline) {
@@ -97,7 +98,8 @@ class SeparateProcessTest {
   void backsUpAStreamLargerThanTheHeapOfItsJvm() throws Exception {
     Path repoDir = tmp.resolve("repo");
     long size = 1L << 30;
-    Process p = java("-Xmx128m", repoDir.toString(), "stream", String.valueOf(size), String.valueOf(4 << 20)).start();
+    Process p = java("-Xmx128m", repoDir.toString(), "stream", String.valueOf(size), String.valueOf(4 << 20),
+        String.valueOf(8 << 20)).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
