@@ -206,6 +206,26 @@ class CliSessionTest {
   }
 
   @Test
+  void damagedPackIsNamedByVerifyWithExitCodeOne() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Path pack;
+    try (Stream<Path> walk = Files.walk(repo.resolve("data"))) {
+      pack = walk.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(pack);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(pack, bytes);
+
+    Cli.Result r = cli.run("verify", "--read-data");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("damaged pack", pack.getFileName().toString().substring(0, 8), "damaged snapshot");
+    JsonNode json = lastJson(cli.run("verify", "--read-data", "--json").out());
+    assertThat(json.get("ok").asBoolean()).isFalse();
+    assertThat(json.get("damaged_packs").toString()).contains(pack.getFileName().toString().substring(0, 8));
+  }
+
+  @Test
   void passphraseIsAskedTwiceOnTheTerminalForInit() {
     Cli typing = new Cli().env("CAIRN_REPOSITORY", repo.toString()).typing("typed pass", "typed pass");
     Cli.Result init = typing.run("init");
