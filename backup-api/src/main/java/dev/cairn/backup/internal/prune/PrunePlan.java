@@ -76,33 +76,11 @@ public record PrunePlan(
       long unusedAfter,
       int missingBlobs) {}
 
-  /** A dry-run report: what would be repacked and deleted, and how many bytes that frees. */
-  public String render() {
+  /** The user-facing report of this plan, carried out or (with {@code dryRun}) not. */
+  public dev.cairn.backup.PruneReport toReport(boolean dryRun, int snapshots, java.time.Duration duration) {
     Stats s = stats;
-    StringBuilder b = new StringBuilder();
-    b.append(String.format("packs:            %d (%s)%n", s.packsBefore(), bytes(s.bytesBefore())));
-    b.append(String.format("used:             %s%n", bytes(s.usedBytes())));
-    b.append(String.format("unused:           %s%n", bytes(s.unusedBytes())));
-    b.append(String.format("to repack:        %d packs (%s), copying %s%n", repack.size(), bytes(s.repackBytes()), bytes(s.copyBytes())));
-    b.append(String.format("to delete:        %d packs (%s)%n", delete.size(), bytes(s.deleteBytes())));
-    b.append(String.format("kept (too new):   %d packs%n", protectedPacks.size()));
-    b.append(String.format("frees:            %s%n", bytes(s.freedBytes())));
-    b.append(String.format("unused after:     %s%n", bytes(s.unusedAfter())));
-    return b.toString();
-  }
-
-  /** Formats a byte count for reports ({@code 1.50 MiB}). */
-  public static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.2f %s", v, units[u]);
+    return new dev.cairn.backup.PruneReport(dryRun, snapshots, s.packsBefore(), s.bytesBefore(), s.usedBytes(),
+        s.unusedBytes(), repack.size(), s.repackBytes(), s.copyBytes(), delete.size(), s.deleteBytes(),
+        protectedPacks.size(), s.freedBytes(), s.unusedAfter(), duration);
   }
 }

@@ -105,8 +105,10 @@ class PrunePlannerTest {
   @Test
   void rendersADryRunReport() {
     PrunePlan plan = PrunePlanner.plan(List.of(pack("a", OLD, 1), pack("b", OLD, 2)), used(1), MaxUnused.DEFAULT, NOW, WINDOW);
-    assertThat(plan.render()).contains("to delete:        1 packs (100 B)").contains("frees:            100 B");
-    assertThat(PrunePlan.bytes(1536)).isEqualTo("1.50 KiB");
+    String text = plan.toReport(true, 1, java.time.Duration.ZERO).render();
+    assertThat(text).contains("would delete:     1 packs (100 B)").contains("would free:       100 B");
+    assertThat(plan.toReport(false, 1, java.time.Duration.ZERO).render()).contains("\ndelete:           1 packs (100 B)");
+    assertThat(dev.cairn.backup.PruneReport.bytes(1536)).isEqualTo("1.50 KiB");
   }
 
   @Test
