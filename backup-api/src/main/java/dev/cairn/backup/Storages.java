@@ -91,7 +91,7 @@ public final class Storages {
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      throw new ConfigurationException("malformed repository URI '" + uri + "': " + e.getMessage(), e);
+      throw new ConfigurationException("malformed repository URI '" + redact(uri) + "': " + e.getReason() + " at index " + e.getIndex(), e);
     }
     String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("file")) {
@@ -108,18 +108,24 @@ public final class Storages {
         }
       }
     }
+    String shown = redact(uri);
     StorageProvider provider = byScheme.get(scheme);
     if (provider == null) {
       String module = KNOWN_MODULES.get(scheme);
-      throw new ConfigurationException("no storage provider for scheme '" + scheme + "' in '" + uri + "'"
+      throw new ConfigurationException("no storage provider for scheme '" + scheme + "' in '" + shown + "'"
           + (module == null ? "" : ": add " + module + " to the class path"));
     }
     try {
       return provider.open(parsed);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("invalid repository URI '" + uri + "': " + e.getMessage(), e);
+      throw new ConfigurationException("invalid repository URI '" + shown + "': " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new StorageException("cannot open storage '" + uri + "': " + e.getMessage(), false, e);
+      throw new StorageException("cannot open storage '" + shown + "': " + e.getMessage(), false, e);
     }
+  }
+
+  /** Hides a password written into a URI's user info ({@code scheme://user:password@host}). */
+  private static String redact(String uri) {
+    return uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", "$1:***@");
   }
 }
