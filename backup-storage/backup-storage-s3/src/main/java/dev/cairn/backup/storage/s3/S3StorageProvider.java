@@ -3,11 +3,8 @@ package dev.cairn.backup.storage.s3;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageProvider;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -56,12 +53,7 @@ public final class S3StorageProvider implements StorageProvider {
     if (path != null && !path.isEmpty() && !path.equals("/")) {
       b.prefix(path);
     }
-    Map<String, String> q = query(uri);
-    for (String key : q.keySet()) {
-      if (!PARAMETERS.contains(key)) {
-        throw new IllegalArgumentException("unknown parameter '" + key + "' in s3 URI: known are " + PARAMETERS);
-      }
-    }
+    Map<String, String> q = StorageProvider.queryParameters(uri, PARAMETERS);
     if (q.containsKey("endpoint")) {
       b.endpoint(URI.create(q.get("endpoint")));
     }
@@ -92,25 +84,7 @@ public final class S3StorageProvider implements StorageProvider {
     return b;
   }
 
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      if (out.put(k.toLowerCase(Locale.ROOT), v) != null) {
-        throw new IllegalArgumentException("parameter '" + k + "' given twice");
-      }
-    }
-    return out;
-  }
+
 
   private static boolean bool(String v, String name) {
     if (v.equalsIgnoreCase("true") || v.isEmpty()) {
