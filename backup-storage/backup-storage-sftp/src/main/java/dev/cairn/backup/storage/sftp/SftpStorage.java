@@ -60,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * place ({@code posix-rename@openssh.com} where offered, which replaces atomically): a reader never
  * sees a partial object under its real name. A connection lost mid-upload can leave a temporary file,
  * which {@link #list} never reports. The server's host key is checked against a {@code known_hosts}
- * file, strictly by default. A dropped session is reopened on the next operation, and an idempotent
- * operation that failed because the session dropped is tried once more on a new session; for longer
- * outages wrap the storage in {@link dev.cairn.backup.Storages#retrying}.
+ * file, strictly by default. A dropped session is reopened by the next operation; the operation that
+ * was running when it dropped fails with a plain (transient) {@link IOException}. Wrap the storage in
+ * {@link dev.cairn.backup.Storages#retrying} to have such failures retried.
  *
  * <pre>{@code
  * Storage onsite = SftpStorage.builder()
@@ -183,7 +183,7 @@ public final class SftpStorage implements Storage {
         return connection;
       }
       if (connection != null) {
-        LOG.info("SFTP session to {} was lost; reconnecting", location);
+        LOG.warn("SFTP session to {} was lost; reconnecting", location);
         connection.close();
         connection = null;
       }
@@ -237,8 +237,8 @@ public final class SftpStorage implements Storage {
   }
 
   /**
-   * Runs an idempotent call; if it fails because the session dropped (not because the server said
-   * no), reconnects and tries once more.
+   * Runs a call on the current session (reconnecting first if it has dropped). A failure of the
+   * session itself is thrown as a plain, transient {@link IOException}; the next call reconnects.
    */
   private <T> T call(String op, String name, SftpCall<T> call) throws IOException {
     Connection c = connection();
@@ -247,19 +247,8 @@ public final class SftpStorage implements Storage {
     } catch (SftpException e) {
       throw translate(op, name, e);
     } catch (IOException e) {
-      if (c.isOpen()) {
-        throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage(), e);
-      }
-      LOG.info("{} '{}' in {} failed as the session dropped ({}); retrying on a new session", op, name, location,
-          e.getMessage());
-      try {
-        return call.call(connection().sftp());
-      } catch (SftpException e2) {
-        throw translate(op, name, e2);
-      } catch (IOException e2) {
-        e2.addSuppressed(e);
-        throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e2.getMessage(), e2);
-      }
+      throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage()
+          + (c.isOpen() ? "" : " (session lost; the next operation reconnects)"), e);
     }
   }
 
