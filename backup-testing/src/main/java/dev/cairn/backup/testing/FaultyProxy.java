@@ -38,12 +38,13 @@ public final class FaultyProxy implements Closeable {
   private final AtomicInteger cuts = new AtomicInteger();
   private volatile int errorStatus = 503;
   private volatile boolean closed;
+  private final Thread acceptor;
 
   private FaultyProxy(String host, int port, boolean http) throws IOException {
     this.target = new InetSocketAddress(host, port);
     this.http = http;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(this::acceptLoop, "faulty-proxy-accept-" + server.getLocalPort());
+    acceptor = new Thread(this::acceptLoop, "faulty-proxy-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -111,6 +112,13 @@ public final class FaultyProxy implements Closeable {
   public void close() throws IOException {
     closed = true;
     server.close();
+    // A thread blocked in accept() may still take one connection after close() returned (the JDK
+    // closes the socket only once that thread wakes up): wait for it, so a closed proxy is really gone.
+    try {
+      acceptor.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     dropConnections();
   }
 
@@ -121,6 +129,10 @@ public final class FaultyProxy implements Closeable {
         client = server.accept();
       } catch (IOException e) {
         return; // closed
+      }
+      if (closed) {
+        reset(client); // accepted while closing
+        return;
       }
       Socket upstream = new Socket();
       try {

@@ -1,11 +1,11 @@
 package dev.cairn.backup.storage.sftp;
 
+import com.google.common.io.ByteStreams;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageNames;
 import dev.cairn.backup.spi.StorageObject;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -406,7 +406,7 @@ public final class SftpStorage implements Storage {
           return InputStream.nullInputStream();
         }
         InputStream in = new SftpInputStreamAsync((AbstractSftpClient) sftp, BUFFER, offset, end, path, handle);
-        return new BoundedInputStream(in, end - offset);
+        return ByteStreams.limit(in, end - offset);
       } catch (IOException | RuntimeException e) {
         handle.close();
         throw e;
@@ -517,40 +517,6 @@ public final class SftpStorage implements Storage {
       }
     }
     ssh.stop();
-  }
-
-  /** Reads at most {@code remaining} bytes of the wrapped stream. */
-  private static final class BoundedInputStream extends FilterInputStream {
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
   }
 
   /**
