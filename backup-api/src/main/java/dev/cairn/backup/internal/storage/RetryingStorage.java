@@ -223,6 +223,7 @@ public final class RetryingStorage implements Storage {
     private final String name;
     private final long start;
     private final long length;
+    private final byte[] one = new byte[1];
     private InputStream in;
     private long position;
     private boolean closed;
@@ -236,7 +237,6 @@ public final class RetryingStorage implements Storage {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }

@@ -61,6 +61,14 @@ class SftpStorageIT extends StorageCompatibilityKit {
   }
 
   @Test
+  void logsInWithAnEd25519Key() throws Exception {
+    try (SftpStorage s = server.storage(SftpTestServer.newRoot()).privateKey(server.ed25519Key).build()) {
+      s.put("config", ByteBuffer.wrap(new byte[4]));
+      assertThat(s.stat("config")).contains(new StorageObject("config", 4));
+    }
+  }
+
+  @Test
   void logsInWithAPassword() throws Exception {
     try (SftpStorage s = SftpStorage.builder().host("127.0.0.1").port(server.port()).user(SftpTestServer.USER)
         .password(SftpTestServer.PASSWORD).knownHosts(server.knownHosts).root(SftpTestServer.newRoot()).build()) {

@@ -33,12 +33,14 @@ final class SftpTestServer implements AutoCloseable {
   final Path clientKey;
   final Path knownHosts;
   final KeyPair hostKey;
+  final Path ed25519Key;
   private final SshServer sshd;
 
   SftpTestServer(Path dir) throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
-    this.hostKey = ecKey();
+    // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
+    this.hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
     KeyPair userKey = ecKey();
     this.clientKey = dir.resolve("id_ecdsa");
     try (OutputStream out = Files.newOutputStream(clientKey)) {
@@ -49,7 +51,13 @@ final class SftpTestServer implements AutoCloseable {
     sshd.setPort(0);
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.reveal().equals(password));
-    sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(key, userKey.getPublic()));
+    KeyPair edKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+    this.ed25519Key = dir.resolve("id_ed25519");
+    try (OutputStream out = Files.newOutputStream(ed25519Key)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(edKey, "cairn-test-ed25519", null, out);
+    }
+    sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
+        && (KeyUtils.compareKeys(key, userKey.getPublic()) || KeyUtils.compareKeys(key, edKey.getPublic())));
     sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(files));
     sshd.start();
