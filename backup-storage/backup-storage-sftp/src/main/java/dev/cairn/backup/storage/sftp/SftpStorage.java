@@ -490,6 +490,11 @@ public final class SftpStorage implements Storage {
     });
   }
 
+  /** The SFTP protocol version negotiated with the server (connecting if needed); for tests and diagnostics. */
+  int sftpVersion() throws IOException {
+    return connection().sftp().getVersion();
+  }
+
   /** The SFTP extensions the server offers (connecting if needed); for tests and diagnostics. */
   Set<String> serverExtensions() throws IOException {
     return Set.copyOf(connection().sftp().getServerExtensions().keySet());

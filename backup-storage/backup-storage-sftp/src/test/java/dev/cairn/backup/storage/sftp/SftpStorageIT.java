@@ -53,10 +53,27 @@ class SftpStorageIT extends StorageCompatibilityKit {
   }
 
   @Test
-  void serverOffersAtomicRenameAndFsync() throws Exception {
+  void serverSpeaksSftpV3WithAtomicRenameAndFsync() throws Exception {
     try (SftpStorage s = createSftp()) {
-      // what put() relies on for an atomic replace and a durable upload
+      // the test server speaks SFTP v3 like OpenSSH; put() relies on these for an atomic replace and a durable upload
+      assertThat(s.sftpVersion()).isEqualTo(3);
       assertThat(s.serverExtensions()).contains("posix-rename@openssh.com", "fsync@openssh.com");
+    }
+  }
+
+  @Test
+  void worksOnAServerWithoutPosixRename(@TempDir Path tmp) throws Exception {
+    try (SftpTestServer plain = new SftpTestServer(tmp, false);
+         SftpStorage s = plain.storage("/plain").build()) {
+      assertThat(s.serverExtensions()).doesNotContain("posix-rename@openssh.com");
+      byte[] data = randomBytes(70_000, 9);
+      s.put("data/ee/obj", ByteBuffer.wrap(data));
+      s.put("data/ee/obj", ByteBuffer.wrap(data)); // plain rename refuses an existing target: the object stays whole
+      assertThat(readAll(s.get("data/ee/obj"))).isEqualTo(data);
+      assertThat(s.list("data/")).containsExactly(new StorageObject("data/ee/obj", data.length));
+      try (Stream<Path> files = Files.list(plain.file("/plain", "data/ee"))) {
+        assertThat(files).hasSize(1); // the second upload's temporary file was removed
+      }
     }
   }
 

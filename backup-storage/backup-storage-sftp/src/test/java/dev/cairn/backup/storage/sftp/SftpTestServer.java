@@ -16,6 +16,7 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -37,6 +38,14 @@ final class SftpTestServer implements AutoCloseable {
   private final SshServer sshd;
 
   SftpTestServer(Path dir) throws Exception {
+    this(dir, true);
+  }
+
+  /**
+   * A server speaking SFTP v3 like OpenSSH, offering {@code fsync@openssh.com} and, if
+   * {@code posixRename}, {@code posix-rename@openssh.com}.
+   */
+  SftpTestServer(Path dir, boolean posixRename) throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
     // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
@@ -60,6 +69,9 @@ final class SftpTestServer implements AutoCloseable {
         && (KeyUtils.compareKeys(key, userKey.getPublic()) || KeyUtils.compareKeys(key, edKey.getPublic())));
     sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(files));
+    SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
+    SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd,
+        posixRename ? "fsync@openssh.com=1,posix-rename@openssh.com=1" : "fsync@openssh.com=1");
     sshd.start();
     this.knownHosts = dir.resolve("known_hosts");
     Files.writeString(knownHosts, knownHostsLine("127.0.0.1", port()));
