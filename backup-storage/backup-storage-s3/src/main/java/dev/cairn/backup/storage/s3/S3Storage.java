@@ -38,6 +38,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -369,7 +371,8 @@ public final class S3Storage implements Storage {
       }
       throw new StorageException("cannot " + what + ": " + detail + ": " + s3.getMessage(), true, e);
     }
-    if (e instanceof SdkClientException && hasIoCause(e)) {
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+        || e instanceof SdkClientException && (hasIoCause(e) || e.retryable())) {
       return new IOException("cannot " + what + ": " + e.getMessage(), e);
     }
     // No I/O involved: missing credentials or region, a bad endpoint and the like.

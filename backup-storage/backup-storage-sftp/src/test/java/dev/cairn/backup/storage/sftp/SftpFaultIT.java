@@ -148,6 +148,18 @@ class SftpFaultIT {
   }
 
   @Test
+  void refusedLoginFailsFastAsAPermanentErrorNamingTheObject() throws Exception {
+    SftpStorage wrongPassword = SftpStorage.builder().host("127.0.0.1").port(proxy.port()).user(SftpTestServer.USER)
+        .password(dev.cairn.backup.Secret.of("nope")).knownHosts(server.knownHosts).root(root).build();
+    try (Storage s = retrying(wrongPassword)) {
+      assertThatThrownBy(() -> s.put("keys/k1", ByteBuffer.wrap(new byte[10])))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isPermanent()).isTrue())
+          .hasMessageContaining("put 'keys/k1'").hasMessageContaining("authentication").hasMessageContaining("not retried");
+      assertThat(sleeps).isEmpty();
+    }
+  }
+
+  @Test
   void missingObjectFailsFastWithoutRetries() throws Exception {
     try (Storage s = retrying(viaProxy())) {
       assertThatThrownBy(() -> read(s.get("index/none"))).isInstanceOf(NoSuchFileException.class)
