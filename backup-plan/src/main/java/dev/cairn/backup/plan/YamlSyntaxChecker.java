@@ -59,7 +59,7 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
   }
 
   /** {@code FILE: line L, column C: PROBLEM}, the problem without Jackson's source excerpt. */
-  static String describe(Path file, JsonProcessingException e) {
+  static String describe(Object file, JsonProcessingException e) {
     JsonLocation loc = e.getLocation();
     String where = loc == null || loc.getLineNr() < 1 ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
     String problem = e.getOriginalMessage();
