@@ -101,7 +101,7 @@ public final class PlanFile {
     }
   }
 
-  private PlanFile(Path file, YamlNode root) {
+  private PlanFile(Path file, YamlNode root, List<SourceFactory> extraFactories) {
     this.file = file;
     Path base = file.toAbsolutePath().getParent();
     if (root.isNull()) {
@@ -118,7 +118,7 @@ public final class PlanFile {
     this.zone = zone(root.get("timezone"));
     YamlNode tagsNode = root.get("tags");
     this.tags = tagsNode == null ? List.of() : tagsNode.strings();
-    this.sources = sources(root.require("sources"), base);
+    this.sources = sources(root.require("sources"), base, extraFactories);
     YamlNode enc = root.require("encryption");
     enc.allowOnly(Set.of("passphrase"));
     this.passphrase = secretRef(enc.require("passphrase"), base);
@@ -162,7 +162,12 @@ public final class PlanFile {
 
   /** Reads a plan from {@code reader}; {@code file} names it in messages and anchors relative paths. */
   public static PlanFile read(Path file, Reader reader) {
-    return new PlanFile(file, YamlNode.parse(file.toString(), reader));
+    return read(file, reader, List.of());
+  }
+
+  /** As {@link #read(Path, Reader)}, with {@code factories} taking precedence over those on the class path. */
+  public static PlanFile read(Path file, Reader reader, List<SourceFactory> factories) {
+    return new PlanFile(file, YamlNode.parse(file.toString(), reader), List.copyOf(factories));
   }
 
   /** The file it was read from. */
@@ -258,12 +263,13 @@ public final class PlanFile {
     }
   }
 
-  private List<SourceSpec> sources(YamlNode node, Path base) {
+  private List<SourceSpec> sources(YamlNode node, Path base, List<SourceFactory> extraFactories) {
     List<YamlNode> items = node.list();
     if (items.isEmpty()) {
       throw node.error("a plan needs at least one source");
     }
     Map<String, SourceFactory> factories = new HashMap<>();
+    extraFactories.forEach(f -> factories.put(f.type(), f));
     for (SourceFactory f : ServiceLoader.load(SourceFactory.class, PlanFile.class.getClassLoader())) {
       factories.putIfAbsent(f.type(), f);
     }
