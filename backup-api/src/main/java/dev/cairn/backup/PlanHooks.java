@@ -14,7 +14,7 @@ import java.util.Objects;
  * page someone). Implementations override what they need; all methods default to doing nothing.
  *
  * <ul>
- *   <li>{@link #beforeBackup} runs after the usability checks and before any data is read; if it
+ *   <li>{@link #beforeBackup} runs before the usability checks and before any data is read; if it
  *       throws, the backup is aborted, no snapshot is written and {@link #onFailure} is called.
  *   <li>{@link #afterBackup} runs after the snapshot is committed; if it throws, the snapshot stays and
  *       the failure is logged and reported as a warning.

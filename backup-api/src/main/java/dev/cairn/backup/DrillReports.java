@@ -1,12 +1,10 @@
-package dev.cairn.backup.plan;
+package dev.cairn.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.backup.ConfigurationException;
-import dev.cairn.backup.DrillReport;
 import dev.cairn.backup.spi.VerificationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,8 @@
-package dev.cairn.backup.plan;
+package dev.cairn.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.backup.ConfigurationException;
-import dev.cairn.backup.DrillReport;
 import dev.cairn.backup.spi.Verification;
 import dev.cairn.backup.spi.VerificationResult;
 import java.io.IOException;
