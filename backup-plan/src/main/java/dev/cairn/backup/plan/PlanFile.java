@@ -80,8 +80,10 @@ public final class PlanFile {
    * @param line the line it starts on, for messages
    * @param source the source itself; {@code null} for built-in types until the plan is built
    * @param settings its settings, for drills ({@link SourceFactory#scratchRestorer})
+   * @param factory the factory that made it; {@code null} for built-in types
    */
-  public record SourceSpec(String name, String type, int line, Source source, SourceSettings settings) {}
+  public record SourceSpec(String name, String type, int line, Source source, SourceSettings settings,
+      SourceFactory factory) {}
 
   /**
    * One target of the plan.
@@ -287,7 +289,7 @@ public final class PlanFile {
         case "files":
           item.allowOnly(Set.of("name", "type", "root", "include", "exclude"));
           settings.path("root").orElseThrow(() -> item.error("missing required key 'root' (the directory to back up)"));
-          out.add(new SourceSpec(sourceName, type, item.line(), null, settings));
+          out.add(new SourceSpec(sourceName, type, item.line(), null, settings, null));
           break;
         case "stream":
           item.allowOnly(Set.of("name", "type", "command", "path"));
@@ -295,7 +297,7 @@ public final class PlanFile {
             throw item.error("missing required key 'command' (argv whose stdout is stored)");
           }
           item.require("path");
-          out.add(new SourceSpec(sourceName, type, item.line(), null, settings));
+          out.add(new SourceSpec(sourceName, type, item.line(), null, settings, null));
           break;
         default:
           SourceFactory factory = factories.get(type);
@@ -312,7 +314,7 @@ public final class PlanFile {
           allowed.add("name");
           allowed.add("type");
           item.allowOnly(allowed);
-          out.add(new SourceSpec(sourceName, type, item.line(), factory.create(settings), settings));
+          out.add(new SourceSpec(sourceName, type, item.line(), factory.create(settings), settings, factory));
       }
     }
     return List.copyOf(out);
