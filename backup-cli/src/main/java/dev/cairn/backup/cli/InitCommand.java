@@ -28,7 +28,8 @@ final class InitCommand extends CairnSubcommand {
       throw new ConfigurationException("a repository already exists at " + location
           + "; use it as it is, or choose another --repo");
     }
-    try (Repository repo = Repository.init(storage, root().passphrases().forNewRepository(location))) {
+    try (Repository repo = root().repositoryBuilder(storage)
+        .passphrase(root().passphrases().forNewRepository(location)).init()) {
       Output out = output();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("message_type", "initialized");
