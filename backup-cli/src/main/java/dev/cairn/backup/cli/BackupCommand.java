@@ -2,7 +2,9 @@ package dev.cairn.backup.cli;
 
 import dev.cairn.backup.BackupOptions;
 import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.SourceException;
 import dev.cairn.backup.spi.Source;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +45,7 @@ final class BackupCommand extends CairnSubcommand {
       sources.addAll(options.sources());
     }
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
+      throw new ConfigurationException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
     }
     Output out = output();
     BackupReport report;
@@ -53,6 +55,8 @@ final class BackupCommand extends CairnSubcommand {
         options.host(host);
       }
       report = repo.backup(sources, options.build());
+    } catch (SourceException e) {
+      throw command.explain(e);
     }
     for (String warning : report.warnings()) {
       out.warn("%s", warning);

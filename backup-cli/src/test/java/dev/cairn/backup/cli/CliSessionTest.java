@@ -194,7 +194,7 @@ class CliSessionTest {
     Cli.Result failing = cli.run("backup", "--stdin-from-command", "echo partial; echo oops >&2; exit 3",
         "--stdin-filename", "dump.sql");
     assertThat(failing.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(failing.err()).startsWith("cairn: ").contains("oops");
+    assertThat(failing.err()).startsWith("cairn: ").contains("echo partial; echo oops >&2; exit 3", "oops");
     assertThat(cli.run("snapshots", "--json").out().trim()).isEqualTo("[]");
 
     Cli.Result ok = cli.run("backup", "--stdin-from-command", "printf 'CREATE TABLE t (id int);\\n'",
