@@ -811,18 +811,12 @@ public final class EncryptedRepository implements AutoCloseable {
     return packs;
   }
 
-  /** The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). */
+  /**
+   * The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). The first
+   * call after the index changed groups the index by pack once; later calls are cheap.
+   */
   public List<BlobLocation> packContents(ObjectId pack) {
-    List<BlobLocation> out = new ArrayList<>();
-    if (index.hasPack(pack)) {
-      index.forEach(l -> {
-        if (l.pack().equals(pack)) {
-          out.add(l);
-        }
-      });
-    }
-    out.sort(Comparator.comparingLong(BlobLocation::offset));
-    return out;
+    return index.blobsOf(pack);
   }
 
   /** Calls {@code action} for every blob in the index (no particular order). */
