@@ -331,16 +331,10 @@ public final class EncryptedRepository implements AutoCloseable {
   private IndexFile.PackRecord headerRecord(ObjectId pack) {
     String name = ObjectStore.name(FileType.PACK, pack);
     long size = store.size(name);
-    if (size < PackFormat.BLOBS_START + 4) {
-      throw new IntegrityException("pack " + pack + " is truncated (" + size + " bytes)");
-    }
-    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     int tailLen = (int) Math.min(size, HEADER_READ);
     byte[] tail = store.readRange(name, size - tailLen, tailLen);
-    int h = ByteBuffer.wrap(tail, tailLen - 4, 4).getInt();
-    if (h < Aead.TAG_LENGTH || h > size - PackFormat.BLOBS_START - 4) {
-      throw new IntegrityException("pack " + pack + " has an invalid header length " + h);
-    }
+    int h = PackFormat.headerLength(tail, tailLen, size, pack.hex());
+    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     byte[] header;
     int hoff;
     if (h + 4 <= tailLen) {

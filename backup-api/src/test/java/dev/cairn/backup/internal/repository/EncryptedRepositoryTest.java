@@ -241,6 +241,29 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void truncatedPackIsReportedAndLeftOutOfARebuiltIndex() throws IOException {
+    ObjectId id;
+    ObjectId pack;
+    try (EncryptedRepository repo = init()) {
+      id = add(repo, BlobType.DATA, text(30_000, 12));
+      repo.flush();
+      pack = repo.lookup(id).orElseThrow().pack();
+    }
+    Path file = dir.resolve(ObjectStore.name(FileType.PACK, pack));
+    byte[] b = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(b, b.length - 10));
+    try (EncryptedRepository repo = open()) {
+      PackCheck c = repo.checkPack(pack);
+      assertThat(c.ok()).isFalse();
+      assertThat(c.problems()).anyMatch(p -> p.contains("header of pack " + pack));
+      // the blob itself is still intact: found through the index, read and checked
+      assertThat(c.damagedBlobs()).isEmpty();
+      assertThat(repo.rebuildIndex()).containsExactly(pack);
+      assertThat(repo.hasBlob(id)).isFalse();
+    }
+  }
+
+  @Test
   void unpackedObjectsAreEncryptedNamedByHashAndChecked() throws IOException {
     byte[] snapshot = "{\"time\":\"2026-11-28T00:00:00Z\",\"paths\":[\"/etc\"]}".getBytes();
     ObjectId id;
