@@ -424,6 +424,26 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.StorageException if the storage fails
    */
   public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options) {
+    return create(storage, passphrase, options, null);
+  }
+
+  /**
+   * Creates a new repository that chunks and identifies content exactly like {@code template}: same
+   * chunker sizes, gear seed and id key (its encryption key is new). The same content then gets the
+   * same chunk ids in both, so snapshots can be copied between them without rewriting trees and
+   * deduplication carries across copies (restic's {@code init --copy-chunker-params}). Someone holding
+   * both repositories' passphrases can tell which chunks they share; nobody else learns anything.
+   *
+   * @throws dev.cairn.backup.ConfigurationException if the storage already holds a repository
+   */
+  public static EncryptedRepository initSharingChunking(Storage storage, Secret passphrase,
+      RepositoryOptions options, EncryptedRepository template) {
+    Objects.requireNonNull(template, "template");
+    return create(storage, passphrase, options, template);
+  }
+
+  private static EncryptedRepository create(Storage storage, Secret passphrase, RepositoryOptions options,
+      EncryptedRepository template) {
     Objects.requireNonNull(passphrase, "passphrase");
     ObjectStore store = new ObjectStore(storage, new SecureRandom());
     if (store.exists("config") || !store.list(FileType.KEY).isEmpty()) {
@@ -432,10 +452,14 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     SecureRandom random = new SecureRandom();
     MasterKeys keys = MasterKeys.random(random);
+    if (template != null) {
+      keys = new MasterKeys(keys.encryption(), template.keys.id(), template.keys.chunkerSeed());
+    }
     byte[] repoId = new byte[32];
     random.nextBytes(repoId);
     RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, ObjectId.of(repoId),
-        options.clock().instant(), options.chunker(), options.compression().orElse(Compression.DEFAULT));
+        options.clock().instant(), template != null ? template.config.chunker() : options.chunker(),
+        options.compression().orElse(Compression.DEFAULT));
     ObjectId keyId = writeKeyFile(store, keys, passphrase, options);
     byte[] sealed = store.seal(keys, FileType.CONFIG, ConfigJson.write(config), Compression.none());
     store.put("config", sealed, 0, sealed.length);
@@ -538,8 +562,9 @@ public final class EncryptedRepository implements AutoCloseable {
   /**
    * Adds a blob unless the repository already has it. Copies {@code b[off, off+len)} (the caller may
    * reuse its buffer on return), then compresses, encrypts and packs it on the worker pool; blocks
-   * while too many bytes or packs are in flight. Errors of the background work surface from a later
-   * call or from {@link #flush()}. Blobs may be up to 512 MiB (tree blobs larger than a chunk are
+   * while too many bytes or packs are in flight. Errors of the background work (a failed upload)
+   * surface from a later call or from {@link #flush()}; after one, every write fails with it (open
+   * the repository again to retry: packs already uploaded and indexed are reused). Blobs may be up to 512 MiB (tree blobs larger than a chunk are
    * fine; a large blob makes a larger pack). A blob becomes readable with {@link #readBlob} once its
    * pack is uploaded (at the latest after {@link #flush()}).
    *
