@@ -904,13 +904,17 @@ public final class EncryptedRepository implements AutoCloseable {
         i.uncompressedBytes(), addedBlobs.sum(), addedBytes.sum(), addedStoredBytes.sum(), uploadedPackBytes.sum());
   }
 
-  /** Stops background threads (pending, unflushed blobs are dropped); idempotent. */
+  /**
+   * Releases the locks this repository took and still holds, stops background threads (pending,
+   * unflushed blobs are dropped); idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    lockManager.releaseAll();
     scheduler.shutdownNow();
     uploads.shutdownNow();
     if (ownedWorkers != null) {
