@@ -236,6 +236,16 @@ public final class EncryptedRepository implements AutoCloseable {
     }
   }
 
+  private RuntimeException notIndexed(ObjectId id) {
+    synchronized (dedupLock) {
+      if (inFlight.contains(id)) {
+        return new IllegalStateException("blob " + id + " was added but is not written yet: call flush() first");
+      }
+    }
+    return new IntegrityException("blob " + id + " is not in the index of " + storage().location()
+        + ": the repository is damaged (run a check)");
+  }
+
   private void forget(ObjectId id) {
     synchronized (dedupLock) {
       inFlight.remove(id);
@@ -658,8 +668,7 @@ public final class EncryptedRepository implements AutoCloseable {
    *     the pack and blob)
    */
   public byte[] readBlob(ObjectId id) {
-    BlobLocation loc = lookup(id).orElseThrow(() -> new IntegrityException("blob " + id
-        + " is not in the index of " + storage().location() + ": the repository is damaged (run a check)"));
+    BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
     byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length());
     return openBlob(loc, stored, 0);
   }
@@ -675,8 +684,7 @@ public final class EncryptedRepository implements AutoCloseable {
     Set<ObjectId> seen = new HashSet<>();
     for (ObjectId id : ids) {
       if (seen.add(id)) {
-        BlobLocation loc = lookup(id).orElseThrow(() -> new IntegrityException("blob " + id
-            + " is not in the index of " + storage().location() + ": the repository is damaged (run a check)"));
+        BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
         byPack.computeIfAbsent(loc.pack(), p -> new ArrayList<>()).add(loc);
       }
     }
