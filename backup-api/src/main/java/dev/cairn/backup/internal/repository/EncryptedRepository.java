@@ -109,6 +109,8 @@ public final class EncryptedRepository implements AutoCloseable {
   private final ConcurrentLinkedQueue<byte[]> bufferPool = new ConcurrentLinkedQueue<>();
   private final int bufferSize;
   private final Pending pending = new Pending();
+  /** Packing jobs not yet started; run by the workers, or by adders and flush while they wait. */
+  private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Object indexWriteLock = new Object();
   private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
@@ -244,6 +246,32 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     return new IntegrityException("blob " + id + " is not in the index of " + storage().location()
         + ": the repository is damaged (run a check)");
+  }
+
+  /**
+   * Takes {@code permits} bytes of the in-flight budget. While it is exhausted the caller runs
+   * queued packing jobs itself, so adders make progress even when the executor's threads are all
+   * busy (for example when an injected executor's threads are themselves the adders).
+   */
+  private void acquireBudget(int permits) throws InterruptedException {
+    while (!blobBudget.tryAcquire(permits)) {
+      if (!runQueuedJob()) {
+        if (blobBudget.tryAcquire(permits, 20, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        rethrowFailure();
+      }
+    }
+  }
+
+  /** Runs the oldest queued packing job, if any; returns whether one ran. */
+  private boolean runQueuedJob() {
+    Runnable job = jobs.poll();
+    if (job == null) {
+      return false;
+    }
+    job.run();
+    return true;
   }
 
   private void forget(ObjectId id) {
@@ -599,7 +627,7 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     int permits = (int) Math.min(len, budgetPermits);
     try {
-      blobBudget.acquire(permits);
+      acquireBudget(permits);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       forget(id);
@@ -607,22 +635,21 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     byte[] copy = Arrays.copyOfRange(b, off, off + len);
     pending.increment();
+    jobs.add(() -> {
+      try {
+        packBlob(type, id, copy);
+      } catch (Throwable t) {
+        fail(t);
+      } finally {
+        blobBudget.release(permits);
+        pending.decrement();
+      }
+    });
     try {
-      workers.execute(() -> {
-        try {
-          packBlob(type, id, copy);
-        } catch (Throwable t) {
-          fail(t);
-        } finally {
-          blobBudget.release(permits);
-          pending.decrement();
-        }
-      });
+      workers.execute(this::runQueuedJob);
     } catch (RuntimeException e) {
-      blobBudget.release(permits);
-      pending.decrement();
-      forget(id);
-      throw new BackupException("could not schedule blob " + id.shortHex() + ": " + e, e);
+      // the executor refused: run the job here rather than lose it
+      runQueuedJob();
     }
     return true;
   }
@@ -637,6 +664,9 @@ public final class EncryptedRepository implements AutoCloseable {
   public void flush() {
     synchronized (flushLock) {
       checkOpen();
+      while (runQueuedJob()) {
+        // help: the executor may be busy elsewhere
+      }
       pending.awaitZero();
       rethrowFailure();
       List<PackSlot> slots = new ArrayList<>();

@@ -398,6 +398,29 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void addersOnTheInjectedExecutorsOwnThreadsDoNotDeadlock() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      RepositoryOptions opts = options().executor(single).maxInFlightBlobBytes(1024 * 1024).build();
+      Map<ObjectId, byte[]> all = new HashMap<>();
+      try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+        // the executor's only thread is the adder: packing jobs queued behind it can only run if
+        // the adder helps while it waits for budget
+        single.submit(() -> {
+          for (int i = 0; i < 60; i++) {
+            byte[] d = text(100_000, 400 + i);
+            all.put(add(repo, BlobType.DATA, d), d);
+          }
+        }).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        repo.flush();
+        all.forEach((id, d) -> assertThat(repo.readBlob(id)).isEqualTo(d));
+      }
+    } finally {
+      single.shutdownNow();
+    }
+  }
+
+  @Test
   void uploadFailuresSurfaceFromFlush(@TempDir Path tmp) throws IOException {
     LocalStorage st = storage(tmp);
     try (EncryptedRepository repo = EncryptedRepository.init(st, PASSPHRASE, options().build())) {
