@@ -180,6 +180,13 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if stored data is damaged
    */
   public RestoreReport restore(RestoreRequest request) {
+    // a shared lock keeps prune from deleting packs while they are read
+    try (Lock lock = repo.lock(false)) {
+      return restoreLocked(request);
+    }
+  }
+
+  private RestoreReport restoreLocked(RestoreRequest request) {
     long start = System.nanoTime();
     Snapshot snapshot = Snapshots.resolve(repo, request.snapshot(), request.plan(), request.host());
     List<SnapshotSource> chosen = new ArrayList<>();
