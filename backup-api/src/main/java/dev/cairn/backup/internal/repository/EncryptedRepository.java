@@ -331,16 +331,10 @@ public final class EncryptedRepository implements AutoCloseable {
   private IndexFile.PackRecord headerRecord(ObjectId pack) {
     String name = ObjectStore.name(FileType.PACK, pack);
     long size = store.size(name);
-    if (size < PackFormat.BLOBS_START + 4) {
-      throw new IntegrityException("pack " + pack + " is truncated (" + size + " bytes)");
-    }
-    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     int tailLen = (int) Math.min(size, HEADER_READ);
     byte[] tail = store.readRange(name, size - tailLen, tailLen);
-    int h = ByteBuffer.wrap(tail, tailLen - 4, 4).getInt();
-    if (h < Aead.TAG_LENGTH || h > size - PackFormat.BLOBS_START - 4) {
-      throw new IntegrityException("pack " + pack + " has an invalid header length " + h);
-    }
+    int h = PackFormat.headerLength(tail, tailLen, size, pack.hex());
+    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     byte[] header;
     int hoff;
     if (h + 4 <= tailLen) {
@@ -811,18 +805,12 @@ public final class EncryptedRepository implements AutoCloseable {
     return packs;
   }
 
-  /** The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). */
+  /**
+   * The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). The first
+   * call after the index changed groups the index by pack once; later calls are cheap.
+   */
   public List<BlobLocation> packContents(ObjectId pack) {
-    List<BlobLocation> out = new ArrayList<>();
-    if (index.hasPack(pack)) {
-      index.forEach(l -> {
-        if (l.pack().equals(pack)) {
-          out.add(l);
-        }
-      });
-    }
-    out.sort(Comparator.comparingLong(BlobLocation::offset));
-    return out;
+    return index.blobsOf(pack);
   }
 
   /** Calls {@code action} for every blob in the index (no particular order). */

@@ -51,6 +51,18 @@ class EncryptedRepositoryTest {
     return id;
   }
 
+  /** Creates the repository with {@code blobs} flushed into it; returns their ids. */
+  private List<ObjectId> initWith(byte[]... blobs) {
+    List<ObjectId> ids = new ArrayList<>();
+    try (EncryptedRepository repo = init()) {
+      for (byte[] b : blobs) {
+        ids.add(add(repo, BlobType.DATA, b));
+      }
+      repo.flush();
+    }
+    return ids;
+  }
+
   @Test
   void blobsSurviveFlushAndReopen() {
     Map<ObjectId, byte[]> blobs = new LinkedHashMap<>();
@@ -159,13 +171,9 @@ class EncryptedRepositoryTest {
 
   @Test
   void damagedPackIsReportedByNameAndBlob() throws IOException {
-    ObjectId a;
-    ObjectId b;
-    try (EncryptedRepository repo = init()) {
-      a = add(repo, BlobType.DATA, text(30_000, 6));
-      b = add(repo, BlobType.DATA, random(30_000, 6));
-      repo.flush();
-    }
+    List<ObjectId> ids = initWith(text(30_000, 6), random(30_000, 6));
+    ObjectId a = ids.get(0);
+    ObjectId b = ids.get(1);
     try (EncryptedRepository repo = open()) {
       BlobLocation loc = repo.lookup(b).orElseThrow();
       Path pack = dir.resolve(ObjectStore.name(FileType.PACK, loc.pack()));
@@ -237,6 +245,27 @@ class EncryptedRepositoryTest {
     try (EncryptedRepository repo = open()) {
       assertThat(repo.stats().dataBlobs()).isEqualTo(20);
       assertThat(repo.list(FileType.INDEX)).hasSize(1);
+    }
+  }
+
+  @Test
+  void truncatedPackIsReportedAndLeftOutOfARebuiltIndex() throws IOException {
+    ObjectId id = initWith(text(30_000, 12)).get(0);
+    ObjectId pack;
+    try (EncryptedRepository repo = open()) {
+      pack = repo.lookup(id).orElseThrow().pack();
+    }
+    Path file = dir.resolve(ObjectStore.name(FileType.PACK, pack));
+    byte[] b = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(b, b.length - 10));
+    try (EncryptedRepository repo = open()) {
+      PackCheck c = repo.checkPack(pack);
+      assertThat(c.ok()).isFalse();
+      assertThat(c.problems()).anyMatch(p -> p.contains("header of pack " + pack));
+      // the blob itself is still intact: found through the index, read and checked
+      assertThat(c.damagedBlobs()).isEmpty();
+      assertThat(repo.rebuildIndex()).containsExactly(pack);
+      assertThat(repo.hasBlob(id)).isFalse();
     }
   }
 
