@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory tree to back up: a root and optional include and exclude globs, relative to the root.
@@ -36,6 +38,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * whole tree is included; excludes win over includes. For example
  * {@code FileSource.of(Path.of("/etc/ansible")).include("group_vars/all.yaml", "roles/*}{@code /tasks/main.yaml")}.
  *
+ * <p>File names are decoded by the JVM with the locale's encoding: run the JVM with a UTF-8 locale
+ * (e.g. {@code LC_ALL=C.UTF-8}), or names that are not ASCII cannot be read back exactly; a warning is
+ * logged when the encoding is not UTF-8.
+ *
  * <p>Files that vanish or cannot be opened during the walk are reported as warnings (the snapshot is
  * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning. Immutable
  * and thread-safe: the {@code include}/{@code exclude}/{@code name} methods return changed copies.
@@ -44,6 +50,7 @@ public final class FileSource implements Source {
   /** The source type this source and {@link DirectoryRestorer} share. */
   public static final String TYPE = "files";
   private static final int BUFFER = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
   private final Path root;
   private final String name;
@@ -146,6 +153,11 @@ public final class FileSource implements Source {
   @Override
   public void backup(SourceContext context) throws IOException {
     check();
+    String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+    if (!encoding.equalsIgnoreCase("UTF-8")) {
+      LOG.warn("source '{}': the JVM decodes file names as {}, so names that are not ASCII will not back up "
+          + "exactly; run it with a UTF-8 locale such as LC_ALL=C.UTF-8", name, encoding);
+    }
     context.putMetadata("root", root.toString());
     if (!includes.isEmpty()) {
       context.putMetadata("include", String.join(",", includes));
