@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory tree to back up: a root and optional include and exclude globs, relative to the root.
+ * A directory tree to back up: a root and optional include and exclude globs, relative to the root
+ * (or a single regular file, stored as one entry named after it).
  * Keeps file contents, POSIX modes, modification times, symlinks (verbatim, never followed) and empty
  * directories. Files whose size, modification time and inode are unchanged since the parent snapshot
  * are not read again.
@@ -145,8 +147,9 @@ public final class FileSource implements Source {
 
   @Override
   public void check() {
-    if (!Files.isDirectory(root)) {
-      throw new SourceException("source '" + name + "': root " + root + " is not a readable directory");
+    if (!Files.isDirectory(root) && !Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SourceException("source '" + name + "': root " + root + " is neither a readable directory nor a"
+          + " regular file; check the path");
     }
   }
 
@@ -167,7 +170,13 @@ public final class FileSource implements Source {
     }
     Readers pool = new Readers(readers);
     try {
-      walk(context, root, "", pool);
+      if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
+        // a single file: one entry named after it
+        EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
+        pool.submit(context, root, meta);
+      } else {
+        walk(context, root, "", pool);
+      }
       pool.finish();
     } finally {
       pool.shutdown();

@@ -47,6 +47,17 @@ class FileSourceHarnessTest {
   }
 
   @Test
+  void aSingleFileRootIsOneEntry() throws Exception {
+    Path file = tmp.resolve("hosts");
+    Files.writeString(file, "127.0.0.1 localhost\n");
+    SourceHarness h = SourceHarness.run(FileSource.of(file), tmp.resolve("h"));
+    assertThat(h.entries().keySet()).containsExactly("hosts");
+    assertThat(Files.readString(h.file("hosts"))).isEqualTo("127.0.0.1 localhost\n");
+    assertThatThrownBy(() -> FileSource.of(tmp.resolve("missing")).check())
+        .isInstanceOf(SourceException.class).hasMessageContaining("missing");
+  }
+
+  @Test
   void unchangedFilesAreReusedFromTheParent() throws Exception {
     Path src = tmp.resolve("src");
     TestTrees.writeAwkwardTree(src, 10, 0);
