@@ -80,8 +80,14 @@ class FileSourceHarnessTest {
     assertThatThrownBy(() -> h.restore(DirectoryRestorer.to(dest)))
         .isInstanceOf(RestoreException.class).hasMessageContaining(dest.toString()).hasMessageContaining("precious");
     assertThat(Files.list(dest).count()).isEqualTo(1);
+    Files.writeString(dest.resolve("empty dir"), "a file where the snapshot has a directory");
+    Files.createDirectories(dest.resolve("secret"));
+    assertThatThrownBy(() -> h.restore(DirectoryRestorer.to(dest).overwrite(true)))
+        .isInstanceOf(RestoreException.class).hasMessageContaining("secret");
+    Files.delete(dest.resolve("secret"));
     h.restore(DirectoryRestorer.to(dest).overwrite(true));
     h.restore(DirectoryRestorer.to(dest).overwrite(true)); // twice: replaces files and links in place
+    assertThat(dest.resolve("empty dir")).isDirectory();
     assertThat(Files.readString(dest.resolve("secret"))).isEqualTo("s3cr3t");
     assertThat(Files.readString(dest.resolve("precious"))).isEqualTo("keep");
   }
