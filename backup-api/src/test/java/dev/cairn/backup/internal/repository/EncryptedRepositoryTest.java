@@ -145,6 +145,35 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void repositoryInitialisedLikeAnotherChunksAndIdentifiesContentTheSame(@TempDir Path other) throws IOException {
+    byte[] data = random(2_000_000, 13);
+    try (EncryptedRepository a = init();
+        EncryptedRepository b = EncryptedRepository.initSharingChunking(storage(other), Secret.of("other"),
+            options().chunker(new dev.cairn.backup.internal.chunker.ChunkerParams(1024, 4096, 8192)).build(), a);
+        EncryptedRepository unrelated = EncryptedRepository.init(storage(dir.resolve("x")), PASSPHRASE,
+            options().build())) {
+      assertThat(b.config().chunker()).isEqualTo(a.config().chunker());
+      List<ObjectId> idsA = new ArrayList<>();
+      List<ObjectId> idsB = new ArrayList<>();
+      List<ObjectId> idsU = new ArrayList<>();
+      a.newChunker().chunk(new java.io.ByteArrayInputStream(data), (buf, off, len) -> idsA.add(a.chunkId(buf, off, len)));
+      b.newChunker().chunk(new java.io.ByteArrayInputStream(data), (buf, off, len) -> idsB.add(b.chunkId(buf, off, len)));
+      unrelated.newChunker().chunk(new java.io.ByteArrayInputStream(data),
+          (buf, off, len) -> idsU.add(unrelated.chunkId(buf, off, len)));
+      assertThat(idsB).isEqualTo(idsA);
+      assertThat(idsU).doesNotContainAnyElementsOf(idsA);
+      // the encryption key is still the new repository's own
+      byte[] d = text(10_000, 13);
+      ObjectId id = add(b, BlobType.DATA, d);
+      b.flush();
+      assertThat(b.readBlob(id)).isEqualTo(d);
+    }
+    try (EncryptedRepository b = EncryptedRepository.open(storage(other), Secret.of("other"), options().build())) {
+      assertThat(b.config().chunker().avg()).isEqualTo(64 * 1024);
+    }
+  }
+
+  @Test
   void refusesToInitTwiceAndToOpenNothing(@TempDir Path empty) {
     init().close();
     assertThatThrownBy(this::init).isInstanceOf(ConfigurationException.class).hasMessageContaining("already holds");
@@ -365,6 +394,29 @@ class EncryptedRepositoryTest {
       ObjectId id = add(repo, BlobType.DATA, d);
       repo.flush();
       assertThat(repo.readBlob(id)).isEqualTo(d);
+    }
+  }
+
+  @Test
+  void addersOnTheInjectedExecutorsOwnThreadsDoNotDeadlock() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      RepositoryOptions opts = options().executor(single).maxInFlightBlobBytes(1024 * 1024).build();
+      Map<ObjectId, byte[]> all = new HashMap<>();
+      try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+        // the executor's only thread is the adder: packing jobs queued behind it can only run if
+        // the adder helps while it waits for budget
+        single.submit(() -> {
+          for (int i = 0; i < 60; i++) {
+            byte[] d = text(100_000, 400 + i);
+            all.put(add(repo, BlobType.DATA, d), d);
+          }
+        }).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        repo.flush();
+        all.forEach((id, d) -> assertThat(repo.readBlob(id)).isEqualTo(d));
+      }
+    } finally {
+      single.shutdownNow();
     }
   }
 
