@@ -1,11 +1,18 @@
 package dev.cairn.backup.plan;
 
+import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.Checks;
+import dev.cairn.backup.Compression;
 import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Encryption;
+import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PlanHooks;
 import dev.cairn.backup.Schedule;
 import dev.cairn.backup.Secret;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.StreamSource;
+import dev.cairn.backup.Target;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceFactory;
 import dev.cairn.backup.spi.SourceSettings;
@@ -33,6 +40,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backup plan read from a YAML file: sources, targets with storage URIs, schedules, retention,
@@ -48,6 +57,7 @@ import java.util.regex.Pattern;
  * {@code influx}, …) come from {@link SourceFactory}s on the class path.
  */
 public final class PlanFile {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanFile.class);
   private static final Set<String> TOP_KEYS = Set.of("version", "name", "host", "timezone", "tags", "sources",
       "encryption", "compression", "targets", "checks", "hooks", "objectives", "drill");
   private static final Set<String> TARGET_KEYS = Set.of("name", "storage", "rotate", "primary", "schedule",
@@ -250,6 +260,77 @@ public final class PlanFile {
   /** Where drill reports are written, if set. */
   public Optional<Path> drillReports() {
     return Optional.ofNullable(drillReports);
+  }
+
+  /**
+   * Reads a plan file and builds its plan.
+   *
+   * @throws ConfigurationException naming file, line and key if the file is malformed
+   */
+  public static BackupPlan load(Path file) {
+    return read(file).toPlan();
+  }
+
+  /** Builds the plan this file describes. */
+  public BackupPlan toPlan() {
+    return toPlanBuilder().build();
+  }
+
+  /**
+   * A plan builder holding everything this file describes, to add what a file cannot say (a clock, a
+   * progress listener, executors) before {@code build()}.
+   */
+  public BackupPlan.Builder toPlanBuilder() {
+    BackupPlan.Builder b = BackupPlan.builder().name(name);
+    if (host != null) {
+      b.host(host);
+    }
+    tags.forEach(b::addTag);
+    for (SourceSpec s : sources) {
+      b.source(switch (s.type()) {
+        case "files" -> FileSource.of(s.settings().path("root").orElseThrow()).name(s.name())
+            .include(s.settings().strings("include").toArray(String[]::new))
+            .exclude(s.settings().strings("exclude").toArray(String[]::new));
+        case "stream" -> StreamSource.command(s.name(), s.settings().string("path").orElseThrow(),
+            s.settings().strings("command"));
+        default -> s.source();
+      });
+      if (s.factory() != null) {
+        SourceFactory factory = s.factory();
+        SourceSettings settings = s.settings();
+        b.drillRestorer(s.name(), dir -> factory.scratchRestorer(settings, dir).orElseThrow(() ->
+            settings.error("type", "source type '" + factory.type() + "' offers no scratch destination for drills")));
+      }
+    }
+    TargetSpec primary = primary();
+    b.target(Target.of(primary.name(), Storages.fromUri(location(primary.storages().get(0)))));
+    List<String> ignored = targets.stream().filter(t -> !t.primary()).map(TargetSpec::name).toList();
+    if (!ignored.isEmpty()) {
+      LOG.warn("plan {}: copy targets {} are not run by this version (copies to further targets come with"
+          + " the copy support); back up to {} only", name, ignored, primary.name());
+    }
+    b.encryption(Encryption.passphrase(passphrase));
+    if (compressionLevel != null) {
+      b.compression(Compression.zstd(compressionLevel));
+    }
+    checks.forEach(b::check);
+    b.hooks(hooks);
+    if (rpo != null || rto != null) {
+      b.objectives(rpo, rto);
+    }
+    if (drillDirectory != null) {
+      b.drillDirectory(drillDirectory);
+    }
+    if (drillReports != null) {
+      b.drillReports(drillReports);
+    }
+    return b;
+  }
+
+  /** A plain path is read relative to the plan file; URIs are kept. */
+  private String location(String storage) {
+    boolean uri = storage.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    return uri ? storage : file.toAbsolutePath().getParent().resolve(storage).toString();
   }
 
   // ---- parsing -------------------------------------------------------------------------------
