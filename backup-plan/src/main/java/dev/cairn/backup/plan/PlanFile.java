@@ -8,6 +8,7 @@ import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Encryption;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PlanHooks;
+import dev.cairn.backup.Retention;
 import dev.cairn.backup.Schedule;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.Storages;
@@ -63,7 +64,8 @@ public final class PlanFile {
   private static final Set<String> TARGET_KEYS = Set.of("name", "storage", "rotate", "primary", "schedule",
       "retention");
   private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
-      "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
+      "keep-monthly", "keep-yearly", "keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",
+      "keep-within-monthly", "keep-within-yearly", "keep-tag");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
 
   private final Path file;
@@ -103,10 +105,11 @@ public final class PlanFile {
    * @param storages its storage URIs or paths; several means the target rotates through them, one per run
    * @param schedule when it receives snapshots (backups for the primary, copies for the others)
    * @param retention retention settings by key ({@code keep-daily} → {@code 7}, …), as written
+   * @param policy the retention policy they make, in the plan's time zone; {@code null} if none is given
    * @param line the line it starts on, for messages
    */
   public record TargetSpec(String name, boolean primary, List<String> storages, Schedule schedule,
-      Map<String, String> retention, int line) {
+      Map<String, String> retention, Retention policy, int line) {
     public TargetSpec {
       storages = List.copyOf(storages);
       retention = Map.copyOf(retention);
@@ -436,7 +439,9 @@ public final class PlanFile {
       }
       YamlNode scheduleNode = item.get("schedule");
       Schedule schedule = scheduleNode == null ? Schedule.daily().withZone(zone) : schedule(scheduleNode);
-      out.add(new TargetSpec(targetName, primary, storages, schedule, retention(item.get("retention")), item.line()));
+      YamlNode retentionNode = item.get("retention");
+      out.add(new TargetSpec(targetName, primary, storages, schedule, retention(retentionNode),
+          retentionNode == null ? null : policy(retentionNode), item.line()));
     }
     return List.copyOf(out);
   }
@@ -466,14 +471,42 @@ public final class PlanFile {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
       YamlNode v = e.getValue();
-      switch (e.getKey()) {
-        case "keep-within" -> duration(v);
-        case "keep-tag" -> v.strings();
-        default -> positiveInt(v);
+      if (e.getKey().startsWith("keep-within")) {
+        duration(v);
+      } else if (!e.getKey().equals("keep-tag")) {
+        positiveInt(v);
       }
       out.put(e.getKey(), e.getKey().equals("keep-tag") ? String.join(",", v.strings()) : v.text());
     }
     return out;
+  }
+
+  /** The {@link Retention} the (already checked) retention keys make; its own checks name the key. */
+  private Retention policy(YamlNode node) {
+    Retention r = Retention.policy().zone(zone);
+    for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
+      YamlNode v = e.getValue();
+      try {
+        r = switch (e.getKey()) {
+          case "keep-last" -> r.keepLast(positiveInt(v));
+          case "keep-hourly" -> r.keepHourly(positiveInt(v));
+          case "keep-daily" -> r.keepDaily(positiveInt(v));
+          case "keep-weekly" -> r.keepWeekly(positiveInt(v));
+          case "keep-monthly" -> r.keepMonthly(positiveInt(v));
+          case "keep-yearly" -> r.keepYearly(positiveInt(v));
+          case "keep-within" -> r.keepWithin(duration(v));
+          case "keep-within-hourly" -> r.keepWithinHourly(duration(v));
+          case "keep-within-daily" -> r.keepWithinDaily(duration(v));
+          case "keep-within-weekly" -> r.keepWithinWeekly(duration(v));
+          case "keep-within-monthly" -> r.keepWithinMonthly(duration(v));
+          case "keep-within-yearly" -> r.keepWithinYearly(duration(v));
+          default -> r.keepTag(v.strings().toArray(String[]::new));
+        };
+      } catch (IllegalArgumentException ex) {
+        throw v.error(ex.getMessage(), ex);
+      }
+    }
+    return r;
   }
 
   private static Integer compression(YamlNode node) {
