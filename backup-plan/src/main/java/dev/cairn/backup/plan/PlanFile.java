@@ -10,7 +10,9 @@ import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PlanHooks;
 import dev.cairn.backup.Retention;
 import dev.cairn.backup.Schedule;
+import dev.cairn.backup.Scheduler;
 import dev.cairn.backup.Secret;
+import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.Storages;
 import dev.cairn.backup.StreamSource;
 import dev.cairn.backup.Target;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -328,6 +331,18 @@ public final class PlanFile {
       b.drillReports(drillReports);
     }
     return b;
+  }
+
+  /**
+   * Adds to {@code scheduler} a job named after the plan that runs {@code plan.backup()} on the primary
+   * target's schedule; a run missed while the application was down (the newest snapshot is older than
+   * the last due time) is caught up once at start.
+   *
+   * @param plan the plan built from this file (e.g. by {@link #toPlan()})
+   */
+  public Scheduler.Builder schedule(BackupPlan plan, Scheduler.Builder scheduler) {
+    return scheduler.job(plan.name(), primary().schedule(), plan::backup,
+        () -> plan.snapshots().stream().map(Snapshot::time).max(Comparator.naturalOrder()));
   }
 
   /** A plain path is read relative to the plan file; URIs are kept. */

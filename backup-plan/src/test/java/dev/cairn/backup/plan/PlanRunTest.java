@@ -8,6 +8,7 @@ import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.BackupReport;
 import dev.cairn.backup.DrillReport;
 import dev.cairn.backup.HealthReport;
+import dev.cairn.backup.Scheduler;
 import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.testing.MutableClock;
 import java.io.IOException;
@@ -104,6 +105,29 @@ class PlanRunTest {
     HealthReport late = plan.health();
     assertThat(late.ok()).isFalse();
     assertThat(late.violations()).singleElement().asString().startsWith("local RPO:");
+  }
+
+  @Test
+  void scheduledPlanBacksUpWhenDueAndCatchesUpOnceAfterDowntime() throws IOException {
+    plan("abort");   // writes plan.yaml
+    PlanFile file = PlanFile.read(dir.resolve("plan.yaml"));
+    BackupPlan plan = file.toPlanBuilder().clock(clock).createRepository(true).build();
+    // the plan's schedule is the default: daily at 00:00 in the system zone; pin UTC for the test
+    Scheduler first = Scheduler.builder().clock(clock).runner(Runnable::run)
+        .job("infra", file.primary().schedule().withZone(java.time.ZoneOffset.UTC), plan::backup,
+            () -> plan.snapshots().stream().map(Snapshot::time).max(java.util.Comparator.naturalOrder()))
+        .build();
+    assertThat(first.runDue()).isEmpty();          // never backed up, nothing missed: wait for 00:00
+    clock.set(java.time.Instant.parse("2026-11-29T00:00:00Z"));
+    assertThat(first.runDue()).containsExactly("infra");
+    assertThat(plan.snapshots()).extracting(Snapshot::time).containsExactly(java.time.Instant.parse("2026-11-29T00:00:00Z"));
+
+    // the application is down for three days; at start the missed runs are caught up once
+    clock.set(java.time.Instant.parse("2026-12-02T09:30:00Z"));
+    Scheduler second = file.schedule(plan, Scheduler.builder().clock(clock).runner(Runnable::run)).build();
+    assertThat(second.runDue()).containsExactly("infra");
+    assertThat(second.runDue()).isEmpty();
+    assertThat(plan.snapshots()).hasSize(2);
   }
 
   @Test
