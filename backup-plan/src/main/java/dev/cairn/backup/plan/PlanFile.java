@@ -113,6 +113,7 @@ public final class PlanFile {
    */
   public record TargetSpec(String name, boolean primary, List<String> storages, Schedule schedule,
       Map<String, String> retention, Retention policy, int line) {
+    /** Checks the values and copies the lists. */
     public TargetSpec {
       storages = List.copyOf(storages);
       retention = Map.copyOf(retention);
