@@ -131,6 +131,26 @@ class PlanRunTest {
   }
 
   @Test
+  void failingBeforeHookAbortsAndFailingAfterHookOnlyWarns() throws IOException {
+    plan("abort");
+    Path file = dir.resolve("plan.yaml");
+    String yaml = Files.readString(file);
+    Files.writeString(file, yaml.replace("  after: echo", "  before: 'echo cannot quiesce >&2; exit 3'\n  after: echo"));
+    BackupPlan aborting = PlanFile.read(file).toPlanBuilder().clock(clock).createRepository(true).build();
+    assertThatThrownBy(aborting::backup).isInstanceOf(BackupException.class)
+        .hasMessageContaining("before-backup hook").hasMessageContaining("exited with 3")
+        .hasMessageContaining("cannot quiesce");
+    assertThat(Files.readString(dir.resolve("hooks.log"))).startsWith("failed: before-backup hook");
+
+    Files.writeString(file, yaml.replace("  after: echo \"$CAIRN_SNAPSHOT $CAIRN_TARGET\" >> hooks.log",
+        "  after: exit 4"));
+    BackupPlan warning = PlanFile.read(file).toPlanBuilder().clock(clock).createRepository(true).build();
+    BackupReport report = warning.backup();
+    assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("after-backup hook failed").contains("exited with 4"));
+    assertThat(warning.snapshots()).extracting(Snapshot::id).containsExactly(report.snapshotId());
+  }
+
+  @Test
   void failedCheckAbortsOrMarks() throws IOException {
     Files.writeString(dir.resolve("ansible/group_vars/all.yaml"), "mysql_port: 3306\n  bad: indent\n");
     BackupPlan aborting = plan("abort");
