@@ -1,13 +1,18 @@
 package dev.cairn.backup.plan;
 
+import dev.cairn.backup.BackupException;
 import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.Checks;
 import dev.cairn.backup.Compression;
 import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.DrillReport;
+import dev.cairn.backup.DrillReports;
 import dev.cairn.backup.Encryption;
 import dev.cairn.backup.FileSource;
+import dev.cairn.backup.HealthReport;
 import dev.cairn.backup.PlanHooks;
+import dev.cairn.backup.Repository;
 import dev.cairn.backup.Retention;
 import dev.cairn.backup.Schedule;
 import dev.cairn.backup.Scheduler;
@@ -19,6 +24,7 @@ import dev.cairn.backup.Target;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceFactory;
 import dev.cairn.backup.spi.SourceSettings;
+import dev.cairn.backup.spi.Storage;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -28,6 +34,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -344,6 +351,74 @@ public final class PlanFile {
   public Scheduler.Builder schedule(BackupPlan plan, Scheduler.Builder scheduler) {
     return scheduler.job(plan.name(), primary().schedule(), plan::backup,
         () -> plan.snapshots().stream().map(Snapshot::time).max(Comparator.naturalOrder()));
+  }
+
+  /**
+   * The health of every target of this file, not only the primary: copy targets are opened read-only
+   * (each location of a rotating target; an unreachable or missing one counts as holding nothing) and
+   * judged against their own limit, the longest gap of their schedule plus the RPO. The RTO is judged
+   * on the drill reports in {@link #drillReports()}.
+   *
+   * @param plan the plan built from this file
+   * @param now the time to measure ages against
+   */
+  public HealthReport health(BackupPlan plan, Instant now) {
+    List<DrillReport> drills;
+    try {
+      drills = plan.drillReports().isPresent() ? DrillReports.readAll(plan.drillReports().get()) : List.of();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read the drill reports in " + plan.drillReports().get() + ": "
+          + e.getMessage(), e);
+    }
+    List<HealthReport.TargetState> states = new ArrayList<>();
+    for (TargetSpec t : targets) {
+      if (t.primary()) {
+        states.add(new HealthReport.TargetState(t.name(), null, plan.snapshots(), null));
+        continue;
+      }
+      List<Snapshot> held = new ArrayList<>();
+      for (String location : t.storages()) {
+        held.addAll(snapshotsAt(location));
+      }
+      Duration limit = rpo == null ? null : longestGap(t.schedule(), now).plus(rpo);
+      states.add(new HealthReport.TargetState(t.name(), limit, held, null));
+    }
+    return HealthReport.evaluate(name, now, rpo, rto, states, drills);
+  }
+
+  private List<Snapshot> snapshotsAt(String location) {
+    try {
+      Storage storage = Storages.fromUri(location(location));
+      if (!Repository.exists(storage)) {
+        LOG.warn("plan {}: no repository at {} yet", name, location);
+        return List.of();
+      }
+      try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
+        return repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+      }
+    } catch (BackupException e) {
+      LOG.warn("plan {}: cannot read the snapshots at {}: {}", name, location, e.getMessage());
+      return List.of();
+    }
+  }
+
+  /** The longest time between two consecutive firings of {@code schedule} over the next year. */
+  static Duration longestGap(Schedule schedule, Instant from) {
+    Duration longest = Duration.ZERO;
+    Instant previous = schedule.nextAfter(from);
+    Instant end = from.plus(Duration.ofDays(400));
+    for (int i = 0; i < 1000 && previous != null && previous.isBefore(end); i++) {
+      Instant next = schedule.nextAfter(previous);
+      if (next == null) {
+        break;
+      }
+      Duration gap = Duration.between(previous, next);
+      if (gap.compareTo(longest) > 0) {
+        longest = gap;
+      }
+      previous = next;
+    }
+    return longest;
   }
 
   /** A plain path is read relative to the plan file; URIs are kept. */

@@ -200,6 +200,17 @@ class PlanFileTest {
   }
 
   @Test
+  void longestGapOfASchedule() {
+    Instant from = Instant.parse("2026-11-28T00:00:00Z");
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("0 4 * * SUN", java.time.ZoneOffset.UTC), from))
+        .isEqualTo(Duration.ofDays(7));
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("@monthly", java.time.ZoneOffset.UTC), from))
+        .isEqualTo(Duration.ofDays(31));
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.every(Duration.ofHours(6)), from))
+        .isEqualTo(Duration.ofHours(6));
+  }
+
+  @Test
   void durations() {
     assertThat(PlanFile.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
     assertThat(PlanFile.parseDuration("1h 30m")).isEqualTo(Duration.ofMinutes(90));

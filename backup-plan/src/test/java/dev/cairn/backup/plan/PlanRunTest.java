@@ -151,6 +151,49 @@ class PlanRunTest {
   }
 
   @Test
+  void healthCoversCopyTargetsOfThePlanFile() throws IOException {
+    plan("abort");
+    Path file = dir.resolve("plan.yaml");
+    Files.writeString(file, Files.readString(file).replace("""
+        targets:
+          - name: local
+            storage: repo
+        """, """
+        targets:
+          - name: local
+            storage: repo
+          - name: drives
+            rotate: [drive-a, drive-b]
+            schedule: "0 4 * * SUN"
+          - name: offsite
+            storage: offsite
+            schedule: monthly
+        """));
+    PlanFile planFile = PlanFile.read(file);
+    BackupPlan plan = planFile.toPlanBuilder().clock(clock).createRepository(true).build();
+    plan.backup();
+    HealthReport h = planFile.health(plan, clock.instant().plus(Duration.ofHours(2)));
+    assertThat(h.target("local").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
+        .isEqualTo(HealthReport.Status.OK);
+    assertThat(h.target("drives").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().message())
+        .contains("has no good snapshot");
+    assertThat(h.target("offsite").orElseThrow().ok()).isFalse();
+
+    // a copy lands on drive B (made here by backing the same plan up into it)
+    PlanFile driveB = PlanFile.read(file, new java.io.StringReader(Files.readString(file)
+        .replace("    storage: repo\n", "    storage: drive-b\n")));
+    driveB.toPlanBuilder().clock(clock).createRepository(true).build().backup();
+    HealthReport after = planFile.health(plan, clock.instant().plus(Duration.ofDays(8)));
+    HealthReport.TargetHealth drives = after.target("drives").orElseThrow();
+    // weekly copies are allowed 7 days plus the 24 h RPO
+    assertThat(drives.objective(HealthReport.Objective.RPO).orElseThrow().limit()).isEqualTo(Duration.ofDays(8));
+    assertThat(drives.newestGood()).isNotNull();
+    assertThat(drives.objective(HealthReport.Objective.RPO).orElseThrow().status()).isEqualTo(HealthReport.Status.OK);
+    // the primary has had no backup for 8 days
+    assertThat(after.target("local").orElseThrow().ok()).isFalse();
+  }
+
+  @Test
   void failedCheckAbortsOrMarks() throws IOException {
     Files.writeString(dir.resolve("ansible/group_vars/all.yaml"), "mysql_port: 3306\n  bad: indent\n");
     BackupPlan aborting = plan("abort");
