@@ -477,6 +477,9 @@ public final class PlanFile {
         default:
           SourceFactory factory = factories.get(type);
           if (factory == null) {
+            factory = ReflectiveSourceFactory.find(type, PlanFile.class.getClassLoader()).orElse(null);
+          }
+          if (factory == null) {
             String module = switch (type) {
               case "mysql" -> ": add dev.cairn:backup-mysql to the class path";
               case "influx" -> ": add dev.cairn:backup-influx to the class path";
