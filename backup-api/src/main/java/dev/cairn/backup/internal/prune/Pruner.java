@@ -86,6 +86,8 @@ public final class Pruner {
     Instant start = clock.instant();
     listener.progress(Phase.LOCK, 0, 1);
     try (Lock lock = Locks.exclusive(repo, options.lockWait())) {
+      // backups may have finished while this session waited, or since it opened: see their packs
+      repo.refreshIndex();
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
       listener.progress(Phase.MARK, 0, 0);
       List<Snapshot> snapshots = Snapshots.all(repo, null);

@@ -61,18 +61,25 @@ class PruneTest {
    * unused (deleted).
    */
   static void writeTree(Path src, int i) throws IOException {
-    if (Files.exists(src)) {
-      try (Stream<Path> s = Files.list(src)) {
-        for (Path p : (Iterable<Path>) s::iterator) {
-          Files.delete(p);
-        }
-      }
-    }
+    clear(src, "");
     Files.createDirectories(src);
     Files.write(src.resolve("a-" + i + ".bin"), content(2L * i, FILE));
     Files.write(src.resolve("b-" + i + ".bin"), content(2L * i + 1, FILE));
     if (i > 0) {
       Files.write(src.resolve("b-" + (i - 1) + ".bin"), content(2L * (i - 1) + 1, FILE));
+    }
+  }
+
+  /** Deletes the files in {@code dir} whose names start with {@code prefix}. */
+  static void clear(Path dir, String prefix) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          if (p.getFileName().toString().startsWith(prefix)) {
+            Files.delete(p);
+          }
+        }
+      }
     }
   }
 
