@@ -1,6 +1,5 @@
 package dev.cairn.backup.internal.prune;
 
-import dev.cairn.backup.BackupException;
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.PruneOptions;
