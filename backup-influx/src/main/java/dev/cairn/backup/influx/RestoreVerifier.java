@@ -1,0 +1,71 @@
+package dev.cairn.backup.influx;
+
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.RestoreInput;
+import dev.cairn.backup.spi.Verification;
+import dev.cairn.backup.spi.VerificationResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a restored server against the verification data of the snapshot: every window is queried
+ * back (by the same export code as the backup) and its count and checksum compared; every
+ * measurement's totals are then derived from its windows.
+ */
+final class RestoreVerifier {
+  /** Counts and checksums the points of the window described by a verification's attributes. */
+  interface WindowMeasurer {
+    WindowWriter measure(Map<String, String> attributes) throws IOException;
+  }
+
+  private RestoreVerifier() {}
+
+  static List<VerificationResult> verify(RestoreInput input, WindowMeasurer measurer) throws IOException {
+    Set<String> restored = new HashSet<>();
+    for (EntryMetadata e : input.entries()) {
+      restored.add(e.path());
+    }
+    List<VerificationResult> results = new ArrayList<>();
+    Map<String, WindowWriter> actual = new HashMap<>();
+    for (Verification v : input.verifications()) {
+      if (!"window".equals(v.attributes().get("kind")) || !restored.contains(v.item() + ".lp")) {
+        continue;
+      }
+      WindowWriter w = measurer.measure(v.attributes());
+      actual.put(v.item(), w);
+      results.add(w.count() == 0 && v.count() > 0 ? VerificationResult.missing(v)
+          : VerificationResult.compare(v, w.count(), w.checksum()));
+    }
+    for (Verification v : input.verifications()) {
+      if (!"measurement".equals(v.attributes().get("kind"))) {
+        continue;
+      }
+      String range = v.attributes().getOrDefault("range", "");
+      long windowNs = Long.parseLong(range.substring(range.lastIndexOf('/') + 1));
+      String listed = v.attributes().getOrDefault("windows", "");
+      List<String[]> checksums = new ArrayList<>();
+      long count = 0;
+      boolean any = false;
+      for (String w : listed.isEmpty() ? new String[0] : listed.split(" ")) {
+        String name = Windows.name(Long.parseLong(w), windowNs);
+        WindowWriter ww = actual.get(v.item() + "/" + name);
+        any |= ww != null;
+        if (ww != null) {
+          count += ww.count();
+          checksums.add(new String[] {name, ww.checksum()});
+        } else {
+          checksums.add(new String[] {name, ""});
+        }
+      }
+      if (any || listed.isEmpty()) {
+        results.add(VerificationResult.compare(v, count, WindowedBackup.measurementChecksum(checksums)));
+      }
+    }
+    return results;
+  }
+}
