@@ -11,27 +11,41 @@ final class Errors {
   private Errors() {}
 
   static String describe(String url, String what, Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && !(root instanceof InfluxHttpException)) {
-      root = root.getCause();
-    }
-    if (e instanceof InfluxHttpException h || root instanceof InfluxHttpException) {
-      InfluxHttpException h = (InfluxHttpException) (e instanceof InfluxHttpException ? e : root);
+    InfluxHttpException h = find(e, InfluxHttpException.class);
+    if (h != null) {
       if (h.isAuthentication()) {
         return "InfluxDB at " + url + " refused the credentials while " + what + " (" + h.getMessage()
             + "); check the username and password (1.x) or the token and its permissions (2.x)";
       }
       return "InfluxDB at " + url + " failed while " + what + ": " + h.getMessage();
     }
-    if (root instanceof ConnectException || root instanceof HttpConnectTimeoutException
-        || root instanceof UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
-      return "cannot reach InfluxDB at " + url + " while " + what + " (" + root
+    Throwable unreachable = find(e, ConnectException.class);
+    if (unreachable == null) {
+      unreachable = find(e, HttpConnectTimeoutException.class);
+    }
+    if (unreachable == null) {
+      unreachable = find(e, UnresolvedAddressException.class);
+    }
+    if (unreachable == null) {
+      unreachable = find(e, java.net.UnknownHostException.class);
+    }
+    if (unreachable != null) {
+      return "cannot reach InfluxDB at " + url + " while " + what + " (" + unreachable
           + "); check the URL and that the server is running";
     }
-    if (root instanceof HttpTimeoutException) {
+    if (find(e, HttpTimeoutException.class) != null) {
       return "InfluxDB at " + url + " did not answer in time while " + what + "; raise the timeout or check the server";
     }
     return "I/O error talking to InfluxDB at " + url + " while " + what + ": " + e;
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   static boolean isIo(Throwable e) {
