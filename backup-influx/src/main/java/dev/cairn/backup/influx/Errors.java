@@ -1,10 +1,13 @@
 package dev.cairn.backup.influx;
 
+import dev.cairn.backup.BackupException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /** Turns I/O failures into messages that name the server and the fix. */
 final class Errors {
@@ -48,7 +51,23 @@ final class Errors {
     return null;
   }
 
-  static boolean isIo(Throwable e) {
-    return e instanceof IOException || e instanceof UnresolvedAddressException;
+  /** An action that talks to the server. */
+  interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action}; Cairn's own exceptions pass through, I/O failures become {@code wrap(message,
+   * cause)} with a message naming the server and what was being done ({@code step}).
+   */
+  static <T> T guard(String url, Supplier<String> step, BiFunction<String, Throwable, BackupException> wrap,
+      IoAction<T> action) {
+    try {
+      return action.run();
+    } catch (BackupException e) {
+      throw e;
+    } catch (IOException | UnresolvedAddressException e) {
+      throw wrap.apply(describe(url, step.get(), e), e);
+    }
   }
 }

@@ -111,22 +111,8 @@ final class Influx1Backup {
     return settings.containers();
   }
 
-  interface IoAction<T> {
-    T run() throws IOException;
-  }
-
-  private <T> T guarded(IoAction<T> action) {
-    try {
-      return action.run();
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof SourceException se) {
-        throw se;
-      }
-      if (e instanceof RuntimeException && !Errors.isIo(e)) {
-        throw (RuntimeException) e;
-      }
-      throw new SourceException("source '" + settings.name() + "': "
-          + Errors.describe(client.url(), step, e), e);
-    }
+  private <T> T guarded(Errors.IoAction<T> action) {
+    return Errors.guard(client.url(), () -> step,
+        (message, cause) -> new SourceException("source '" + settings.name() + "': " + message, cause), action);
   }
 }

@@ -35,18 +35,8 @@ final class Influx1Restore {
   }
 
   RestoreResult restore(RestoreInput input) {
-    try {
-      return run(input);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof RestoreException re) {
-        throw re;
-      }
-      if (e instanceof RuntimeException && !Errors.isIo(e)) {
-        throw (RuntimeException) e;
-      }
-      throw new RestoreException("restoring snapshot " + input.snapshotId() + " source '" + input.sourceName()
-          + "': " + Errors.describe(client.url(), step, e), e);
-    }
+    return Errors.guard(client.url(), () -> step, (message, cause) -> new RestoreException("restoring snapshot "
+        + input.snapshotId() + " source '" + input.sourceName() + "': " + message, cause), () -> run(input));
   }
 
   private RestoreResult run(RestoreInput input) throws IOException {
