@@ -65,33 +65,38 @@ final class Influx1Backup {
       }
     }
     WindowedBackup windowed = new WindowedBackup(settings, context);
+    List<Errors.IoAction<Void>> tasks = new ArrayList<>();
     for (Metadata.RetentionPolicy rp : rps) {
       long shardNs = Influx1Export.goDurationNanos(rp.shardGroupDuration());
       long retentionNs = Influx1Export.goDurationNanos(rp.duration());
       for (String m : measurements) {
-        step = "reading measurement '" + m + "' of " + db + "/" + rp.name();
-        Influx1Export.MeasurementSchema schema = export.schema(db, rp.name(), m);
-        if (schema.fields().isEmpty()) {
-          continue; // no points of this measurement under this retention policy
-        }
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("database", db);
-        names.put("retentionPolicy", rp.name());
-        names.put("measurement", m);
-        windowed.measurement(dbSeg + "/" + Names.segment(rp.name()) + "/" + Names.segment(m), retentionNs, names,
-            new WindowedBackup.WindowQuery() {
-              @Override
-              public List<Long> nonEmptyWindows(long from, long to, long windowNs) throws IOException {
-                return export.nonEmptyWindows(db, rp.name(), m, schema, from, to, windowNs);
-              }
+        tasks.add(() -> {
+          Influx1Export.MeasurementSchema schema = export.schema(db, rp.name(), m);
+          if (schema.fields().isEmpty()) {
+            return null; // no points of this measurement under this retention policy
+          }
+          Map<String, String> names = new LinkedHashMap<>();
+          names.put("database", db);
+          names.put("retentionPolicy", rp.name());
+          names.put("measurement", m);
+          windowed.measurement(dbSeg + "/" + Names.segment(rp.name()) + "/" + Names.segment(m), retentionNs, names,
+              new WindowedBackup.WindowQuery() {
+                @Override
+                public List<Long> nonEmptyWindows(long from, long to, long windowNs) throws IOException {
+                  return export.nonEmptyWindows(db, rp.name(), m, schema, from, to, windowNs);
+                }
 
-              @Override
-              public void export(long start, long end, WindowWriter writer) throws IOException {
-                export.exportWindow(db, rp.name(), shardNs, m, schema, start, end, writer);
-              }
-            });
+                @Override
+                public void export(long start, long end, WindowWriter writer) throws IOException {
+                  export.exportWindow(db, rp.name(), shardNs, m, schema, start, end, writer);
+                }
+              });
+          return null;
+        });
       }
     }
+    step = "exporting the measurements of database '" + db + "'";
+    ParallelTasks.run(settings.parallelism(), tasks);
   }
 
   private List<String> selectedDatabases() throws IOException {

@@ -85,7 +85,7 @@ final class Influx1Client {
       if (r.statusCode() / 100 != 2) {
         throw new InfluxHttpException(r.statusCode(), errorText(r.statusCode(), body));
       }
-      MsgPack mp = new MsgPack(body);
+      MsgPack mp = new MsgPack(new java.io.BufferedInputStream(body, 1 << 16));
       Map<String, Object> msg;
       while ((msg = mp.nextMessage()) != null) {
         if (msg.get("error") != null) {

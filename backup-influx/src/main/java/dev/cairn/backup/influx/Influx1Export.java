@@ -3,6 +3,9 @@ package dev.cairn.backup.influx;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -155,8 +158,8 @@ final class Influx1Export {
     int nt = schema.tagKeys().size();
     for (long[] r : ranges) {
       String q = select + " WHERE time >= " + r[0] + " AND time < " + r[1];
+      Map<List<String>, String> seriesKeys = new HashMap<>();
       client.query(db, q, chunkSize, s -> {
-        List<String> tagValues = new ArrayList<>(nt);
         for (List<Object> row : s.values()) {
           long time = ((Number) row.get(0)).longValue();
           List<WindowWriter.Field> fields = new ArrayList<>(nf);
@@ -166,12 +169,20 @@ final class Influx1Export {
               fields.add(new WindowWriter.Field(fieldKeys.get(i), typeOf(v, types.get(i)), v));
             }
           }
-          tagValues.clear();
+          String[] tagValues = new String[nt];
           for (int i = 0; i < nt; i++) {
             Object v = row.get(1 + nf + i);
-            tagValues.add(v == null ? null : v.toString());
+            tagValues[i] = v == null ? null : v.toString();
           }
-          writer.add(time, WindowWriter.seriesKey(measurement, schema.tagKeys(), tagValues), fields);
+          List<String> tags = Arrays.asList(tagValues);
+          String key = seriesKeys.get(tags);
+          if (key == null) {
+            key = WindowWriter.seriesKey(measurement, schema.tagKeys(), tags);
+            if (seriesKeys.size() < 100_000) {
+              seriesKeys.put(tags, key);
+            }
+          }
+          writer.add(time, key, fields);
         }
       });
     }

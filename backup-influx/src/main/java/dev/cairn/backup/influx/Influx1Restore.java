@@ -76,6 +76,7 @@ final class Influx1Restore {
     }
     long entries = 0;
     long bytes = 0;
+    long started = System.nanoTime();
     try (BatchWriter writer = new BatchWriter(settings.batchSize(), settings.parallelism(),
         settings.maxRetries(), settings.retryBackoff())) {
       for (EntryMetadata e : input.entries()) {
@@ -98,6 +99,8 @@ final class Influx1Restore {
     for (Map.Entry<String, String> t : targets.entrySet()) {
       createContinuousQueries(databases.get(t.getKey()), t.getValue());
     }
+    long written = System.nanoTime();
+    LOG.info("wrote {} entries ({} bytes) in {} ms", entries, bytes, (written - started) / 1_000_000);
     step = "verifying the restored points";
     Map<String, Influx1Export.MeasurementSchema> schemas = new HashMap<>();
     Map<String, Long> shardNs = new HashMap<>();
@@ -124,8 +127,8 @@ final class Influx1Restore {
     URI u = URI.create(client.url());
     String destination = "influx://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + "/"
         + String.join(",", targets.values());
-    LOG.info("restored {} entries into {}; {} of {} verification(s) passed", entries, destination,
-        results.stream().filter(VerificationResult::ok).count(), results.size());
+    LOG.info("restored {} entries into {}; {} of {} verification(s) passed, verified in {} ms", entries, destination,
+        results.stream().filter(VerificationResult::ok).count(), results.size(), (System.nanoTime() - written) / 1_000_000);
     return new RestoreResult(input.sourceName(), destination, entries, bytes, results);
   }
 

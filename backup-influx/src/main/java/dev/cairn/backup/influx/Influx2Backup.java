@@ -66,27 +66,32 @@ final class Influx2Backup {
           b.getDescription())));
     }
     WindowedBackup windowed = new WindowedBackup(settings, context);
+    List<Errors.IoAction<Void>> tasks = new ArrayList<>();
     for (String m : export.measurements(name, settings.fromNs(), settings.toNs())) {
       if (!settings.measurementSelected(m)) {
         continue;
       }
-      step = "reading measurement '" + m + "' of bucket '" + name + "'";
       Map<String, String> names = new LinkedHashMap<>();
       names.put("bucket", name);
       names.put("measurement", m);
-      windowed.measurement(seg + "/" + Names.segment(m), retentionSeconds * 1_000_000_000L, names,
-          new WindowedBackup.WindowQuery() {
-            @Override
-            public List<Long> nonEmptyWindows(long from, long to, long windowNs) throws IOException {
-              return export.nonEmptyWindows(name, m, from, to, windowNs);
-            }
+      tasks.add(() -> {
+        windowed.measurement(seg + "/" + Names.segment(m), retentionSeconds * 1_000_000_000L, names,
+            new WindowedBackup.WindowQuery() {
+              @Override
+              public List<Long> nonEmptyWindows(long from, long to, long windowNs) throws IOException {
+                return export.nonEmptyWindows(name, m, from, to, windowNs);
+              }
 
-            @Override
-            public void export(long start, long end, WindowWriter writer) throws IOException {
-              export.exportWindow(name, m, start, end, writer);
-            }
-          });
+              @Override
+              public void export(long start, long end, WindowWriter writer) throws IOException {
+                export.exportWindow(name, m, start, end, writer);
+              }
+            });
+        return null;
+      });
     }
+    step = "exporting the measurements of bucket '" + name + "'";
+    ParallelTasks.run(settings.parallelism(), tasks);
   }
 
   private List<Bucket> selectedBuckets(Influx2Client client) throws IOException {

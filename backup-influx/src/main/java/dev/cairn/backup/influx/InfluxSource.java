@@ -114,6 +114,7 @@ public final class InfluxSource implements Source {
     Duration windowSize = Duration.ofDays(1);
     Duration horizon;
     int chunkSize = 10_000;
+    int parallelism = 2;
     Duration timeout = Duration.ofMinutes(10);
     Clock clock = Clock.systemUTC();
 
@@ -185,6 +186,18 @@ public final class InfluxSource implements Source {
       return self();
     }
 
+    /**
+     * Sets how many measurements are exported at once (default 2): the server works on one query while
+     * Cairn formats the answer of another.
+     */
+    public B parallelism(int parallelism) {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be positive, got " + parallelism);
+      }
+      this.parallelism = parallelism;
+      return self();
+    }
+
     /** Sets the timeout of one HTTP request (default 10 minutes). */
     public B timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -202,7 +215,7 @@ public final class InfluxSource implements Source {
       long toNs = to == null ? Influx1Export.MAX_TIME : Windows.toNanos(to);
       return new Settings(name, api, url, user, password, token, org,
           List.copyOf(new LinkedHashSet<>(containers)), List.copyOf(new LinkedHashSet<>(measurements)),
-          fromNs, toNs, windowSize.toNanos(), horizon, chunkSize, timeout, clock);
+          fromNs, toNs, windowSize.toNanos(), horizon, chunkSize, parallelism, timeout, clock);
     }
   }
 

@@ -104,46 +104,46 @@ final class LineProtocol {
     boolean next(ByteArrayOutputStream out) throws IOException {
       int section = 0; // 0 key, 1 fields, 2 timestamp
       boolean quoted = false;
+      boolean escaped = false;
       boolean any = false;
       while (true) {
-        int c = read();
-        if (c < 0) {
+        if (pos == len && !fill()) {
           return any;
         }
-        if (c == '\n' && !quoted) {
-          if (any) {
-            return true;
+        int start = pos;
+        while (pos < len) {
+          byte c = buf[pos];
+          if (escaped) {
+            escaped = false;
+          } else if (c == '\\') {
+            escaped = true;
+          } else if (c == '\n' && !quoted) {
+            out.write(buf, start, pos - start);
+            pos++;
+            if (any || pos - 1 > start) {
+              return true;
+            }
+            start = pos; // a blank line
+            continue;
+          } else if (c == '"' && section == 1) {
+            quoted = !quoted;
+          } else if (c == ' ' && !quoted && section < 2) {
+            section++;
           }
-          continue; // blank line
+          pos++;
         }
-        any = true;
-        out.write(c);
-        if (c == '\\') {
-          int n = read();
-          if (n < 0) {
-            return true;
-          }
-          out.write(n);
-          continue;
-        }
-        if (c == '"' && section == 1) {
-          quoted = !quoted;
-        } else if (c == ' ' && !quoted && section < 2) {
-          section++;
+        if (pos > start) {
+          any = true;
+          out.write(buf, start, pos - start);
         }
       }
     }
 
-    private int read() throws IOException {
-      if (pos == len) {
-        len = in.read(buf, 0, buf.length);
-        pos = 0;
-        if (len <= 0) {
-          len = 0;
-          return -1;
-        }
-      }
-      return buf[pos++] & 0xff;
+    private boolean fill() throws IOException {
+      int n = in.read(buf, 0, buf.length);
+      pos = 0;
+      len = Math.max(n, 0);
+      return n > 0;
     }
   }
 }

@@ -21,6 +21,7 @@ record Settings(
     long windowNs,
     Duration horizon,
     int chunkSize,
+    int parallelism,
     Duration timeout,
     Clock clock) {
 

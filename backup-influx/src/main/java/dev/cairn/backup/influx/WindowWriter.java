@@ -30,7 +30,8 @@ final class WindowWriter {
   private final OutputStream out;
   private final MessageDigest digest;
   private final List<Point> pending = new ArrayList<>();
-  private final byte[] scratch = new byte[8];
+  private final StringBuilder line = new StringBuilder(4096);
+  private final Canonical canonical = new Canonical();
   private long pendingTime = Long.MIN_VALUE;
   private boolean started;
   private long count;
@@ -86,59 +87,86 @@ final class WindowWriter {
     if (pending.isEmpty()) {
       return;
     }
-    pending.sort(Comparator.comparing(Point::seriesKey));
-    StringBuilder sb = new StringBuilder(128);
+    if (pending.size() > 1) {
+      pending.sort(Comparator.comparing(Point::seriesKey));
+    }
+    line.setLength(0);
     for (Point p : pending) {
-      sb.setLength(0);
-      sb.append(p.seriesKey()).append(' ');
-      digestString(p.seriesKey());
-      digestLong(pendingTime);
-      digestLong(p.fields().size());
+      line.append(p.seriesKey()).append(' ');
+      canonical.reset();
+      canonical.putString(p.seriesKey());
+      canonical.putLong(pendingTime);
+      canonical.putLong(p.fields().size());
       boolean first = true;
       for (Field f : p.fields()) {
         if (!first) {
-          sb.append(',');
+          line.append(',');
         }
         first = false;
-        LineProtocol.fieldKey(sb, f.key());
-        sb.append('=');
-        LineProtocol.value(sb, f.type(), f.value());
-        digestField(f);
+        LineProtocol.fieldKey(line, f.key());
+        line.append('=');
+        LineProtocol.value(line, f.type(), f.value());
+        canonicalField(f);
       }
-      sb.append(' ').append(pendingTime).append('\n');
-      if (out != null) {
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-      }
+      line.append(' ').append(pendingTime).append('\n');
+      digest.update(canonical.buf, 0, canonical.len);
       count++;
+    }
+    if (out != null) {
+      out.write(line.toString().getBytes(StandardCharsets.UTF_8));
     }
     pending.clear();
   }
 
-  private void digestField(Field f) {
-    digestString(f.key());
-    digest.update((byte) f.type().ordinal());
+  private void canonicalField(Field f) {
+    canonical.putString(f.key());
+    canonical.put((byte) f.type().ordinal());
     switch (f.type()) {
-      case FLOAT -> digestLong(Double.doubleToLongBits(((Number) f.value()).doubleValue()));
-      case INTEGER -> digestLong(((Number) f.value()).longValue());
-      case UNSIGNED -> digestLong(f.value() instanceof BigInteger b ? b.longValue() : ((Number) f.value()).longValue());
-      case STRING -> digestString((String) f.value());
-      case BOOLEAN -> digest.update((byte) (((Boolean) f.value()) ? 1 : 0));
+      case FLOAT -> canonical.putLong(Double.doubleToLongBits(((Number) f.value()).doubleValue()));
+      case INTEGER -> canonical.putLong(((Number) f.value()).longValue());
+      case UNSIGNED -> canonical.putLong(f.value() instanceof BigInteger b ? b.longValue() : ((Number) f.value()).longValue());
+      case STRING -> canonical.putString((String) f.value());
+      case BOOLEAN -> canonical.put((byte) (((Boolean) f.value()) ? 1 : 0));
       default -> throw new IllegalArgumentException(f.type().name());
     }
   }
 
-  private void digestString(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    digestLong(b.length);
-    digest.update(b);
-  }
+  /** A reusable buffer for the binary form of one point: length-prefixed UTF-8 strings, big-endian longs. */
+  private static final class Canonical {
+    byte[] buf = new byte[256];
+    int len;
 
-  private void digestLong(long v) {
-    for (int i = 7; i >= 0; i--) {
-      scratch[i] = (byte) v;
-      v >>>= 8;
+    void reset() {
+      len = 0;
     }
-    digest.update(scratch, 0, 8);
+
+    void put(byte b) {
+      ensure(1);
+      buf[len++] = b;
+    }
+
+    void putLong(long v) {
+      ensure(8);
+      for (int i = 7; i >= 0; i--) {
+        buf[len + i] = (byte) v;
+        v >>>= 8;
+      }
+      len += 8;
+    }
+
+    void putString(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      putLong(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, len, b.length);
+      len += b.length;
+    }
+
+    private void ensure(int n) {
+      if (len + n > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+    }
   }
 
   /** The series key of a point: escaped measurement, then {@code ,key=value} for each non-empty tag in key order. */

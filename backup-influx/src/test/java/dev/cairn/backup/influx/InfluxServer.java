@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real InfluxDB 1.x ({@code influxd} from Debian's {@code influxdb} package, installed with apt-get
- * if missing) on free loopback ports with a temporary data directory, started before the test class
- * and stopped after it. Register with {@code @RegisterExtension static InfluxServer influx = ...}.
+ * if missing by {@code scripts/influxd-test.sh}) on free loopback ports with a temporary data
+ * directory, started before the test class and stopped after it. Register with {@code @RegisterExtension static InfluxServer influx = ...}.
  */
 final class InfluxServer implements BeforeAllCallback, AfterAllCallback {
   static final String ADMIN = "admin";
@@ -54,32 +54,11 @@ final class InfluxServer implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    ensureInstalled();
     dir = Files.createTempDirectory("cairn-influxd-");
     port = freePort();
-    int rpc = freePort();
-    String conf = """
-        reporting-disabled = true
-        bind-address = "127.0.0.1:%d"
-        [meta]
-          dir = "%s/meta"
-        [data]
-          dir = "%s/data"
-          wal-dir = "%s/wal"
-          query-log-enabled = false
-        [monitor]
-          store-enabled = false
-        [http]
-          bind-address = "127.0.0.1:%d"
-          auth-enabled = %s
-          log-enabled = false
-          max-body-size = 0
-        [logging]
-          level = "warn"
-        """.formatted(rpc, dir, dir, dir, port, auth);
-    Path confFile = dir.resolve("influxdb.conf");
-    Files.writeString(confFile, conf);
-    process = new ProcessBuilder("influxd", "run", "-config", confFile.toString())
+    Path script = Path.of("..", "scripts", "influxd-test.sh").toAbsolutePath().normalize();
+    process = new ProcessBuilder("bash", script.toString(), dir.toString(), Integer.toString(port),
+        Integer.toString(freePort()), Boolean.toString(auth))
         .redirectErrorStream(true).redirectOutput(dir.resolve("influxd.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
@@ -93,7 +72,7 @@ final class InfluxServer implements BeforeAllCallback, AfterAllCallback {
         // still starting
       }
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("influxd did not start; log:\n" + Files.readString(dir.resolve("influxd.log")));
+        throw new IllegalStateException("influxd (scripts/influxd-test.sh) did not start; log:\n" + Files.readString(dir.resolve("influxd.log")));
       }
       Thread.sleep(100);
     }
@@ -115,29 +94,6 @@ final class InfluxServer implements BeforeAllCallback, AfterAllCallback {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-  }
-
-  /** Installs Debian's influxdb package when influxd is not on the PATH; fails loudly if that fails. */
-  static synchronized void ensureInstalled() throws IOException, InterruptedException {
-    if (onPath("influxd")) {
-      return;
-    }
-    Process p = new ProcessBuilder("sh", "-c", "apt-get update && apt-get install -y influxdb")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0 || !onPath("influxd")) {
-      throw new IllegalStateException("influxd is not installed and 'apt-get install -y influxdb' failed"
-          + " (the InfluxDB tests need Debian's influxdb package and root):\n" + out);
-    }
-  }
-
-  private static boolean onPath(String cmd) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(d, cmd))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static int freePort() throws IOException {
