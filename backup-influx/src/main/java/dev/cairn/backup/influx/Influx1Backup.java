@@ -52,8 +52,20 @@ final class Influx1Backup {
   private void database(SourceContext context, String db) throws IOException {
     step = "reading the metadata of database '" + db + "'";
     List<Metadata.RetentionPolicy> rps = export.retentionPolicies(db);
-    List<Metadata.ContinuousQuery> cqs = export.continuousQueries(db);
     String dbSeg = Names.segment(db);
+    List<Metadata.ContinuousQuery> cqs;
+    try {
+      cqs = export.continuousQueries(db);
+    } catch (InfluxHttpException e) {
+      if (!e.isAuthentication() && !e.getMessage().contains("not authorized")) {
+        throw e;
+      }
+      // a read-only backup user may not list continuous queries (InfluxDB wants admin for that)
+      cqs = List.of();
+      context.warn(dbSeg + "/" + Metadata.DATABASE_ENTRY, "continuous queries not backed up: user '"
+          + settings.username() + "' may not run SHOW CONTINUOUS QUERIES (" + e.getMessage()
+          + "); back up as an admin user to keep them");
+    }
     try (OutputStream out = context.newFile(EntryMetadata.stream(dbSeg + "/" + Metadata.DATABASE_ENTRY)
         .withAttributes(Map.of("database", db)))) {
       out.write(Metadata.write(new Metadata.Database(1, db, rps, cqs)));

@@ -59,6 +59,23 @@ class Influx1FailuresIT {
   }
 
   @Test
+  void readOnlyUserBacksUpDataAndContinuousQueries(@TempDir Path dir) throws Exception {
+    influx.execute("CREATE DATABASE readable");
+    influx.execute("CREATE CONTINUOUS QUERY cq_r ON readable BEGIN SELECT mean(v) INTO readable.autogen.x "
+        + "FROM readable.autogen.m GROUP BY time(1h) END");
+    influx.write("readable", null, "m v=1i 1000");
+    influx.execute("CREATE USER reader WITH PASSWORD 'r'");
+    influx.execute("GRANT READ ON readable TO reader");
+
+    SourceHarness h = SourceHarness.run(InfluxSource.v1(influx.url()).username("reader").password(Secret.of("r"))
+        .database("readable").build(), dir);
+
+    assertThat(h.verifications().get("readable/autogen/m").count()).isEqualTo(1);
+    assertThat(h.warnings()).isEmpty();
+    assertThat(java.nio.file.Files.readString(h.file("readable/.database.json"))).contains("cq_r");
+  }
+
+  @Test
   void missingDatabaseFailsTheBackupNamingIt(@TempDir Path dir) {
     InfluxSource source = InfluxSource.v1(influx.url()).username(InfluxServer.ADMIN)
         .password(Secret.of(InfluxServer.ADMIN_PASSWORD)).database("nosuchdb").build();
