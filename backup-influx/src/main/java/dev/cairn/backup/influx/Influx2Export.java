@@ -37,7 +37,8 @@ final class Influx2Export {
   /** True when the bucket holds at least one point. */
   boolean hasPoints(String bucket) throws IOException {
     return !client.column("from(bucket: " + Names.fluxString(bucket) + ")\n  |> range(start: time(v: "
-        + Influx1Export.MIN_TIME + "), stop: time(v: " + Influx1Export.MAX_TIME + "))\n  |> limit(n: 1)", "_time").isEmpty();
+        + Influx1Export.MIN_TIME + "), stop: time(v: " + Influx1Export.MAX_TIME + "))\n  |> limit(n: 1)\n"
+        + "  |> keep(columns: [\"_time\"])\n  |> group()\n  |> limit(n: 1)", "_time").isEmpty();
   }
 
   List<Long> nonEmptyWindows(String bucket, String measurement, long from, long to, long windowNs) throws IOException {

@@ -126,7 +126,11 @@ final class MsgPack {
     if (n < 0) {
       throw new IOException("MessagePack length out of range");
     }
-    return in.readNBytes(n);
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new EOFException("InfluxDB response ended in the middle of a value");
+    }
+    return b;
   }
 
   private Object ext(int n) throws IOException {
