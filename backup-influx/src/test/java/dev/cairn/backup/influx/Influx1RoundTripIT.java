@@ -108,6 +108,27 @@ class Influx1RoundTripIT {
   }
 
   @Test
+  void exportsOnlyTheSelectedMeasurementsAndTimeRangeInHourWindows(@TempDir Path dir) throws Exception {
+    long h = 3_600_000_000_000L;
+    long base = NOW_DAY - 3 * 24 * h;
+    InfluxSource source = InfluxSource.v1(influx.url()).database("awk").measurement("shifty")
+        .timeRange(Instant.ofEpochSecond(0, base + h), Instant.ofEpochSecond(0, base + 3 * h + 2))
+        .windowSize(Duration.ofHours(1)).build();
+    source.check();
+
+    SourceHarness s = SourceHarness.run(source, dir);
+
+    String hour1 = "awk/hourly/shifty/" + Windows.name(base + h, h) + ".lp";
+    String hour3 = "awk/hourly/shifty/" + Windows.name(base + 3 * h, h) + ".lp";
+    assertThat(s.entries().keySet().stream().filter(p -> p.endsWith(".lp")))
+        .containsExactlyInAnyOrder(hour1, "awk/hourly/shifty/" + Windows.name(base + 2 * h, h) + ".lp", hour3);
+    assertThat(hour1).matches(".*T\\d\\d-00-00Z\\.lp");
+    assertThat(Files.readString(s.file(hour1))).isEqualTo("shifty v=7i " + (base + h) + "\n");
+    assertThat(Files.readString(s.file(hour3))).isEqualTo("shifty v=false " + (base + 3 * h + 1) + "\n");
+    assertThat(s.verifications().get("awk/hourly/shifty").count()).isEqualTo(3);
+  }
+
+  @Test
   void refusesATargetThatHoldsDataUnlessAllowed(@TempDir Path dir) throws Exception {
     influx.execute("CREATE DATABASE busy");
     influx.write("busy", null, "other v=1 1");
