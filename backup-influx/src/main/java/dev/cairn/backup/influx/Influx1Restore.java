@@ -104,22 +104,29 @@ final class Influx1Restore {
     step = "verifying the restored points";
     Map<String, Influx1Export.MeasurementSchema> schemas = new HashMap<>();
     Map<String, Long> shardNs = new HashMap<>();
-    List<VerificationResult> results = RestoreVerifier.verify(input, attrs -> {
+    List<VerificationResult> results = RestoreVerifier.verify(input, settings.parallelism(), attrs -> {
       String db = targets.get(attrs.get("database"));
       String rp = attrs.get("retentionPolicy");
       String m = attrs.get("measurement");
-      Influx1Export.MeasurementSchema schema = schemas.get(db + "\0" + rp + "\0" + m);
-      if (schema == null) {
-        schema = export.schema(db, rp, m);
-        schemas.put(db + "\0" + rp + "\0" + m, schema);
-      }
-      if (!shardNs.containsKey(db + "\0" + rp)) {
-        for (Metadata.RetentionPolicy p : export.retentionPolicies(db)) {
-          shardNs.put(db + "\0" + p.name(), Influx1Export.goDurationNanos(p.shardGroupDuration()));
+      Influx1Export.MeasurementSchema schema;
+      synchronized (schemas) { // windows are verified on several threads; each schema is read once
+        schema = schemas.get(db + "\0" + rp + "\0" + m);
+        if (schema == null) {
+          schema = export.schema(db, rp, m);
+          schemas.put(db + "\0" + rp + "\0" + m, schema);
+        }
+        if (!shardNs.containsKey(db + "\0" + rp)) {
+          for (Metadata.RetentionPolicy p : export.retentionPolicies(db)) {
+            shardNs.put(db + "\0" + p.name(), Influx1Export.goDurationNanos(p.shardGroupDuration()));
+          }
         }
       }
+      long shardGroupNs;
+      synchronized (schemas) {
+        shardGroupNs = shardNs.getOrDefault(db + "\0" + rp, 0L);
+      }
       WindowWriter w = new WindowWriter(null);
-      export.exportWindow(db, rp, shardNs.getOrDefault(db + "\0" + rp, 0L), m, schema,
+      export.exportWindow(db, rp, shardGroupNs, m, schema,
           Long.parseLong(attrs.get("start")), Long.parseLong(attrs.get("end")), w);
       w.finish();
       return w;

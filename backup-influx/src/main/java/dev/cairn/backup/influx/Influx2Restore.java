@@ -96,7 +96,7 @@ final class Influx2Restore {
       writer.finish();
     }
     step = "verifying the restored points";
-    List<VerificationResult> results = RestoreVerifier.verify(input, attrs -> {
+    List<VerificationResult> results = RestoreVerifier.verify(input, settings.parallelism(), attrs -> {
       WindowWriter w = new WindowWriter(null);
       export.exportWindow(targets.get(attrs.get("bucket")), attrs.get("measurement"),
           Long.parseLong(attrs.get("start")), Long.parseLong(attrs.get("end")), w);

@@ -21,7 +21,7 @@ final class ParallelTasks {
       return;
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, tasks.size()), r -> {
-      Thread t = new Thread(r, "cairn-influx-export");
+      Thread t = new Thread(r, "cairn-influx");
       t.setDaemon(true);
       return t;
     });
@@ -45,7 +45,7 @@ final class ParallelTasks {
           throw new IOException(c);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while exporting");
+          throw new InterruptedIOException("interrupted while talking to InfluxDB");
         }
       }
     } finally {

@@ -6,11 +6,11 @@ import dev.cairn.backup.spi.Verification;
 import dev.cairn.backup.spi.VerificationResult;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a restored server against the verification data of the snapshot: every window is queried
@@ -25,19 +25,31 @@ final class RestoreVerifier {
 
   private RestoreVerifier() {}
 
-  static List<VerificationResult> verify(RestoreInput input, WindowMeasurer measurer) throws IOException {
+  /** Verifies every restored window ({@code parallelism} at once), then every measurement. */
+  static List<VerificationResult> verify(RestoreInput input, int parallelism, WindowMeasurer measurer)
+      throws IOException {
     Set<String> restored = new HashSet<>();
     for (EntryMetadata e : input.entries()) {
       restored.add(e.path());
     }
-    List<VerificationResult> results = new ArrayList<>();
-    Map<String, WindowWriter> actual = new HashMap<>();
+    List<Verification> windows = new ArrayList<>();
     for (Verification v : input.verifications()) {
-      if (!"window".equals(v.attributes().get("kind")) || !restored.contains(v.item() + ".lp")) {
-        continue;
+      if ("window".equals(v.attributes().get("kind")) && restored.contains(v.item() + ".lp")) {
+        windows.add(v);
       }
-      WindowWriter w = measurer.measure(v.attributes());
-      actual.put(v.item(), w);
+    }
+    Map<String, WindowWriter> actual = new ConcurrentHashMap<>();
+    List<Errors.IoAction<Void>> tasks = new ArrayList<>();
+    for (Verification v : windows) {
+      tasks.add(() -> {
+        actual.put(v.item(), measurer.measure(v.attributes()));
+        return null;
+      });
+    }
+    ParallelTasks.run(parallelism, tasks);
+    List<VerificationResult> results = new ArrayList<>();
+    for (Verification v : windows) {
+      WindowWriter w = actual.get(v.item());
       results.add(w.count() == 0 && v.count() > 0 ? VerificationResult.missing(v)
           : VerificationResult.compare(v, w.count(), w.checksum()));
     }
