@@ -332,6 +332,22 @@ public final class S3Storage implements Storage {
     }
   }
 
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    String key = key(name);
+    try {
+      HeadObjectResponse head = client.headObject(r -> r.bucket(bucket).key(key));
+      return Optional.ofNullable(head.lastModified());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+        return Optional.empty();
+      }
+      throw failure("modified", name, e);
+    } catch (SdkException e) {
+      throw failure("modified", name, e);
+    }
+  }
+
   private static boolean isNoSuchBucket(S3Exception e) {
     return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
   }

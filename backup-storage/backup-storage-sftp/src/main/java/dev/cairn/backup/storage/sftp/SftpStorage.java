@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -484,6 +485,25 @@ public final class SftpStorage implements Storage {
       } catch (SftpException e) {
         if (isMissing(e)) {
           return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    String path = path(name);
+    return call("modified", name, sftp -> {
+      try {
+        SftpClient.Attributes attrs = sftp.stat(path);
+        if (!attrs.isRegularFile() || attrs.getModifyTime() == null) {
+          return Optional.<Instant>empty();
+        }
+        return Optional.of(attrs.getModifyTime().toInstant());
+      } catch (SftpException e) {
+        if (isMissing(e)) {
+          return Optional.<Instant>empty();
         }
         throw e;
       }
