@@ -477,33 +477,23 @@ public final class SftpStorage implements Storage {
 
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
-    String path = path(name);
-    return call("stat", name, sftp -> {
-      try {
-        SftpClient.Attributes attrs = sftp.stat(path);
-        return attrs.isRegularFile() ? Optional.of(new StorageObject(name, attrs.getSize())) : Optional.empty();
-      } catch (SftpException e) {
-        if (isMissing(e)) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return regularFile("stat", name).map(a -> new StorageObject(name, a.getSize()));
   }
 
   @Override
   public Optional<Instant> modified(String name) throws IOException {
+    return regularFile("modified", name).map(a -> a.getModifyTime() == null ? null : a.getModifyTime().toInstant());
+  }
+
+  private Optional<SftpClient.Attributes> regularFile(String op, String name) throws IOException {
     String path = path(name);
-    return call("modified", name, sftp -> {
+    return call(op, name, sftp -> {
       try {
         SftpClient.Attributes attrs = sftp.stat(path);
-        if (!attrs.isRegularFile() || attrs.getModifyTime() == null) {
-          return Optional.<Instant>empty();
-        }
-        return Optional.of(attrs.getModifyTime().toInstant());
+        return attrs.isRegularFile() ? Optional.of(attrs) : Optional.<SftpClient.Attributes>empty();
       } catch (SftpException e) {
         if (isMissing(e)) {
-          return Optional.<Instant>empty();
+          return Optional.<SftpClient.Attributes>empty();
         }
         throw e;
       }
