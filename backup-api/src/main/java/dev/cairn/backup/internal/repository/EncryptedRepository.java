@@ -430,6 +430,19 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.StorageException if the storage fails
    */
   public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options) {
+    return init(storage, passphrase, options, null);
+  }
+
+  /**
+   * Creates a new repository like {@link #init(Storage, Secret, RepositoryOptions)}, but with the
+   * chunk id key, chunker seed and chunk sizes of {@code chunkingFrom} (its encryption key stays
+   * fresh), so the same content gets the same chunk ids in both repositories and copies between
+   * them deduplicate (restic's {@code --copy-chunker-params}).
+   *
+   * @param chunkingFrom an open repository to share chunking with, or {@code null} for fresh keys
+   */
+  public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options,
+      EncryptedRepository chunkingFrom) {
     Objects.requireNonNull(passphrase, "passphrase");
     ObjectStore store = new ObjectStore(storage, new SecureRandom());
     if (store.exists("config") || !store.list(FileType.KEY).isEmpty()) {
@@ -438,10 +451,14 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     SecureRandom random = new SecureRandom();
     MasterKeys keys = MasterKeys.random(random);
+    if (chunkingFrom != null) {
+      keys = new MasterKeys(keys.encryption(), chunkingFrom.keys.id(), chunkingFrom.keys.chunkerSeed());
+    }
     byte[] repoId = new byte[32];
     random.nextBytes(repoId);
     RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, ObjectId.of(repoId),
-        options.clock().instant(), options.chunker(), options.compression().orElse(Compression.DEFAULT));
+        options.clock().instant(), chunkingFrom != null ? chunkingFrom.config.chunker() : options.chunker(),
+        options.compression().orElse(Compression.DEFAULT));
     ObjectId keyId = writeKeyFile(store, keys, passphrase, options);
     byte[] sealed = store.seal(keys, FileType.CONFIG, ConfigJson.write(config), Compression.none());
     store.put("config", sealed, 0, sealed.length);
@@ -532,6 +549,15 @@ public final class EncryptedRepository implements AutoCloseable {
     Mac mac = idMac.get();
     mac.update(b, off, len);
     return ObjectId.of(mac.doFinal());
+  }
+
+  /**
+   * True if {@code other} computes the same chunk ids as this repository (same id key, chunker seed
+   * and chunk sizes): one was created with the other's chunking, so blobs keep their ids when copied.
+   */
+  public boolean sharesChunking(EncryptedRepository other) {
+    return Arrays.equals(keys.id(), other.keys.id()) && Arrays.equals(keys.chunkerSeed(), other.keys.chunkerSeed())
+        && config.chunker().equals(other.config.chunker());
   }
 
   /** True if blob {@code id} is in the index or has been added in this session (possibly still in flight). */
