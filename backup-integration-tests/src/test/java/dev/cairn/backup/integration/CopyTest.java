@@ -116,6 +116,29 @@ class CopyTest {
   }
 
   @Test
+  void damagedSourceDataStopsTheCopyWithoutCommittingTheSnapshot() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    writeFiles(data, "f", 2, MIB, 6);
+    Path srcDir = tmp.resolve("src-repo");
+    try (Repository src = repository(dev.cairn.backup.Storages.local(srcDir), SOURCE_PASSPHRASE).init();
+        Repository dst = repository(new InMemoryStorage(), DEST_PASSPHRASE).chunkingFrom(src).init()) {
+      backup(src, data);
+      Path pack;
+      try (var files = Files.walk(srcDir.resolve("data"))) {
+        pack = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length()))
+            .orElseThrow();
+      }
+      byte[] bytes = Files.readAllBytes(pack);
+      bytes[bytes.length / 2] ^= 0x5a; // inside a data blob
+      pack.toFile().setWritable(true);
+      Files.write(pack, bytes);
+      assertThatThrownBy(() -> src.copyTo(dst)).isInstanceOf(dev.cairn.backup.IntegrityException.class)
+          .hasMessageContaining(pack.getFileName().toString());
+      assertThat(dst.snapshots()).isEmpty();
+    }
+  }
+
+  @Test
   void copiesOnlyTheNamedSnapshots() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
     writeFiles(data, "f", 2, 64 * 1024, 4);
