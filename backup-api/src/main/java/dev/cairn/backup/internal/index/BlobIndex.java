@@ -41,6 +41,9 @@ public final class BlobIndex {
   private long treeBlobs;
   private long storedBytes;
   private long uncompressedBytes;
+  // pack -> slots grouping (compressed sparse rows), built on first use and dropped on change
+  private int[] groupStart;
+  private int[] groupSlots;
 
   /** An empty index. */
   public BlobIndex() {
@@ -102,6 +105,8 @@ public final class BlobIndex {
     ulengths[slot] = e.uncompressedLength();
     meta[slot] = (byte) (e.type().id() << 4 | e.codec().id());
     size++;
+    groupStart = null;
+    groupSlots = null;
     if (e.type() == BlobType.DATA) {
       dataBlobs++;
     } else {
@@ -133,7 +138,55 @@ public final class BlobIndex {
         (long) LONGS.get(tmp, 24));
   }
 
+  /**
+   * The blobs of pack {@code pack}, in offset order (empty if unknown). The first call after a
+   * change groups the whole index once (4 bytes per blob); later calls cost only the pack's blobs.
+   */
+  public synchronized List<BlobLocation> blobsOf(ObjectId pack) {
+    Integer num = packNumbers.get(pack);
+    if (num == null) {
+      return List.of();
+    }
+    if (groupStart == null) {
+      int packsCount = packIds.size();
+      int[] start = new int[packsCount + 1];
+      for (int p : packs) {
+        if (p != 0) {
+          start[p]++;
+        }
+      }
+      for (int i = 0; i < packsCount; i++) {
+        start[i + 1] += start[i];
+      }
+      int[] fill = java.util.Arrays.copyOf(start, packsCount);
+      int[] slots = new int[size];
+      for (int s = 0; s < packs.length; s++) {
+        if (packs[s] != 0) {
+          slots[fill[packs[s] - 1]++] = s;
+        }
+      }
+      groupStart = start;
+      groupSlots = slots;
+    }
+    List<BlobLocation> out = new ArrayList<>(groupStart[num + 1] - groupStart[num]);
+    byte[] tmp = new byte[ObjectId.LENGTH];
+    for (int i = groupStart[num]; i < groupStart[num + 1]; i++) {
+      out.add(location(groupSlots[i], idAt(groupSlots[i], tmp)));
+    }
+    out.sort(java.util.Comparator.comparingLong(BlobLocation::offset));
+    return out;
+  }
+
+  private ObjectId idAt(int slot, byte[] tmp) {
+    for (int i = 0; i < 4; i++) {
+      LONGS.set(tmp, i * 8, keys[slot * 4 + i]);
+    }
+    return ObjectId.of(tmp);
+  }
+
   private void grow() {
+    groupStart = null;
+    groupSlots = null;
     long[] oldKeys = keys;
     int[] oldPacks = packs;
     int[] oldOffsets = offsets;
@@ -195,10 +248,7 @@ public final class BlobIndex {
       byte[] tmp = new byte[ObjectId.LENGTH];
       for (int s = 0; s < packs.length; s++) {
         if (packs[s] != 0) {
-          for (int i = 0; i < 4; i++) {
-            LONGS.set(tmp, i * 8, keys[s * 4 + i]);
-          }
-          all.add(location(s, ObjectId.of(tmp)));
+          all.add(location(s, idAt(s, tmp)));
         }
       }
     }

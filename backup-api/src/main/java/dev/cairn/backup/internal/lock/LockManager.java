@@ -123,6 +123,17 @@ public final class LockManager {
     return ids.size();
   }
 
+  /** Releases every lock taken through this manager and still held (on repository close). */
+  public void releaseAll() {
+    for (Lock lock : List.copyOf(refreshers.keySet())) {
+      try {
+        lock.close();
+      } catch (RuntimeException e) {
+        LOG.warn("could not release lock {}: {}", lock.info().id().shortHex(), e.toString());
+      }
+    }
+  }
+
   LockInfo refresh(Lock lock, LockInfo old) {
     LockInfo fresh = write(old.exclusive());
     store.delete(old.id());

@@ -150,6 +150,24 @@ public final class PackFormat {
     return plain;
   }
 
+  /**
+   * Reads and validates the header length stored in the 4 bytes ending at {@code end} (the end of
+   * a pack of {@code packSize} bytes).
+   *
+   * @throws IntegrityException naming the pack if the pack is truncated or the length impossible
+   */
+  public static int headerLength(byte[] buf, int end, long packSize, String packName) {
+    if (packSize < BLOBS_START + 4 + Aead.TAG_LENGTH) {
+      throw new IntegrityException("pack " + packName + " is truncated (" + packSize + " bytes)");
+    }
+    int h = ((buf[end - 4] & 0xff) << 24) | ((buf[end - 3] & 0xff) << 16) | ((buf[end - 2] & 0xff) << 8)
+        | (buf[end - 1] & 0xff);
+    if (h < Aead.TAG_LENGTH || h > packSize - BLOBS_START - 4) {
+      throw new IntegrityException("pack " + packName + " has an invalid header length " + h);
+    }
+    return h;
+  }
+
   /** Checks the version byte and returns the salt of a pack whose first bytes are {@code start}. */
   public static byte[] salt(byte[] start, int off, String packName) {
     int version = start[off] & 0xff;

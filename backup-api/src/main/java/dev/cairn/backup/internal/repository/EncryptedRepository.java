@@ -109,6 +109,8 @@ public final class EncryptedRepository implements AutoCloseable {
   private final ConcurrentLinkedQueue<byte[]> bufferPool = new ConcurrentLinkedQueue<>();
   private final int bufferSize;
   private final Pending pending = new Pending();
+  /** Packing jobs not yet started; run by the workers, or by adders and flush while they wait. */
+  private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Object indexWriteLock = new Object();
   private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
@@ -236,6 +238,42 @@ public final class EncryptedRepository implements AutoCloseable {
     }
   }
 
+  private RuntimeException notIndexed(ObjectId id) {
+    synchronized (dedupLock) {
+      if (inFlight.contains(id)) {
+        return new IllegalStateException("blob " + id + " was added but is not written yet: call flush() first");
+      }
+    }
+    return new IntegrityException("blob " + id + " is not in the index of " + storage().location()
+        + ": the repository is damaged (run a check)");
+  }
+
+  /**
+   * Takes {@code permits} bytes of the in-flight budget. While it is exhausted the caller runs
+   * queued packing jobs itself, so adders make progress even when the executor's threads are all
+   * busy (for example when an injected executor's threads are themselves the adders).
+   */
+  private void acquireBudget(int permits) throws InterruptedException {
+    while (!blobBudget.tryAcquire(permits)) {
+      if (!runQueuedJob()) {
+        if (blobBudget.tryAcquire(permits, 20, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        rethrowFailure();
+      }
+    }
+  }
+
+  /** Runs the oldest queued packing job, if any; returns whether one ran. */
+  private boolean runQueuedJob() {
+    Runnable job = jobs.poll();
+    if (job == null) {
+      return false;
+    }
+    job.run();
+    return true;
+  }
+
   private void forget(ObjectId id) {
     synchronized (dedupLock) {
       inFlight.remove(id);
@@ -331,16 +369,10 @@ public final class EncryptedRepository implements AutoCloseable {
   private IndexFile.PackRecord headerRecord(ObjectId pack) {
     String name = ObjectStore.name(FileType.PACK, pack);
     long size = store.size(name);
-    if (size < PackFormat.BLOBS_START + 4) {
-      throw new IntegrityException("pack " + pack + " is truncated (" + size + " bytes)");
-    }
-    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     int tailLen = (int) Math.min(size, HEADER_READ);
     byte[] tail = store.readRange(name, size - tailLen, tailLen);
-    int h = ByteBuffer.wrap(tail, tailLen - 4, 4).getInt();
-    if (h < Aead.TAG_LENGTH || h > size - PackFormat.BLOBS_START - 4) {
-      throw new IntegrityException("pack " + pack + " has an invalid header length " + h);
-    }
+    int h = PackFormat.headerLength(tail, tailLen, size, pack.hex());
+    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
     byte[] header;
     int hoff;
     if (h + 4 <= tailLen) {
@@ -430,19 +462,26 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.StorageException if the storage fails
    */
   public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options) {
-    return init(storage, passphrase, options, null);
+    return create(storage, passphrase, options, null);
   }
 
   /**
-   * Creates a new repository like {@link #init(Storage, Secret, RepositoryOptions)}, but with the
-   * chunk id key, chunker seed and chunk sizes of {@code chunkingFrom} (its encryption key stays
-   * fresh), so the same content gets the same chunk ids in both repositories and copies between
-   * them deduplicate (restic's {@code --copy-chunker-params}).
+   * Creates a new repository that chunks and identifies content exactly like {@code template}: same
+   * chunker sizes, gear seed and id key (its encryption key is new). The same content then gets the
+   * same chunk ids in both, so snapshots can be copied between them without rewriting trees and
+   * deduplication carries across copies (restic's {@code init --copy-chunker-params}). Someone holding
+   * both repositories' passphrases can tell which chunks they share; nobody else learns anything.
    *
-   * @param chunkingFrom an open repository to share chunking with, or {@code null} for fresh keys
+   * @throws dev.cairn.backup.ConfigurationException if the storage already holds a repository
    */
-  public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options,
-      EncryptedRepository chunkingFrom) {
+  public static EncryptedRepository initSharingChunking(Storage storage, Secret passphrase,
+      RepositoryOptions options, EncryptedRepository template) {
+    Objects.requireNonNull(template, "template");
+    return create(storage, passphrase, options, template);
+  }
+
+  private static EncryptedRepository create(Storage storage, Secret passphrase, RepositoryOptions options,
+      EncryptedRepository template) {
     Objects.requireNonNull(passphrase, "passphrase");
     ObjectStore store = new ObjectStore(storage, new SecureRandom());
     if (store.exists("config") || !store.list(FileType.KEY).isEmpty()) {
@@ -451,13 +490,13 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     SecureRandom random = new SecureRandom();
     MasterKeys keys = MasterKeys.random(random);
-    if (chunkingFrom != null) {
-      keys = new MasterKeys(keys.encryption(), chunkingFrom.keys.id(), chunkingFrom.keys.chunkerSeed());
+    if (template != null) {
+      keys = new MasterKeys(keys.encryption(), template.keys.id(), template.keys.chunkerSeed());
     }
     byte[] repoId = new byte[32];
     random.nextBytes(repoId);
     RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, ObjectId.of(repoId),
-        options.clock().instant(), chunkingFrom != null ? chunkingFrom.config.chunker() : options.chunker(),
+        options.clock().instant(), template != null ? template.config.chunker() : options.chunker(),
         options.compression().orElse(Compression.DEFAULT));
     ObjectId keyId = writeKeyFile(store, keys, passphrase, options);
     byte[] sealed = store.seal(keys, FileType.CONFIG, ConfigJson.write(config), Compression.none());
@@ -570,8 +609,9 @@ public final class EncryptedRepository implements AutoCloseable {
   /**
    * Adds a blob unless the repository already has it. Copies {@code b[off, off+len)} (the caller may
    * reuse its buffer on return), then compresses, encrypts and packs it on the worker pool; blocks
-   * while too many bytes or packs are in flight. Errors of the background work surface from a later
-   * call or from {@link #flush()}. Blobs may be up to 512 MiB (tree blobs larger than a chunk are
+   * while too many bytes or packs are in flight. Errors of the background work (a failed upload)
+   * surface from a later call or from {@link #flush()}; after one, every write fails with it (open
+   * the repository again to retry: packs already uploaded and indexed are reused). Blobs may be up to 512 MiB (tree blobs larger than a chunk are
    * fine; a large blob makes a larger pack). A blob becomes readable with {@link #readBlob} once its
    * pack is uploaded (at the latest after {@link #flush()}).
    *
@@ -596,7 +636,7 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     int permits = (int) Math.min(len, budgetPermits);
     try {
-      blobBudget.acquire(permits);
+      acquireBudget(permits);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       forget(id);
@@ -604,22 +644,21 @@ public final class EncryptedRepository implements AutoCloseable {
     }
     byte[] copy = Arrays.copyOfRange(b, off, off + len);
     pending.increment();
+    jobs.add(() -> {
+      try {
+        packBlob(type, id, copy);
+      } catch (Throwable t) {
+        fail(t);
+      } finally {
+        blobBudget.release(permits);
+        pending.decrement();
+      }
+    });
     try {
-      workers.execute(() -> {
-        try {
-          packBlob(type, id, copy);
-        } catch (Throwable t) {
-          fail(t);
-        } finally {
-          blobBudget.release(permits);
-          pending.decrement();
-        }
-      });
+      workers.execute(this::runQueuedJob);
     } catch (RuntimeException e) {
-      blobBudget.release(permits);
-      pending.decrement();
-      forget(id);
-      throw new BackupException("could not schedule blob " + id.shortHex() + ": " + e, e);
+      // the executor refused: run the job here rather than lose it
+      runQueuedJob();
     }
     return true;
   }
@@ -634,6 +673,9 @@ public final class EncryptedRepository implements AutoCloseable {
   public void flush() {
     synchronized (flushLock) {
       checkOpen();
+      while (runQueuedJob()) {
+        // help: the executor may be busy elsewhere
+      }
       pending.awaitZero();
       rethrowFailure();
       List<PackSlot> slots = new ArrayList<>();
@@ -665,8 +707,7 @@ public final class EncryptedRepository implements AutoCloseable {
    *     the pack and blob)
    */
   public byte[] readBlob(ObjectId id) {
-    BlobLocation loc = lookup(id).orElseThrow(() -> new IntegrityException("blob " + id
-        + " is not in the index of " + storage().location() + ": the repository is damaged (run a check)"));
+    BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
     byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length());
     return openBlob(loc, stored, 0);
   }
@@ -682,8 +723,7 @@ public final class EncryptedRepository implements AutoCloseable {
     Set<ObjectId> seen = new HashSet<>();
     for (ObjectId id : ids) {
       if (seen.add(id)) {
-        BlobLocation loc = lookup(id).orElseThrow(() -> new IntegrityException("blob " + id
-            + " is not in the index of " + storage().location() + ": the repository is damaged (run a check)"));
+        BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
         byPack.computeIfAbsent(loc.pack(), p -> new ArrayList<>()).add(loc);
       }
     }
@@ -837,18 +877,12 @@ public final class EncryptedRepository implements AutoCloseable {
     return packs;
   }
 
-  /** The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). */
+  /**
+   * The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). The first
+   * call after the index changed groups the index by pack once; later calls are cheap.
+   */
   public List<BlobLocation> packContents(ObjectId pack) {
-    List<BlobLocation> out = new ArrayList<>();
-    if (index.hasPack(pack)) {
-      index.forEach(l -> {
-        if (l.pack().equals(pack)) {
-          out.add(l);
-        }
-      });
-    }
-    out.sort(Comparator.comparingLong(BlobLocation::offset));
-    return out;
+    return index.blobsOf(pack);
   }
 
   /** Calls {@code action} for every blob in the index (no particular order). */
@@ -917,13 +951,17 @@ public final class EncryptedRepository implements AutoCloseable {
         i.uncompressedBytes(), addedBlobs.sum(), addedBytes.sum(), addedStoredBytes.sum(), uploadedPackBytes.sum());
   }
 
-  /** Stops background threads (pending, unflushed blobs are dropped); idempotent. */
+  /**
+   * Releases the locks this repository took and still holds, stops background threads (pending,
+   * unflushed blobs are dropped); idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    lockManager.releaseAll();
     scheduler.shutdownNow();
     uploads.shutdownNow();
     if (ownedWorkers != null) {

@@ -4,10 +4,8 @@ import dev.cairn.backup.BackupException;
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.StorageException;
-import dev.cairn.backup.internal.crypto.Aead;
 import dev.cairn.backup.internal.pack.PackEntry;
 import dev.cairn.backup.internal.pack.PackFormat;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,13 +71,7 @@ final class PackChecker {
   }
 
   private static List<BlobLocation> header(EncryptedRepository repo, ObjectId pack, byte[] data, byte[] salt) {
-    if (data.length < PackFormat.BLOBS_START + 4) {
-      throw new IntegrityException("pack is truncated (" + data.length + " bytes)");
-    }
-    int h = ByteBuffer.wrap(data, data.length - 4, 4).getInt();
-    if (h < Aead.TAG_LENGTH || h > data.length - PackFormat.BLOBS_START - 4) {
-      throw new IntegrityException("invalid header length " + h);
-    }
+    int h = PackFormat.headerLength(data, data.length, data.length, pack.hex());
     List<PackEntry> entries = PackFormat.readHeader(PackFormat.packKey(repo.masterKeys(), salt), data,
         data.length - 4 - h, h, pack.hex());
     List<BlobLocation> out = new ArrayList<>(entries.size());

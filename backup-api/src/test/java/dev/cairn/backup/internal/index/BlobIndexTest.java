@@ -48,17 +48,23 @@ class BlobIndexTest {
       assertThat(l.codec()).isEqualTo(e.codec());
     }
     assertThat(index.contains(id(new Random(99)))).isFalse();
+    assertThat(index.blobsOf(packs.get(3))).extracting(BlobLocation::id)
+        .containsExactlyElementsOf(all.subList(1200, 1600).stream().map(PackEntry::id).toList());
+    assertThat(index.blobsOf(id(new Random(98)))).isEmpty();
 
     // the same blob in a later pack keeps its first location
     ObjectId later = id(r);
     index.addPack(later, new byte[32], List.of(all.get(0)));
     assertThat(index.lookup(all.get(0).id()).orElseThrow().pack()).isEqualTo(packs.get(0));
     assertThat(index.size()).isEqualTo(20_000);
+    PackEntry fresh = new PackEntry(BlobType.DATA, Codec.NONE, id(r), 33, 10, 10);
+    index.addPack(later, new byte[32], List.of(fresh));
+    assertThat(index.blobsOf(later)).extracting(BlobLocation::id).containsExactly(fresh.id());
 
     long[] count = {0};
     index.forEach(l -> count[0]++);
-    assertThat(count[0]).isEqualTo(20_000);
-    assertThat(index.treeBlobs() + index.dataBlobs()).isEqualTo(20_000);
+    assertThat(count[0]).isEqualTo(20_001);
+    assertThat(index.treeBlobs() + index.dataBlobs()).isEqualTo(20_001);
   }
 
   @Test

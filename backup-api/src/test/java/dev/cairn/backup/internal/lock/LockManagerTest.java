@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,11 @@ class LockManagerTest {
   @BeforeEach
   void init() {
     repo = EncryptedRepository.init(new LocalStorage(dir), Secret.of("pw"), options("host-a"));
+  }
+
+  @AfterEach
+  void close() {
+    repo.close();
   }
 
   private RepositoryOptions options(String host) {
@@ -107,6 +113,15 @@ class LockManagerTest {
     }
     x.close();
     assertThatThrownBy(x::refresh).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingTheRepositoryReleasesItsLocks() {
+    EncryptedRepository b = other();
+    Lock x = b.lock(true);
+    b.close();
+    assertThat(x.isHeld()).isFalse();
+    assertThat(repo.locks()).isEmpty();
   }
 
   /** A clock tests move by hand. */

@@ -51,6 +51,18 @@ class EncryptedRepositoryTest {
     return id;
   }
 
+  /** Creates the repository with {@code blobs} flushed into it; returns their ids. */
+  private List<ObjectId> initWith(byte[]... blobs) {
+    List<ObjectId> ids = new ArrayList<>();
+    try (EncryptedRepository repo = init()) {
+      for (byte[] b : blobs) {
+        ids.add(add(repo, BlobType.DATA, b));
+      }
+      repo.flush();
+    }
+    return ids;
+  }
+
   @Test
   void blobsSurviveFlushAndReopen() {
     Map<ObjectId, byte[]> blobs = new LinkedHashMap<>();
@@ -133,6 +145,35 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void repositoryInitialisedLikeAnotherChunksAndIdentifiesContentTheSame(@TempDir Path other) throws IOException {
+    byte[] data = random(2_000_000, 13);
+    try (EncryptedRepository a = init();
+        EncryptedRepository b = EncryptedRepository.initSharingChunking(storage(other), Secret.of("other"),
+            options().chunker(new dev.cairn.backup.internal.chunker.ChunkerParams(1024, 4096, 8192)).build(), a);
+        EncryptedRepository unrelated = EncryptedRepository.init(storage(dir.resolve("x")), PASSPHRASE,
+            options().build())) {
+      assertThat(b.config().chunker()).isEqualTo(a.config().chunker());
+      List<ObjectId> idsA = new ArrayList<>();
+      List<ObjectId> idsB = new ArrayList<>();
+      List<ObjectId> idsU = new ArrayList<>();
+      a.newChunker().chunk(new java.io.ByteArrayInputStream(data), (buf, off, len) -> idsA.add(a.chunkId(buf, off, len)));
+      b.newChunker().chunk(new java.io.ByteArrayInputStream(data), (buf, off, len) -> idsB.add(b.chunkId(buf, off, len)));
+      unrelated.newChunker().chunk(new java.io.ByteArrayInputStream(data),
+          (buf, off, len) -> idsU.add(unrelated.chunkId(buf, off, len)));
+      assertThat(idsB).isEqualTo(idsA);
+      assertThat(idsU).doesNotContainAnyElementsOf(idsA);
+      // the encryption key is still the new repository's own
+      byte[] d = text(10_000, 13);
+      ObjectId id = add(b, BlobType.DATA, d);
+      b.flush();
+      assertThat(b.readBlob(id)).isEqualTo(d);
+    }
+    try (EncryptedRepository b = EncryptedRepository.open(storage(other), Secret.of("other"), options().build())) {
+      assertThat(b.config().chunker().avg()).isEqualTo(64 * 1024);
+    }
+  }
+
+  @Test
   void refusesToInitTwiceAndToOpenNothing(@TempDir Path empty) {
     init().close();
     assertThatThrownBy(this::init).isInstanceOf(ConfigurationException.class).hasMessageContaining("already holds");
@@ -159,13 +200,9 @@ class EncryptedRepositoryTest {
 
   @Test
   void damagedPackIsReportedByNameAndBlob() throws IOException {
-    ObjectId a;
-    ObjectId b;
-    try (EncryptedRepository repo = init()) {
-      a = add(repo, BlobType.DATA, text(30_000, 6));
-      b = add(repo, BlobType.DATA, random(30_000, 6));
-      repo.flush();
-    }
+    List<ObjectId> ids = initWith(text(30_000, 6), random(30_000, 6));
+    ObjectId a = ids.get(0);
+    ObjectId b = ids.get(1);
     try (EncryptedRepository repo = open()) {
       BlobLocation loc = repo.lookup(b).orElseThrow();
       Path pack = dir.resolve(ObjectStore.name(FileType.PACK, loc.pack()));
@@ -237,6 +274,27 @@ class EncryptedRepositoryTest {
     try (EncryptedRepository repo = open()) {
       assertThat(repo.stats().dataBlobs()).isEqualTo(20);
       assertThat(repo.list(FileType.INDEX)).hasSize(1);
+    }
+  }
+
+  @Test
+  void truncatedPackIsReportedAndLeftOutOfARebuiltIndex() throws IOException {
+    ObjectId id = initWith(text(30_000, 12)).get(0);
+    ObjectId pack;
+    try (EncryptedRepository repo = open()) {
+      pack = repo.lookup(id).orElseThrow().pack();
+    }
+    Path file = dir.resolve(ObjectStore.name(FileType.PACK, pack));
+    byte[] b = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(b, b.length - 10));
+    try (EncryptedRepository repo = open()) {
+      PackCheck c = repo.checkPack(pack);
+      assertThat(c.ok()).isFalse();
+      assertThat(c.problems()).anyMatch(p -> p.contains("header of pack " + pack));
+      // the blob itself is still intact: found through the index, read and checked
+      assertThat(c.damagedBlobs()).isEmpty();
+      assertThat(repo.rebuildIndex()).containsExactly(pack);
+      assertThat(repo.hasBlob(id)).isFalse();
     }
   }
 
@@ -336,6 +394,29 @@ class EncryptedRepositoryTest {
       ObjectId id = add(repo, BlobType.DATA, d);
       repo.flush();
       assertThat(repo.readBlob(id)).isEqualTo(d);
+    }
+  }
+
+  @Test
+  void addersOnTheInjectedExecutorsOwnThreadsDoNotDeadlock() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      RepositoryOptions opts = options().executor(single).maxInFlightBlobBytes(1024 * 1024).build();
+      Map<ObjectId, byte[]> all = new HashMap<>();
+      try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+        // the executor's only thread is the adder: packing jobs queued behind it can only run if
+        // the adder helps while it waits for budget
+        single.submit(() -> {
+          for (int i = 0; i < 60; i++) {
+            byte[] d = text(100_000, 400 + i);
+            all.put(add(repo, BlobType.DATA, d), d);
+          }
+        }).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        repo.flush();
+        all.forEach((id, d) -> assertThat(repo.readBlob(id)).isEqualTo(d));
+      }
+    } finally {
+      single.shutdownNow();
     }
   }
 
