@@ -2,7 +2,9 @@ package dev.cairn.backup.cli;
 
 import dev.cairn.backup.BackupOptions;
 import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.SourceException;
 import dev.cairn.backup.spi.Source;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,16 +45,19 @@ final class BackupCommand extends CairnSubcommand {
       sources.addAll(options.sources());
     }
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
+      throw new ConfigurationException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
     }
     Output out = output();
     BackupReport report;
     try (Repository repo = openRepository(); ProgressDisplay progress = progress("backup")) {
+      progress.estimateTotals(files.paths);
       BackupOptions.Builder options = BackupOptions.builder().tags(tags).progress(progress);
       if (host != null) {
         options.host(host);
       }
       report = repo.backup(sources, options.build());
+    } catch (SourceException e) {
+      throw command.explain(e);
     }
     for (String warning : report.warnings()) {
       out.warn("%s", warning);

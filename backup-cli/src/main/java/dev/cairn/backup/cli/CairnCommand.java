@@ -1,8 +1,11 @@
 package dev.cairn.backup.cli;
 
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.spi.Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,10 +78,17 @@ public final class CairnCommand implements Callable<Integer> {
   boolean verbose;
 
   private final CliEnvironment environment;
+  private final UnaryOperator<Repository.Builder> repositorySettings;
 
   /** A command for the given environment. */
   public CairnCommand(CliEnvironment environment) {
+    this(environment, UnaryOperator.identity());
+  }
+
+  /** Tests use cheap key derivation settings through {@code repositorySettings}; users never do. */
+  CairnCommand(CliEnvironment environment, UnaryOperator<Repository.Builder> repositorySettings) {
     this.environment = environment;
+    this.repositorySettings = repositorySettings;
   }
 
   /** Runs {@code cairn} with the process's environment and exits with its exit code. */
@@ -100,7 +110,11 @@ public final class CairnCommand implements Callable<Integer> {
    * exit codes. Set its out/err writers to capture output.
    */
   public static CommandLine newCommandLine(CliEnvironment environment) {
-    CommandLine commandLine = new CommandLine(new CairnCommand(environment));
+    return newCommandLine(new CairnCommand(environment));
+  }
+
+  static CommandLine newCommandLine(CairnCommand command) {
+    CommandLine commandLine = new CommandLine(command);
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(ErrorHandler::usageError);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -119,6 +133,11 @@ public final class CairnCommand implements Callable<Integer> {
 
   CliEnvironment environment() {
     return environment;
+  }
+
+  /** A repository builder for {@code storage} with the command's settings. */
+  Repository.Builder repositoryBuilder(Storage storage) {
+    return repositorySettings.apply(Repository.builder(storage));
   }
 
   /** The repository location from --repo or CAIRN_REPOSITORY, or {@code null}. */

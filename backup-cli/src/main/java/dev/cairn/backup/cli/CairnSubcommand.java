@@ -54,7 +54,7 @@ abstract class CairnSubcommand implements Callable<Integer> {
       throw new RepositoryNotFoundException("no repository at " + location
           + ": check --repo / " + CairnCommand.REPOSITORY_VARIABLE + ", or create one with 'cairn init'");
     }
-    return Repository.open(storage, root().passphrases().current(location));
+    return root().repositoryBuilder(storage).passphrase(root().passphrases().current(location)).open();
   }
 
   /** Live progress for {@code action}, in the mode the output and terminal allow. */

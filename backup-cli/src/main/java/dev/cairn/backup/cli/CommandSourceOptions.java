@@ -1,5 +1,7 @@
 package dev.cairn.backup.cli;
 
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.SourceException;
 import dev.cairn.backup.StreamSource;
 import dev.cairn.backup.spi.Source;
 import java.util.List;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
  * {@code /bin/sh -c}; if it exits non-zero the backup fails and no snapshot is written.
  */
 final class CommandSourceOptions implements SourceOptions {
+  private static final String SHELL = "/bin/sh";
 
   @Option(names = "--stdin-from-command", paramLabel = "CMD",
       description = "Back up the standard output of CMD (run with /bin/sh -c); a non-zero exit fails the"
@@ -28,8 +31,17 @@ final class CommandSourceOptions implements SourceOptions {
     }
     String name = fileName.replaceAll("^/+|/+$", "");
     if (name.isEmpty()) {
-      throw new IllegalArgumentException("--stdin-filename must name a file, got '" + fileName + "'");
+      throw new ConfigurationException("--stdin-filename must name a file, got '" + fileName + "'");
     }
-    return List.of(StreamSource.command(name, name, List.of("/bin/sh", "-c", command)));
+    return List.of(StreamSource.command(name, name, List.of(SHELL, "-c", command)));
+  }
+
+  /** A failure of the backup, naming CMD instead of the shell that ran it. */
+  SourceException explain(SourceException failure) {
+    String message = failure.getMessage();
+    if (command == null || message == null || !message.contains("'" + SHELL + "'")) {
+      return failure;
+    }
+    return new SourceException(message.replace("'" + SHELL + "'", "'" + command + "' (run by " + SHELL + " -c)"), failure);
   }
 }

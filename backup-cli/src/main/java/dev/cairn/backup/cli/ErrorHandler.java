@@ -59,6 +59,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (failure instanceof IllegalArgumentException && message != null) {
       return "invalid argument: " + message;
     }
+    if (failure instanceof IllegalStateException && message != null) {
+      // builders report missing settings this way (e.g. an s3:// URI without a region)
+      return "incomplete settings: " + message;
+    }
     return "unexpected error: " + failure.getClass().getSimpleName() + (message == null ? "" : ": " + message)
         + "; this is a bug in cairn, please report it with the output of --verbose";
   }

@@ -77,7 +77,9 @@ final class Cli {
         return next == null ? null : next.toCharArray();
       }
     };
-    CommandLine cl = CairnCommand.newCommandLine(new CliEnvironment(env, terminal));
+    // cheap Argon2id for key slots the tests write (the default costs ~1 s of CPU per open)
+    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal),
+        b -> b.keyDerivation(1024, 1, 1)));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);

@@ -194,7 +194,7 @@ class CliSessionTest {
     Cli.Result failing = cli.run("backup", "--stdin-from-command", "echo partial; echo oops >&2; exit 3",
         "--stdin-filename", "dump.sql");
     assertThat(failing.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(failing.err()).startsWith("cairn: ").contains("oops");
+    assertThat(failing.err()).startsWith("cairn: ").contains("echo partial; echo oops >&2; exit 3", "oops");
     assertThat(cli.run("snapshots", "--json").out().trim()).isEqualTo("[]");
 
     Cli.Result ok = cli.run("backup", "--stdin-from-command", "printf 'CREATE TABLE t (id int);\\n'",
@@ -203,6 +203,26 @@ class CliSessionTest {
     Path target = dir.resolve("dump");
     assertThat(cli.run("restore", "latest", "--target", target.toString()).exitCode()).isZero();
     assertThat(Files.readString(target.resolve("dump.sql"))).isEqualTo("CREATE TABLE t (id int);\n");
+  }
+
+  @Test
+  void damagedPackIsNamedByVerifyWithExitCodeOne() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Path pack;
+    try (Stream<Path> walk = Files.walk(repo.resolve("data"))) {
+      pack = walk.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(pack);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(pack, bytes);
+
+    Cli.Result r = cli.run("verify", "--read-data");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("damaged pack", pack.getFileName().toString().substring(0, 8), "damaged snapshot");
+    JsonNode json = lastJson(cli.run("verify", "--read-data", "--json").out());
+    assertThat(json.get("ok").asBoolean()).isFalse();
+    assertThat(json.get("damaged_packs").toString()).contains(pack.getFileName().toString().substring(0, 8));
   }
 
   @Test

@@ -72,6 +72,17 @@ class CommandLineTest {
   }
 
   @Test
+  void remoteRepositorySchemesAreOnTheClassPath() {
+    Cli.Result s3 = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "s3://bucket/prefix");
+    assertThat(s3.err()).doesNotContain("no storage provider");
+    Cli.Result sftp = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "sftp://nobody@127.0.0.1:1/x?key=/nonexistent");
+    assertThat(sftp.err()).doesNotContain("no storage provider");
+    Cli.Result ftp = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "ftp://host/x");
+    assertThat(ftp.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(ftp.err()).contains("no storage provider for scheme 'ftp'");
+  }
+
+  @Test
   void exitCodesFollowTheExceptionType() {
     assertThat(ExitCodes.of(new WrongPassphraseException("x"))).isEqualTo(12);
     assertThat(ExitCodes.of(new RepositoryLockedException("x"))).isEqualTo(11);
@@ -88,6 +99,8 @@ class CommandLineTest {
     assertThat(plain).isEqualTo("cairn: repository /r is locked by backup on host a; retry later\n");
     var verbose = errorOutput(handler, new RepositoryLockedException("locked"), true);
     assertThat(verbose).contains("cairn: locked").contains("at dev.cairn.backup.cli");
+    var settings = errorOutput(handler, new IllegalStateException("no region for bucket 'b'; set ?region="), false);
+    assertThat(settings).startsWith("cairn: incomplete settings: no region for bucket 'b'").doesNotContain("bug");
     var bug = errorOutput(handler, new NullPointerException("boom"), false);
     assertThat(bug).contains("unexpected error: NullPointerException: boom", "--verbose").doesNotContain("\tat ");
   }
