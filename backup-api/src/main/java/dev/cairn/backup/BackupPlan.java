@@ -63,7 +63,8 @@ import java.util.concurrent.Executor;
  * <p>Immutable and thread-safe: build once, share. Each operation opens the target repository (asking
  * the {@link Encryption} for the passphrase) and closes it when done; the plan never closes the
  * {@link dev.cairn.backup.spi.Storage} it was given. Retention, copies to further targets, schedules
- * and objectives are added to this type by later parts of the API.
+ * and objectives are added to this type by later parts of the API; copies (3-2-1) are set with
+ * {@link Builder#primary(Target)} and {@link Builder#copyTo(Rotation, Schedule)} (docs/copy.md).
  */
 public final class BackupPlan {
   private final String name;
