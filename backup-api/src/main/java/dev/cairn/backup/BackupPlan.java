@@ -63,7 +63,8 @@ import java.util.concurrent.Executor;
  * <p>Immutable and thread-safe: build once, share. Each operation opens the target repository (asking
  * the {@link Encryption} for the passphrase) and closes it when done; the plan never closes the
  * {@link dev.cairn.backup.spi.Storage} it was given. Retention, copies to further targets, schedules
- * and objectives are added to this type by later parts of the API.
+ * and objectives are added to this type by later parts of the API; copies (3-2-1) are set with
+ * {@link Builder#primary(Target)} and {@link Builder#copyTo(Rotation, Schedule)} (docs/copy.md).
  */
 public final class BackupPlan {
   private final String name;
@@ -80,6 +81,7 @@ public final class BackupPlan {
   private final int workers;
   private final ProgressListener progress;
   private final boolean createRepository;
+  private final List<PlanCopies.CopyTarget> copyTargets;
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
@@ -102,6 +104,7 @@ public final class BackupPlan {
     this.workers = b.workers;
     this.progress = b.progress;
     this.createRepository = b.createRepository;
+    this.copyTargets = List.copyOf(b.copyTargets);
     this.hooks = b.hooks;
     this.rpo = b.rpo;
     this.rto = b.rto;
@@ -132,6 +135,7 @@ public final class BackupPlan {
     b.workers = workers;
     b.progress = progress;
     b.createRepository = createRepository;
+    b.copyTargets.addAll(copyTargets);
     b.hooks = hooks;
     b.rpo = rpo;
     b.rto = rto;
@@ -228,8 +232,12 @@ public final class BackupPlan {
   }
 
   private Repository.Builder repositoryBuilder() {
-    Repository.Builder b = Repository.builder(target.storage())
-        .passphrase(encryption.resolvePassphrase())
+    return repositoryBuilder(target.storage(), encryption);
+  }
+
+  private Repository.Builder repositoryBuilder(dev.cairn.backup.spi.Storage storage, Encryption encryption) {
+    Repository.Builder b = Repository.builder(storage)
+        .passphrase((encryption == null ? this.encryption : encryption).resolvePassphrase())
         .compression(compression)
         .chunking(chunking)
         .clock(clock)
@@ -245,7 +253,10 @@ public final class BackupPlan {
 
   /**
    * Runs the checks and backs up every source into the target; the snapshot records the plan's
-   * name, host, tags and check outcomes.
+   * name, host, tags and check outcomes. Then copies the new snapshot to each {@link
+   * Builder#copyTo(Rotation, Schedule) copy target} whose schedule has fired since its newest copy
+   * (judged with the plan's clock); the report's {@link BackupReport#copies()} say which targets
+   * received it. A failed copy is reported there, not thrown: the backup itself succeeded.
    *
    * @throws BackupException if a check with policy ABORT fails (no snapshot is written)
    * @throws SourceException if a source fails (no snapshot is written)
@@ -267,6 +278,10 @@ public final class BackupPlan {
           .clock(clock).progress(progress).build();
       try (Repository repo = openRepository()) {
         report = repo.backup(sources, options, target.name());
+        if (!copyTargets.isEmpty()) {
+          report = report.withCopies(PlanCopies.run(copyTargets, repo, report.snapshot(), name, clock,
+              createRepository, this::repositoryBuilder, progress));
+        }
       }
     } catch (RuntimeException | Error e) {
       onFailure(before, e);
@@ -282,7 +297,8 @@ public final class BackupPlan {
       java.util.List<String> warnings = new ArrayList<>(report.warnings());
       warnings.add("after-backup hook failed: " + e.getMessage());
       report = new BackupReport(report.target(), report.snapshot(), report.files(), report.bytesRead(),
-          report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks());
+          report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks(),
+          report.copies());
     }
     return report;
   }
@@ -397,6 +413,7 @@ public final class BackupPlan {
     private int workers;
     private ProgressListener progress = ProgressListener.NONE;
     private boolean createRepository;
+    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
     private PlanHooks hooks = PlanHooks.NONE;
     private Duration rpo;
     private Duration rto;
@@ -441,6 +458,48 @@ public final class BackupPlan {
     public Builder target(Target target) {
       once("target");
       this.target = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /** The primary target, which receives every backup: the same as {@link #target(Target)}. */
+    public Builder primary(Target target) {
+      return target(target);
+    }
+
+    /**
+     * Adds a further target that receives a copy of the newest snapshot after a backup whenever
+     * {@code schedule} has fired since its newest copy (e.g. {@code Schedule.monthly()} for an
+     * off-site bucket); same passphrase as the plan. See {@link #copyTo(Rotation, Schedule, Encryption)}.
+     */
+    public Builder copyTo(Target target, Schedule schedule) {
+      return copyTo(Rotation.of(target.name(), target), schedule, null);
+    }
+
+    /** Adds drives taking turns receiving copies on {@code schedule}; see {@link Rotation}. */
+    public Builder copyTo(Rotation rotation, Schedule schedule) {
+      return copyTo(rotation, schedule, null);
+    }
+
+    /**
+     * Adds a copy target: after each backup, when {@code schedule} has fired since the newest copy on
+     * the rotation's drives, the new snapshot is copied to the most stale usable drive. Copy targets
+     * the plan creates ({@link #createRepository}) share the primary's chunking, so copies deduplicate.
+     *
+     * @param encryption the copy repositories' passphrase, or {@code null} for the plan's
+     * @throws IllegalArgumentException if a drive's name is already used by another target
+     */
+    public Builder copyTo(Rotation rotation, Schedule schedule, Encryption encryption) {
+      Objects.requireNonNull(rotation, "rotation");
+      Objects.requireNonNull(schedule, "schedule");
+      for (Target d : rotation.drives()) {
+        boolean taken = target != null && target.name().equals(d.name()) || copyTargets.stream()
+            .flatMap(c -> c.rotation().drives().stream()).anyMatch(o -> o.name().equals(d.name()));
+        if (taken) {
+          throw new IllegalArgumentException("the plan already has a target named '" + d.name()
+              + "'; give every target its own name");
+        }
+      }
+      copyTargets.add(new PlanCopies.CopyTarget(rotation, schedule, encryption));
       return this;
     }
 
@@ -592,6 +651,11 @@ public final class BackupPlan {
       }
       return new BackupPlan(this);
     }
+  }
+
+  /** The copy targets (each a rotation of one or more drives), in the order added. */
+  public List<Rotation> copyTargets() {
+    return copyTargets.stream().map(PlanCopies.CopyTarget::rotation).toList();
   }
 
   /** The source named {@code name}, if the plan has one. */
