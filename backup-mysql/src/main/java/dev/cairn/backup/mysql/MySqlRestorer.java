@@ -183,11 +183,11 @@ public final class MySqlRestorer implements Restorer {
             }
           }
         }
-        if (includeUsers && usersPath != null) {
-          runScript(st, input, usersPath, "(users)", bytes, entries);
-        }
       }
-      List<VerificationResult> results = verify(input, plans);
+      List<VerificationResult> results = new ArrayList<>(verify(input, plans));
+      if (includeUsers && usersPath != null) {
+        results.add(restoreUsers(control, input, usersPath, bytes, entries));
+      }
       RestoreResult result = new RestoreResult(input.sourceName(), "mysql:" + Connections.redact(url),
           entries.get(), bytes.get(), results);
       LOG.info("MySQL restore into {}: {} databases, {} tables verified, all ok: {}", Connections.redact(url),
@@ -415,6 +415,29 @@ public final class MySqlRestorer implements Restorer {
       }
       pending = retry;
     }
+  }
+
+  /**
+   * Runs the users script statement by statement; statements the server refuses (e.g. a GRANT PROXY
+   * the restoring user may not give) are reported in the result, not fatal: the data is restored.
+   */
+  private VerificationResult restoreUsers(Connection c, RestoreInput input, String path, AtomicLong bytes,
+      AtomicLong entries) throws IOException, SQLException {
+    List<String> statements = SqlScript.parse(read(input, path, bytes, entries));
+    List<String> failed = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      for (String s : statements) {
+        try {
+          st.execute(s);
+        } catch (SQLException e) {
+          failed.add(SqlScript.abbreviate(s) + " (" + e.getMessage() + ")");
+        }
+      }
+    }
+    long ok = statements.size() - failed.size();
+    return new VerificationResult("users and grants", failed.isEmpty() ? VerificationResult.Status.OK
+        : VerificationResult.Status.MISMATCH, statements.size(), ok, "", "",
+        failed.isEmpty() ? "" : failed.size() + " statements refused: " + String.join("; ", failed));
   }
 
   private static String unquote(String identifier) {
