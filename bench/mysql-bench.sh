@@ -39,7 +39,7 @@ trap cleanup EXIT
 echo "== starting MariaDB on 127.0.0.1:$PORT (data in $WORK/data)" >&2
 mariadb-install-db --datadir="$WORK/data" --user=root --auth-root-authentication-method=socket >/dev/null
 /usr/sbin/mariadbd --no-defaults --datadir="$WORK/data" --port="$PORT" --socket="$SOCK" --bind-address=127.0.0.1 \
-  --user=root --log-bin="$WORK/data/binlog" --server-id=1 --binlog-format=ROW --local-infile=1 \
+  --user=root --skip-name-resolve --log-bin="$WORK/data/binlog" --server-id=1 --binlog-format=ROW --local-infile=1 \
   --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --max-allowed-packet=256M \
   --log-error="$WORK/mariadbd.err" &
 SERVER_PID=$!
@@ -48,6 +48,7 @@ ROOTSQL="mariadb -S $SOCK -u root"
 $ROOTSQL -e "CREATE USER bench@'%' IDENTIFIED BY 'bench'; GRANT ALL ON *.* TO bench@'%' WITH GRANT OPTION;
              CREATE DATABASE sbtest;"
 CLIENT="-h 127.0.0.1 -P $PORT -u bench -pbench"
+MYCLIENT="-h 127.0.0.1 -P $PORT -u bench -p bench"
 
 echo "== sysbench prepare: $TABLES tables x $ROWS rows" >&2
 sysbench oltp_read_write --db-driver=mysql --mysql-socket="$SOCK" --mysql-user=root --mysql-db=sbtest \
@@ -82,8 +83,8 @@ time_it mysql_restore "zstd -dc $WORK/dump.sql.zst | mariadb $CLIENT sb_mysql"
 [ "$(checksums sb_mysql)" = "$ORIG" ] || { echo "mysql restore differs" >&2; exit 1; }
 
 echo "== mydumper / myloader, $THREADS threads" >&2
-time_it mydumper "mydumper $CLIENT -B sbtest -t $THREADS -c -r 100000 -o $WORK/mydumper"
-time_it myloader "myloader $CLIENT -B sb_myloader -s sbtest -t $THREADS -d $WORK/mydumper"
+time_it mydumper "mydumper $MYCLIENT -B sbtest -t $THREADS -r 100000 -o $WORK/mydumper"
+time_it myloader "myloader $MYCLIENT -B sb_myloader -s sbtest -t $THREADS -d $WORK/mydumper"
 [ "$(checksums sb_myloader)" = "$ORIG" ] || { echo "myloader restore differs" >&2; exit 1; }
 
 echo "== Cairn ($THREADS threads; dump, then restore with verification)" >&2
@@ -101,7 +102,7 @@ printf '\nMySQL benchmark: %s tables x %s rows, MariaDB %s, %s cores, %s\n' "$TA
 printf '| %-36s | %9s | %9s | %14s | %14s |\n' tool "dump s" "restore s" "dump / mysqldump" "restore / mysql"
 printf '|%s|%s|%s|%s|%s|\n' "--------------------------------------" "-----------" "-----------" "----------------" "----------------"
 printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "mysqldump | zstd -3 / mysql < dump" "$MD" "$MR" 1.00 1.00
-printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "mydumper -c / myloader (2 threads)" "$YD" "$YR" "$(ratio "$YD" "$MD")" "$(ratio "$YR" "$MR")"
+printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "mydumper / myloader (2 threads)" "$YD" "$YR" "$(ratio "$YD" "$MD")" "$(ratio "$YR" "$MR")"
 printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "Cairn (2 threads, restore verified)" "$CD" "$CR" "$(ratio "$CD" "$MD")" "$(ratio "$CR" "$MR")"
 printf 'Cairn JVM run incl. start-up: %.2f s; dump sizes: mysqldump.zst %s, mydumper %s, Cairn (uncompressed files) %s\n' \
   "$(cat "$WORK/t.cairn_total")" "$(du -sh "$WORK/dump.sql.zst" | cut -f1)" "$(du -sh "$WORK/mydumper" | cut -f1)" \

@@ -229,7 +229,7 @@ public final class MySqlSource implements Source {
       if (Names.matchesAny(excludeDatabases, db)) {
         continue;
       }
-      DatabaseSelection sel = new DatabaseSelection(db, includeTables.isEmpty() && excludeTables.isEmpty());
+      DatabaseSelection sel = new DatabaseSelection(db, includeTables.isEmpty());
       try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES"
           + " WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
         ps.setString(1, db);
