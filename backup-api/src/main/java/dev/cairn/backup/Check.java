@@ -27,4 +27,34 @@ public interface Check {
   default OnFailure onFailure() {
     return OnFailure.ABORT;
   }
+
+  /**
+   * This check with another policy on failure, e.g. {@code Checks.yamlParses(p).onFailure(MARK)} to
+   * back up anyway and mark the snapshot as failed-check.
+   */
+  default Check onFailure(OnFailure policy) {
+    java.util.Objects.requireNonNull(policy, "policy");
+    Check self = this;
+    return new Check() {
+      @Override
+      public String name() {
+        return self.name();
+      }
+
+      @Override
+      public void run() throws Exception {
+        self.run();
+      }
+
+      @Override
+      public OnFailure onFailure() {
+        return policy;
+      }
+
+      @Override
+      public String toString() {
+        return self.name() + " (on failure: " + policy + ")";
+      }
+    };
+  }
 }

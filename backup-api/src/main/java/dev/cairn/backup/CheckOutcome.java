@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param duration how long it ran
  */
 public record CheckOutcome(String name, boolean passed, String message, Check.OnFailure onFailure, Duration duration) {
+  /** Checks the values and copies the lists. */
   public CheckOutcome {
     Objects.requireNonNull(name, "name");
     message = message == null ? "" : message;

@@ -29,6 +29,7 @@ public record Snapshot(
     List<SnapshotSource> sources,
     List<CheckOutcome> checks,
     boolean complete) {
+  /** Checks the values and copies the lists. */
   public Snapshot {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(time, "time");

@@ -24,6 +24,7 @@ public record SnapshotSource(
     List<Verification> verifications,
     long entries,
     long bytes) {
+  /** Checks the values and copies the lists. */
   public SnapshotSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

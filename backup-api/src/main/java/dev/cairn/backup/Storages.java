@@ -1,12 +1,15 @@
 package dev.cairn.backup;
 
 import dev.cairn.backup.internal.storage.LocalStorage;
+import dev.cairn.backup.internal.storage.RateLimitedStorage;
+import dev.cairn.backup.internal.storage.RetryingStorage;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +28,41 @@ public final class Storages {
   /** A storage in local directory {@code root}, created on first write. Thread-safe. */
   public static Storage local(Path root) {
     return new LocalStorage(root);
+  }
+
+  /**
+   * Wraps {@code storage} so that transient failures (resets, timeouts, 5xx, throttling) are retried
+   * up to {@code maxAttempts} times in all, with exponential backoff from 250 ms up to 30 s and jitter.
+   * Permanent failures (a missing object, access denied, a full disk) are never retried: a missing
+   * object still throws {@link java.nio.file.NoSuchFileException}, the others a {@link StorageException}
+   * with {@code isPermanent() == true} naming the object. Streams from {@code get} resume where they
+   * stopped after a transient read failure. Closing the result closes {@code storage}. Thread-safe if
+   * {@code storage} is.
+   *
+   * @throws IllegalArgumentException if {@code maxAttempts < 1}
+   */
+  public static Storage retrying(Storage storage, int maxAttempts) {
+    return retrying(storage, maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #retrying(Storage, int)} with the backoff given: the wait before retry {@code n} lies
+   * between half and all of {@code min(maxBackoff, initialBackoff * 2^(n-1))}.
+   *
+   * @throws IllegalArgumentException if {@code maxAttempts < 1} or a backoff is negative
+   */
+  public static Storage retrying(Storage storage, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    return new RetryingStorage(storage, maxAttempts, initialBackoff, maxBackoff);
+  }
+
+  /**
+   * Wraps {@code storage} so that uploads and downloads stay under the given rates in bytes per
+   * second, shared by all threads using the result; zero or less means unlimited. Downloads are paced
+   * as they are read; uploads are paced per object (an object waits until the earlier ones have had
+   * their time, then goes at the link's speed). Closing the result closes {@code storage}.
+   */
+  public static Storage rateLimited(Storage storage, long uploadBytesPerSecond, long downloadBytesPerSecond) {
+    return new RateLimitedStorage(storage, uploadBytesPerSecond, downloadBytesPerSecond);
   }
 
   /**
@@ -53,7 +91,7 @@ public final class Storages {
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      throw new ConfigurationException("malformed repository URI '" + uri + "': " + e.getMessage(), e);
+      throw new ConfigurationException("malformed repository URI '" + redact(uri) + "': " + e.getReason() + " at index " + e.getIndex(), e);
     }
     String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("file")) {
@@ -70,18 +108,24 @@ public final class Storages {
         }
       }
     }
+    String shown = redact(uri);
     StorageProvider provider = byScheme.get(scheme);
     if (provider == null) {
       String module = KNOWN_MODULES.get(scheme);
-      throw new ConfigurationException("no storage provider for scheme '" + scheme + "' in '" + uri + "'"
+      throw new ConfigurationException("no storage provider for scheme '" + scheme + "' in '" + shown + "'"
           + (module == null ? "" : ": add " + module + " to the class path"));
     }
     try {
       return provider.open(parsed);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("invalid repository URI '" + uri + "': " + e.getMessage(), e);
+      throw new ConfigurationException("invalid repository URI '" + shown + "': " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new StorageException("cannot open storage '" + uri + "': " + e.getMessage(), false, e);
+      throw new StorageException("cannot open storage '" + shown + "': " + e.getMessage(), false, e);
     }
+  }
+
+  /** Hides a password written into a URI's user info ({@code scheme://user:password@host}). */
+  private static String redact(String uri) {
+    return uri.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", "$1:***@");
   }
 }

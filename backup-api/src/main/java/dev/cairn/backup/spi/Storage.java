@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,6 +61,16 @@ public interface Storage extends AutoCloseable {
 
   /** Returns the object's name and size, or empty if it does not exist. */
   Optional<StorageObject> stat(String name) throws IOException;
+
+  /**
+   * When object {@code name} was last written, if the storage knows; empty if it does not (the
+   * default) or there is no such object. Prune uses it to leave packs younger than its safety window
+   * alone, since a backup still running may refer to them; without it, prune treats unindexed packs
+   * as possibly in use and keeps them.
+   */
+  default Optional<Instant> modified(String name) throws IOException {
+    return Optional.empty();
+  }
 
   /** Releases connections and other resources; idempotent. */
   @Override

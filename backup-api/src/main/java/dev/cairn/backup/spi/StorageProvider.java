@@ -2,7 +2,13 @@ package dev.cairn.backup.spi;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Opens a {@link Storage} from a URI such as {@code s3://bucket/prefix?region=eu-west-1} or
@@ -22,4 +28,35 @@ public interface StorageProvider {
    * @throws IllegalArgumentException if the URI is malformed, naming the part at fault
    */
   Storage open(URI uri) throws IOException;
+
+  /**
+   * Parses the query of {@code uri} ({@code ?a=1&b=two}) into parameters for providers: names
+   * lower-cased, values URL-decoded, a name without {@code =} maps to the empty string.
+   *
+   * @throws IllegalArgumentException naming a parameter not in {@code known} (and listing the known
+   *     ones) or given twice
+   */
+  static Map<String, String> queryParameters(URI uri, Set<String> known) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String raw = uri.getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException("unknown parameter '" + k + "' in " + uri.getScheme() + " URI: known are "
+            + new TreeSet<>(known));
+      }
+      if (out.put(k, v) != null) {
+        throw new IllegalArgumentException("parameter '" + k + "' given twice");
+      }
+    }
+    return out;
+  }
 }

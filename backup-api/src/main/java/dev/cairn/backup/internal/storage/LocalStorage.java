@@ -160,6 +160,16 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  @Override
+  public Optional<java.time.Instant> modified(String name) throws IOException {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(resolve(name), BasicFileAttributes.class);
+      return attrs.isRegularFile() ? Optional.of(attrs.lastModifiedTime().toInstant()) : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Creates the root directory if it does not exist. */
   public LocalStorage createRoot() throws IOException {
     try {

@@ -1,2 +1,5 @@
-/** Built-in storages (local directory). Internal API, no compatibility promise. */
+/**
+ * Built-in storages (local directory) and storage decorators (retrying, rate-limited). Internal API, no
+ * compatibility promise.
+ */
 package dev.cairn.backup.internal.storage;

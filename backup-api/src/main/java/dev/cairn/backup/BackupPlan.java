@@ -1,0 +1,407 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.spi.Source;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * What to back up, where, and how: sources, a target repository, encryption, compression, chunk
+ * sizes, host and tags recorded in snapshots, usability checks run before each backup, a clock, the
+ * worker threads and a progress listener. Operations: {@link #init()}, {@link #backup()},
+ * {@link #snapshots()}, {@link #restore(RestoreRequest)}, {@link #verify(boolean)}.
+ *
+ * <p>A runnable example (Java 17, only {@code backup-api} on the class path):
+ *
+ * <pre>{@code
+ * import dev.cairn.backup.*;
+ * import java.nio.file.*;
+ *
+ * public class Nightly {
+ *   public static void main(String[] args) {
+ *     BackupPlan plan = BackupPlan.builder()
+ *         .name("infra")
+ *         .source(FileSource.of(Path.of(args[0]))                      // e.g. /etc/ansible
+ *             .include("group_vars/all.yaml", "roles/*}{@code /tasks/main.yaml"))
+ *         .source(StreamSource.command("system", "uname.txt", java.util.List.of("uname", "-a")))
+ *         .target(Target.of("local", Storages.local(Path.of("target/backup-repo"))))
+ *         .encryption(Encryption.passphrase(() -> Secret.of(System.getenv("CAIRN_PASSWORD"))))
+ *         .compression(Compression.zstd(3))
+ *         .addTag("nightly")
+ *         .createRepository(true)            // create the repository on the first run
+ *         .progress(p -> System.err.printf("%d files, %d bytes%n", p.files(), p.bytes()))
+ *         .build();
+ *     BackupReport report = plan.backup();
+ *     System.out.println("snapshot " + report.snapshotId().shortHex() + ": " + report.files() + " files, "
+ *         + report.bytesNew() + " new bytes");
+ *     RestoreReport restored = plan.restore(RestoreRequest.builder()
+ *         .snapshot("latest").destination(Path.of("target/restored")).overwrite(true).build());
+ *     VerifyReport verified = plan.verify(true);
+ *     System.out.println("restore verified: " + restored.verified() + ", repository ok: " + verified.ok());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: build once, share. Each operation opens the target repository (asking
+ * the {@link Encryption} for the passphrase) and closes it when done; the plan never closes the
+ * {@link dev.cairn.backup.spi.Storage} it was given. Retention, copies to further targets, schedules
+ * and objectives are added to this type by later parts of the API.
+ */
+public final class BackupPlan {
+  private final String name;
+  private final List<Source> sources;
+  private final Target target;
+  private final Encryption encryption;
+  private final Compression compression;
+  private final Chunking chunking;
+  private final String host;
+  private final List<String> tags;
+  private final List<Check> checks;
+  private final Clock clock;
+  private final Executor executor;
+  private final int workers;
+  private final ProgressListener progress;
+  private final boolean createRepository;
+
+  private BackupPlan(Builder b) {
+    this.name = b.name;
+    this.sources = List.copyOf(b.sources);
+    this.target = b.target;
+    this.encryption = b.encryption;
+    this.compression = b.compression;
+    this.chunking = b.chunking;
+    this.host = b.host == null ? BackupOptions.localHost() : b.host;
+    this.tags = List.copyOf(b.tags);
+    this.checks = List.copyOf(b.checks);
+    this.clock = b.clock;
+    this.executor = b.executor;
+    this.workers = b.workers;
+    this.progress = b.progress;
+    this.createRepository = b.createRepository;
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this plan's settings, to make a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.sources.addAll(sources);
+    b.target = target;
+    b.encryption = encryption;
+    b.compression = compression;
+    b.chunking = chunking;
+    b.host = host;
+    b.tags.addAll(tags);
+    b.checks.addAll(checks);
+    b.clock = clock;
+    b.executor = executor;
+    b.workers = workers;
+    b.progress = progress;
+    b.createRepository = createRepository;
+    return b;
+  }
+
+  /** The plan's name, recorded in its snapshots. */
+  public String name() {
+    return name;
+  }
+
+  /** The sources, in backup order. */
+  public List<Source> sources() {
+    return sources;
+  }
+
+  /** The target repository every backup goes to. */
+  public Target target() {
+    return target;
+  }
+
+  /** The host recorded in snapshots. */
+  public String host() {
+    return host;
+  }
+
+  /** The tags recorded in snapshots. */
+  public List<String> tags() {
+    return tags;
+  }
+
+  /** The usability checks run before each backup. */
+  public List<Check> checks() {
+    return checks;
+  }
+
+  /** The compression for new data. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** The chunk sizes used when this plan creates its repository. */
+  public Chunking chunking() {
+    return chunking;
+  }
+
+  /** The clock giving snapshot times. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Creates the target repository.
+   *
+   * @throws ConfigurationException if the target already holds a repository
+   */
+  public void init() {
+    repositoryBuilder().init().close();
+  }
+
+  /**
+   * Opens the target repository (creating it if the plan allows and it is missing); the caller
+   * closes it.
+   *
+   * @throws RepositoryNotFoundException if there is no repository and the plan does not create one
+   * @throws WrongPassphraseException if the passphrase opens no key slot
+   */
+  public Repository openRepository() {
+    Repository.Builder b = repositoryBuilder();
+    return createRepository ? b.openOrInit() : b.open();
+  }
+
+  private Repository.Builder repositoryBuilder() {
+    Repository.Builder b = Repository.builder(target.storage())
+        .passphrase(encryption.resolvePassphrase())
+        .compression(compression)
+        .chunking(chunking)
+        .clock(clock)
+        .host(host);
+    if (workers > 0) {
+      b.workers(workers);
+    }
+    if (executor != null) {
+      b.executor(executor);
+    }
+    return b;
+  }
+
+  /**
+   * Runs the checks and backs up every source into the target; the snapshot records the plan's
+   * name, host, tags and check outcomes.
+   *
+   * @throws BackupException if a check with policy ABORT fails (no snapshot is written)
+   * @throws SourceException if a source fails (no snapshot is written)
+   */
+  public BackupReport backup() {
+    BackupOptions options = BackupOptions.builder().plan(name).host(host).tags(tags).checks(checks)
+        .clock(clock).progress(progress).build();
+    try (Repository repo = openRepository()) {
+      return repo.backup(sources, options, target.name());
+    }
+  }
+
+  /** This plan's snapshots in the target, oldest first. */
+  public List<Snapshot> snapshots() {
+    try (Repository repo = openRepository()) {
+      return repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+    }
+  }
+
+  /**
+   * Restores from the target as {@code request} says; {@code latest} means this plan's newest
+   * snapshot unless the request names another plan.
+   */
+  public RestoreReport restore(RestoreRequest request) {
+    RestoreRequest r = request.plan() != null ? request : new RestoreRequest(request.snapshot(), request.sources(),
+        request.paths(), request.destination(), request.overwrite(), request.restorers(), name, request.host(),
+        request.progress());
+    try (Repository repo = openRepository()) {
+      return repo.restore(r);
+    }
+  }
+
+  /** Verifies the target repository; with {@code readData}, reads and checks every pack. */
+  public VerifyReport verify(boolean readData) {
+    try (Repository repo = openRepository()) {
+      return repo.verify(readData, progress);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BackupPlan[" + name + ": " + sources.stream().map(Source::name).toList() + " -> " + target.name() + "]";
+  }
+
+  /**
+   * Builds a {@link BackupPlan}. Mutable and single-threaded; each single-valued option may be set
+   * once. Required: {@link #name}, at least one {@link #source}, {@link #target} and
+   * {@link #encryption}.
+   */
+  public static final class Builder {
+    private String name;
+    private final List<Source> sources = new ArrayList<>();
+    private Target target;
+    private Encryption encryption;
+    private Compression compression = Compression.zstd();
+    private Chunking chunking = Chunking.defaults();
+    private String host;
+    private final List<String> tags = new ArrayList<>();
+    private final List<Check> checks = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+    private int workers;
+    private ProgressListener progress = ProgressListener.NONE;
+    private boolean createRepository;
+    private final Set<String> set = new HashSet<>();
+
+    private Builder() {}
+
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** The plan's name (required), recorded in snapshots; parents are chosen within a plan. */
+    public Builder name(String name) {
+      once("name");
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("plan name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** Adds a source; names must be unique within the plan. */
+    public Builder source(Source source) {
+      Objects.requireNonNull(source, "source");
+      for (Source s : sources) {
+        if (s.name().equals(source.name())) {
+          throw new IllegalArgumentException("the plan already has a source named '" + source.name()
+              + "'; give one of them another name");
+        }
+      }
+      sources.add(source);
+      return this;
+    }
+
+    /** The target repository (required). */
+    public Builder target(Target target) {
+      once("target");
+      this.target = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /** How the repository is unlocked (required). */
+    public Builder encryption(Encryption encryption) {
+      once("encryption");
+      this.encryption = Objects.requireNonNull(encryption, "encryption");
+      return this;
+    }
+
+    /** Compression for new data (default zstd level 3). */
+    public Builder compression(Compression compression) {
+      once("compression");
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /** Chunk sizes used when the plan creates its repository (default 512 KiB / 1 MiB / 8 MiB). */
+    public Builder chunking(Chunking chunking) {
+      once("chunking");
+      this.chunking = Objects.requireNonNull(chunking, "chunking");
+      return this;
+    }
+
+    /** The host recorded in snapshots (default: the local host name). */
+    public Builder host(String host) {
+      once("host");
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Adds a tag recorded in every snapshot. */
+    public Builder addTag(String tag) {
+      tags.add(BackupOptions.checkTag(tag));
+      return this;
+    }
+
+    /** Adds a usability check run before each backup. */
+    public Builder check(Check check) {
+      checks.add(Objects.requireNonNull(check, "check"));
+      return this;
+    }
+
+    /** The clock giving snapshot times (default: system UTC); inject one in tests. */
+    public Builder clock(Clock clock) {
+      once("clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Runs compression and encryption on {@code executor} (default: threads of the repository's own). */
+    public Builder executor(Executor executor) {
+      once("executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Threads compressing and encrypting (default: the number of cores). */
+    public Builder workers(int workers) {
+      once("workers");
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** Receives progress samples of backups and verifications (default: none). */
+    public Builder progress(ProgressListener progress) {
+      once("progress");
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** Whether operations create the target repository when it does not exist yet (default false). */
+    public Builder createRepository(boolean create) {
+      once("createRepository");
+      this.createRepository = create;
+      return this;
+    }
+
+    /**
+     * Builds the plan.
+     *
+     * @throws IllegalStateException if the name, sources, target or encryption are missing
+     */
+    public BackupPlan build() {
+      if (name == null) {
+        throw new IllegalStateException("a plan needs a name");
+      }
+      if (sources.isEmpty()) {
+        throw new IllegalStateException("plan '" + name + "' needs at least one source");
+      }
+      if (target == null) {
+        throw new IllegalStateException("plan '" + name + "' needs a target repository");
+      }
+      if (encryption == null) {
+        throw new IllegalStateException("plan '" + name + "' needs encryption settings (a passphrase)");
+      }
+      return new BackupPlan(this);
+    }
+  }
+
+  /** The source named {@code name}, if the plan has one. */
+  public Optional<Source> source(String name) {
+    return sources.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.cairn.backup;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one backup did.
+ *
+ * @param target the target's name ({@code ""} for a backup through {@link Repository} directly)
+ * @param snapshot the snapshot written (the commit point)
+ * @param files file entries in the snapshot
+ * @param bytesRead content bytes read from the sources (files unchanged since the parent snapshot
+ *     are not read, so this can be much less than {@link #bytesTotal()})
+ * @param bytesTotal content bytes of all file entries in the snapshot
+ * @param bytesNew content bytes of chunks the repository did not have yet (before compression)
+ * @param bytesStored bytes of pack files written to storage (chunks and trees after compression
+ *     and encryption, with pack headers); index files and the snapshot object add a little more
+ * @param duration wall time of the backup, checks included
+ * @param warnings inputs that could not be read, as {@code path: reason}; a snapshot with warnings
+ *     is marked incomplete
+ * @param checks outcomes of the usability checks, also stored in the snapshot
+ */
+public record BackupReport(
+    String target,
+    Snapshot snapshot,
+    long files,
+    long bytesRead,
+    long bytesTotal,
+    long bytesNew,
+    long bytesStored,
+    Duration duration,
+    List<String> warnings,
+    List<CheckOutcome> checks) {
+  /** Checks the values and copies the lists. */
+  public BackupReport {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(duration, "duration");
+    warnings = List.copyOf(warnings);
+    checks = List.copyOf(checks);
+  }
+
+  /** The id of the snapshot written. */
+  public ObjectId snapshotId() {
+    return snapshot.id();
+  }
+
+  /** True when every input was read and every check passed. */
+  public boolean clean() {
+    return warnings.isEmpty() && snapshot.checksPassed();
+  }
+}

@@ -1,0 +1,314 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.internal.source.Failures;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.RestoreInput;
+import dev.cairn.backup.spi.RestoreResult;
+import dev.cairn.backup.spi.Restorer;
+import dev.cairn.backup.spi.Verification;
+import dev.cairn.backup.spi.VerificationResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores entries as files into a directory: regular files with their content, directories (empty
+ * ones too), symlinks (verbatim), POSIX modes and modification times. Works for any source type; it
+ * is how {@code files} and {@code stream} sources come back.
+ *
+ * <p>Refuses a destination that exists and is not empty unless {@link #overwrite(boolean)} allows it
+ * (then files are replaced in place), before writing anything. Every chunk is checked against its id
+ * as it is read; entries with SHA-256 verification data (stream sources record it) are re-hashed and
+ * compared, and the result is in the {@link RestoreResult}. Files are written by several threads.
+ * Immutable and thread-safe; {@link #overwrite(boolean)} and {@link #threads(int)} return copies.
+ */
+public final class DirectoryRestorer implements Restorer {
+  private static final int BUFFER = 1 << 16;
+  private final Path destination;
+  private final boolean overwrite;
+  private final int threads;
+
+  private DirectoryRestorer(Path destination, boolean overwrite, int threads) {
+    this.destination = destination;
+    this.overwrite = overwrite;
+    this.threads = threads;
+  }
+
+  /** A restorer writing into {@code destination} (created if missing), refusing it if not empty. */
+  public static DirectoryRestorer to(Path destination) {
+    Objects.requireNonNull(destination, "destination");
+    return new DirectoryRestorer(destination.toAbsolutePath().normalize(), false,
+        Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors())));
+  }
+
+  /** A copy that does ({@code true}) or does not write into a non-empty destination. */
+  public DirectoryRestorer overwrite(boolean overwrite) {
+    return new DirectoryRestorer(destination, overwrite, threads);
+  }
+
+  /** A copy writing files with {@code threads} threads (default twice the cores, 2 to 8). */
+  public DirectoryRestorer threads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    return new DirectoryRestorer(destination, overwrite, threads);
+  }
+
+  /** The destination directory. */
+  public Path destination() {
+    return destination;
+  }
+
+  @Override
+  public String type() {
+    return FileSource.TYPE;
+  }
+
+  /**
+   * Writes every entry of {@code input} below the destination, then restores directory metadata and
+   * checks recorded verification data.
+   *
+   * @throws RestoreException if the destination is not empty (and overwriting is not allowed) or not
+   *     a directory
+   * @throws IntegrityException if stored data is damaged
+   */
+  @Override
+  public RestoreResult restore(RestoreInput input) throws IOException {
+    checkDestination();
+    Files.createDirectories(destination);
+    Map<String, Verification> sha = new HashMap<>();
+    for (Verification v : input.verifications()) {
+      if ("sha256".equals(v.attributes().get("algorithm"))) {
+        sha.put(v.item(), v);
+      }
+    }
+    Map<String, VerificationResult> results = new java.util.TreeMap<>();
+    AtomicLong bytes = new AtomicLong();
+    List<EntryMetadata> directories = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "cairn-restore");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<?>> pending = new ArrayList<>();
+    try {
+      for (EntryMetadata e : input.entries()) {
+        Path target = resolve(e.path());
+        ensureParent(target);
+        switch (e.type()) {
+          case DIRECTORY -> {
+            if (Files.isSymbolicLink(target)) {
+              Files.delete(target);
+            }
+            Files.createDirectories(target);
+            directories.add(e);
+          }
+          case SYMLINK -> {
+            if (overwrite) {
+              deleteIfNotDirectory(target);
+            }
+            Files.createSymbolicLink(target, Path.of(input.symlinkTarget(e.path())));
+            setTimes(target, e);
+          }
+          case FILE -> pending.add(pool.submit(() -> {
+            VerificationResult r = writeFile(input, e, target, sha.get(e.path()), bytes);
+            if (r != null) {
+              synchronized (results) {
+                results.put(e.path(), r);
+              }
+            }
+            return null;
+          }));
+        }
+        drainDone(pending);
+      }
+      for (Future<?> f : pending) {
+        await(f);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = directories.size() - 1; i >= 0; i--) {
+      EntryMetadata d = directories.get(i);
+      Path target = resolve(d.path());
+      setMode(target, d.mode());
+      setTimes(target, d);
+    }
+    return new RestoreResult(input.sourceName(), destination.toString(), input.entries().size(), bytes.get(),
+        new ArrayList<>(results.values()));
+  }
+
+  private VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, Verification v,
+      AtomicLong bytes) throws IOException {
+    if (overwrite) {
+      deleteIfNotDirectory(target);
+    }
+    MessageDigest digest = v == null ? null : sha256();
+    long n = 0;
+    byte[] buf = new byte[BUFFER];
+    try (InputStream in = input.open(e.path());
+        OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (int r; (r = in.read(buf)) >= 0; n += r) {
+        out.write(buf, 0, r);
+        if (digest != null) {
+          digest.update(buf, 0, r);
+        }
+        bytes.addAndGet(r);
+      }
+    }
+    setMode(target, e.mode());
+    setTimes(target, e);
+    if (v == null) {
+      return null;
+    }
+    return VerificationResult.compare(v, n, "sha256:" + HexFormat.of().formatHex(digest.digest()));
+  }
+
+  private void checkDestination() throws IOException {
+    if (!Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(destination)) {
+      throw new RestoreException("restore destination " + destination + " exists and is not a directory; "
+          + "choose a directory");
+    }
+    if (overwrite) {
+      return;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(destination)) {
+      Iterator<Path> it = s.iterator();
+      if (it.hasNext()) {
+        throw new RestoreException("restore destination " + destination + " is not empty (it holds '"
+            + it.next().getFileName() + "'); choose an empty directory or allow overwriting");
+      }
+    }
+  }
+
+  private Path resolve(String path) {
+    Path p = destination.resolve(path).normalize();
+    if (!p.startsWith(destination)) {
+      throw new RestoreException("entry path '" + path + "' leaves the destination " + destination);
+    }
+    return p;
+  }
+
+  private void ensureParent(Path target) throws IOException {
+    Path parent = target.getParent();
+    if (!parent.equals(destination) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(parent)) {
+        Files.delete(parent);
+      }
+      Files.createDirectories(parent);
+    }
+  }
+
+  private static void deleteIfNotDirectory(Path target) throws IOException {
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(target);
+    }
+  }
+
+  private static void setMode(Path p, int mode) throws IOException {
+    if (mode < 0) {
+      return;
+    }
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        perms.add(order[bit]);
+      }
+    }
+    try {
+      if ((mode & 07000) != 0) {
+        Files.setAttribute(p, "unix:mode", mode & 07777);
+      } else {
+        Files.setPosixFilePermissions(p, perms);
+      }
+    } catch (UnsupportedOperationException e) {
+      // a file system without POSIX permissions: contents and times still restore
+    }
+  }
+
+  private static void setTimes(Path p, EntryMetadata e) throws IOException {
+    if (e.modifiedTime() == null) {
+      return;
+    }
+    FileTime t = FileTime.from(e.modifiedTime());
+    try {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
+    } catch (IOException | UnsupportedOperationException ex) {
+      if (e.type() != EntryType.SYMLINK) {
+        throw ex;
+      }
+      // some platforms cannot set a symlink's own times: the link itself still restores
+    }
+  }
+
+  private static void drainDone(List<Future<?>> pending) throws IOException {
+    if (pending.size() < 1024) {
+      return;
+    }
+    Iterator<Future<?>> it = pending.iterator();
+    while (it.hasNext()) {
+      Future<?> f = it.next();
+      if (f.isDone()) {
+        await(f);
+        it.remove();
+      }
+    }
+  }
+
+  private static void await(Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RestoreException("restore interrupted", e);
+    } catch (ExecutionException e) {
+      Failures.rethrow(e.getCause());
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DirectoryRestorer[" + destination + (overwrite ? ", overwrite" : "") + "]";
+  }
+}

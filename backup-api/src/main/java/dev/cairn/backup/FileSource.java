@@ -1,0 +1,331 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.internal.source.Failures;
+import dev.cairn.backup.internal.source.FileMetadata;
+import dev.cairn.backup.internal.source.Glob;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.Source;
+import dev.cairn.backup.spi.SourceContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A directory tree to back up: a root and optional include and exclude globs, relative to the root.
+ * Keeps file contents, POSIX modes, modification times, symlinks (verbatim, never followed) and empty
+ * directories. Files whose size, modification time and inode are unchanged since the parent snapshot
+ * are not read again.
+ *
+ * <p>Globs: {@code *} matches within one path segment, {@code ?} one character, {@code **} any number
+ * of segments; a glob that matches a directory matches everything under it. With no include, the
+ * whole tree is included; excludes win over includes. For example
+ * {@code FileSource.of(Path.of("/etc/ansible")).include("group_vars/all.yaml", "roles/*}{@code /tasks/main.yaml")}.
+ *
+ * <p>Files that vanish or cannot be opened during the walk are reported as warnings (the snapshot is
+ * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning. Immutable
+ * and thread-safe: the {@code include}/{@code exclude}/{@code name} methods return changed copies.
+ */
+public final class FileSource implements Source {
+  /** The source type this source and {@link DirectoryRestorer} share. */
+  public static final String TYPE = "files";
+  private static final int BUFFER = 1 << 20;
+
+  private final Path root;
+  private final String name;
+  private final List<String> includes;
+  private final List<String> excludes;
+  private final List<Glob> includeGlobs;
+  private final List<Glob> excludeGlobs;
+  private final int readers;
+
+  private FileSource(Path root, String name, List<String> includes, List<String> excludes, int readers) {
+    this.root = root;
+    this.name = name;
+    this.readers = readers;
+    this.includes = List.copyOf(includes);
+    this.excludes = List.copyOf(excludes);
+    this.includeGlobs = Glob.compileAll(includes);
+    this.excludeGlobs = Glob.compileAll(excludes);
+  }
+
+  /** The whole tree under {@code root}, as a source named {@code files}. */
+  public static FileSource of(Path root) {
+    Objects.requireNonNull(root, "root");
+    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2);
+  }
+
+  /** A copy named {@code name} (unique within a plan; default {@code files}). */
+  public FileSource name(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("source name must not be blank");
+    }
+    return new FileSource(root, name, includes, excludes, readers);
+  }
+
+  /**
+   * A copy that includes only paths matching one of {@code globs} (added to earlier includes).
+   *
+   * @throws IllegalArgumentException if a glob is malformed
+   */
+  public FileSource include(String... globs) {
+    List<String> all = new ArrayList<>(includes);
+    all.addAll(List.of(globs));
+    return new FileSource(root, name, all, excludes, readers);
+  }
+
+  /**
+   * A copy that leaves out paths matching one of {@code globs} (added to earlier excludes).
+   *
+   * @throws IllegalArgumentException if a glob is malformed
+   */
+  public FileSource exclude(String... globs) {
+    List<String> all = new ArrayList<>(excludes);
+    all.addAll(List.of(globs));
+    return new FileSource(root, name, includes, all, readers);
+  }
+
+  /**
+   * A copy reading up to {@code readers} files at once (default 2), so reading, chunking and hashing
+   * of small files overlap and several cores are kept busy; 1 reads strictly one file after another.
+   */
+  public FileSource readers(int readers) {
+    if (readers < 1 || readers > 64) {
+      throw new IllegalArgumentException("readers must be within 1..64, got " + readers);
+    }
+    return new FileSource(root, name, includes, excludes, readers);
+  }
+
+  /** The root directory (absolute). */
+  public Path root() {
+    return root;
+  }
+
+  /** The include globs; empty means everything. */
+  public List<String> includes() {
+    return includes;
+  }
+
+  /** The exclude globs. */
+  public List<String> excludes() {
+    return excludes;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void check() {
+    if (!Files.isDirectory(root)) {
+      throw new SourceException("source '" + name + "': root " + root + " is not a readable directory");
+    }
+  }
+
+  @Override
+  public void backup(SourceContext context) throws IOException {
+    check();
+    context.putMetadata("root", root.toString());
+    if (!includes.isEmpty()) {
+      context.putMetadata("include", String.join(",", includes));
+    }
+    if (!excludes.isEmpty()) {
+      context.putMetadata("exclude", String.join(",", excludes));
+    }
+    Readers pool = new Readers(readers);
+    try {
+      walk(context, root, "", pool);
+      pool.finish();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Reads files on a few threads with a bounded queue; the first failure is rethrown by
+   * {@link #finish()} (and stops new submissions).
+   */
+  private final class Readers {
+    private final ExecutorService executor;
+    private final Semaphore queue;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+
+    Readers(int threads) {
+      this.executor = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "cairn-read-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      this.queue = new Semaphore(4 * threads);
+    }
+
+    void submit(SourceContext context, Path file, EntryMetadata meta) throws IOException {
+      rethrow();
+      if (executor == null) {
+        addFile(context, file, meta, buffers.get());
+        return;
+      }
+      queue.acquireUninterruptibly();
+      try {
+        executor.execute(() -> {
+          try {
+            if (failure.get() == null) {
+              addFile(context, file, meta, buffers.get());
+            }
+          } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+          } finally {
+            queue.release();
+          }
+        });
+      } catch (RuntimeException e) {
+        queue.release();
+        throw e;
+      }
+    }
+
+    void finish() throws IOException {
+      if (executor != null) {
+        executor.shutdown();
+        try {
+          while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+            // waiting for the readers to drain
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SourceException("source '" + name + "': interrupted while reading files", e);
+        }
+      }
+      rethrow();
+    }
+
+    void shutdown() {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+    }
+
+    private void rethrow() throws IOException {
+      Failures.rethrow(failure.get());
+    }
+  }
+
+  /** Backs up the children of {@code dir}; returns true if anything was added. */
+  private boolean walk(SourceContext context, Path dir, String prefix, Readers readers) throws IOException {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(children::add);
+    } catch (NoSuchFileException | AccessDeniedException e) {
+      context.warn(prefix.isEmpty() ? "." : prefix, "cannot list directory: " + e);
+      return false;
+    }
+    children.sort(null);
+    boolean added = false;
+    for (Path child : children) {
+      String path = prefix.isEmpty() ? child.getFileName().toString() : prefix + "/" + child.getFileName();
+      if (Glob.any(excludeGlobs, path)) {
+        continue;
+      }
+      EntryMetadata meta;
+      try {
+        meta = FileMetadata.read(child, path);
+      } catch (NoSuchFileException e) {
+        continue; // vanished between listing and stat: it was never part of the snapshot
+      } catch (IOException e) {
+        context.warn(path, "cannot read metadata: " + e);
+        continue;
+      }
+      if (meta == null) {
+        context.warn(path, "special file skipped (device, socket or FIFO)");
+        continue;
+      }
+      boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
+      switch (meta.type()) {
+        case DIRECTORY -> {
+          if (walk(context, child, path, readers) || included) {
+            context.addDirectory(meta);
+            added = true;
+          }
+        }
+        case SYMLINK -> {
+          if (included) {
+            try {
+              context.addSymlink(meta, Files.readSymbolicLink(child).toString());
+              added = true;
+            } catch (IOException e) {
+              context.warn(path, "cannot read symlink: " + e);
+            }
+          }
+        }
+        case FILE -> {
+          if (included) {
+            // counted as added even if it vanishes before it is read: its directory is kept then
+            readers.submit(context, child, meta);
+            added = true;
+          }
+        }
+      }
+    }
+    return added;
+  }
+
+  private boolean addFile(SourceContext context, Path file, EntryMetadata meta, byte[] buffer) throws IOException {
+    Optional<EntryMetadata> parent = context.parentEntry(meta.path());
+    if (parent.isPresent() && unchanged(parent.get(), meta)) {
+      context.reuseParentEntry(meta);
+      return true;
+    }
+    InputStream in;
+    try {
+      in = Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      context.warn(meta.path(), "cannot open file: " + e);
+      return false;
+    }
+    try (in; OutputStream out = context.newFile(meta)) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new SourceException("source '" + name + "': reading " + file + " failed: " + e.getMessage(), e);
+    }
+    return true;
+  }
+
+  private static boolean unchanged(EntryMetadata parent, EntryMetadata now) {
+    return parent.type() == EntryType.FILE
+        && parent.size() == now.size()
+        && parent.inode() != 0 && parent.inode() == now.inode()
+        && Objects.equals(parent.modifiedTime(), now.modifiedTime());
+  }
+
+  @Override
+  public String toString() {
+    return "FileSource[" + name + ": " + root + "]";
+  }
+}

@@ -1,0 +1,431 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.internal.backup.BackupRun;
+import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.chunker.ChunkerParams;
+import dev.cairn.backup.internal.crypto.Argon2Parameters;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.KeyInfo;
+import dev.cairn.backup.internal.repository.RepositoryOptions;
+import dev.cairn.backup.internal.restore.SnapshotRestoreInput;
+import dev.cairn.backup.internal.snapshot.Snapshots;
+import dev.cairn.backup.internal.tree.TreeWalker;
+import dev.cairn.backup.internal.verify.Verifier;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.RestoreResult;
+import dev.cairn.backup.spi.Restorer;
+import dev.cairn.backup.spi.Source;
+import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.spi.StorageObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An open, encrypted, deduplicated repository on one {@link Storage}: back up sources into it, list
+ * and browse its snapshots, restore, verify, manage its passphrases (key slots) and see its size.
+ * This is what the {@code cairn} command line is built on; {@link BackupPlan} uses it for each target.
+ *
+ * <pre>{@code
+ * Storage storage = Storages.local(Path.of("/srv/backup"));
+ * try (Repository repo = Repository.builder(storage).passphrase(secret).init()) {   // or .open()
+ *   BackupReport report = repo.backup(List.of(FileSource.of(Path.of("/etc/ansible"))));
+ *   repo.restore(RestoreRequest.builder().snapshot("latest").destination(Path.of("/tmp/r")).build());
+ *   VerifyReport check = repo.verify(true);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; one instance may run several operations at once (backups take a shared lock in
+ * the repository, key changes and other maintenance are left to one caller at a time). Does not close
+ * the storage it was given; {@link #close()} stops the repository's threads and is idempotent.
+ */
+public final class Repository implements AutoCloseable {
+  private final EncryptedRepository repo;
+  private final ExecutorService readAhead;
+
+  private Repository(EncryptedRepository repo) {
+    this.repo = repo;
+    this.readAhead = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "cairn-read-ahead");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A builder for opening or creating the repository in {@code storage}. */
+  public static Builder builder(Storage storage) {
+    return new Builder(storage);
+  }
+
+  /**
+   * Opens the repository in {@code storage} with default settings.
+   *
+   * @throws RepositoryNotFoundException if there is no repository
+   * @throws WrongPassphraseException if {@code passphrase} opens no key slot
+   */
+  public static Repository open(Storage storage, Secret passphrase) {
+    return builder(storage).passphrase(passphrase).open();
+  }
+
+  /**
+   * Creates a repository in {@code storage} with default settings and opens it.
+   *
+   * @throws ConfigurationException if the storage already holds a repository
+   */
+  public static Repository init(Storage storage, Secret passphrase) {
+    return builder(storage).passphrase(passphrase).init();
+  }
+
+  /** True if {@code storage} holds a repository. */
+  public static boolean exists(Storage storage) {
+    return EncryptedRepository.exists(storage);
+  }
+
+  /** Where the repository is, e.g. {@code local:/srv/backup}. */
+  public String location() {
+    return repo.storage().location();
+  }
+
+  /** The repository's id (random, fixed at creation). */
+  public ObjectId id() {
+    return repo.config().id();
+  }
+
+  /** Every snapshot, oldest first. */
+  public List<Snapshot> snapshots() {
+    return Snapshots.all(repo, null);
+  }
+
+  /**
+   * The snapshot {@code ref} names: {@code latest}, a full id, or a unique prefix of one.
+   *
+   * @throws BackupException naming {@code ref} if no or several snapshots match
+   */
+  public Snapshot snapshot(String ref) {
+    return Snapshots.resolve(repo, ref, null, null);
+  }
+
+  /**
+   * The entries of source {@code source} in {@code snapshot}, in path order; with a non-empty
+   * {@code path}, only that entry and what is below it (for {@code cairn ls}).
+   *
+   * @throws BackupException if the snapshot has no such source
+   */
+  public List<EntryMetadata> entries(Snapshot snapshot, String source, String path) {
+    SnapshotSource src = snapshot.source(source).orElseThrow(() -> new BackupException("snapshot "
+        + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
+    String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
+    List<EntryMetadata> out = new ArrayList<>();
+    TreeWalker.flatten(src.tree(), repo::readBlob).forEach((entryPath, node) -> {
+      if (p.isEmpty() || entryPath.equals(p) || entryPath.startsWith(p + "/")) {
+        out.add(node.toEntry(entryPath));
+      }
+    });
+    return out;
+  }
+
+  /** The entries of every source of {@code snapshot}, keyed by source name. */
+  public Map<String, List<EntryMetadata>> entries(Snapshot snapshot) {
+    Map<String, List<EntryMetadata>> out = new java.util.LinkedHashMap<>();
+    for (SnapshotSource s : snapshot.sources()) {
+      out.put(s.name(), entries(snapshot, s.name(), ""));
+    }
+    return out;
+  }
+
+  private static String sourceNames(Snapshot s) {
+    return s.sources().stream().map(SnapshotSource::name).toList().toString();
+  }
+
+  /** Backs up {@code sources} with default options; see {@link #backup(List, BackupOptions)}. */
+  public BackupReport backup(List<? extends Source> sources) {
+    return backup(sources, BackupOptions.defaults());
+  }
+
+  /**
+   * Runs the checks, backs up every source, makes all data durable and then writes the snapshot
+   * (the commit point). Files unchanged since the parent snapshot (the latest one of the same plan,
+   * host and source) are not read again.
+   *
+   * @throws BackupException if a check with policy ABORT fails; nothing is written then
+   * @throws SourceException if a source fails; no snapshot is written, uploaded data is kept and
+   *     reused by the next backup
+   * @throws RepositoryLockedException if an exclusive lock (prune) is held
+   */
+  public BackupReport backup(List<? extends Source> sources, BackupOptions options) {
+    return backup(sources, options, "");
+  }
+
+  BackupReport backup(List<? extends Source> sources, BackupOptions options, String target) {
+    Objects.requireNonNull(sources, "sources");
+    Objects.requireNonNull(options, "options");
+    return BackupRun.run(repo, sources, options, target);
+  }
+
+  /**
+   * Restores a snapshot (or some of its sources and paths) as {@code request} says; every chunk is
+   * checked as it is read, and each restorer verifies what it wrote.
+   *
+   * @throws RestoreException if the destination is not empty (and overwriting is not allowed), or a
+   *     chosen source or path is not in the snapshot
+   * @throws IntegrityException if stored data is damaged
+   */
+  public RestoreReport restore(RestoreRequest request) {
+    long start = System.nanoTime();
+    Snapshot snapshot = Snapshots.resolve(repo, request.snapshot(), request.plan(), request.host());
+    List<SnapshotSource> chosen = new ArrayList<>();
+    if (request.sources().isEmpty()) {
+      chosen.addAll(snapshot.sources());
+    } else {
+      for (String name : request.sources()) {
+        chosen.add(snapshot.source(name).orElseThrow(() -> new RestoreException("snapshot "
+            + snapshot.id().shortHex() + " has no source '" + name + "'; it has " + sourceNames(snapshot))));
+      }
+    }
+    for (String name : request.restorers().keySet()) {
+      if (snapshot.source(name).isEmpty()) {
+        throw new RestoreException("a restorer was given for source '" + name + "', but snapshot "
+            + snapshot.id().shortHex() + " has no such source; it has " + sourceNames(snapshot));
+      }
+    }
+    long directorySources = chosen.stream().filter(s -> !request.restorers().containsKey(s.name())).count();
+    if (directorySources > 0 && request.destination() == null) {
+      throw new RestoreException("sources " + chosen.stream().map(SnapshotSource::name)
+          .filter(n -> !request.restorers().containsKey(n)).toList()
+          + " have no restorer: give a destination directory to restore them as files");
+    }
+    ProgressTracker progress = new ProgressTracker("restore", request.progress(), -1, -1);
+    List<SnapshotRestoreInput> inputs = new ArrayList<>();
+    for (SnapshotSource src : chosen) {
+      inputs.add(new SnapshotRestoreInput(repo, snapshot, src, request.paths(), readAhead, progress));
+    }
+    progress.totals(inputs.stream().mapToLong(i -> i.entries().size()).sum(),
+        inputs.stream().mapToLong(SnapshotRestoreInput::bytes).sum());
+    List<RestoreResult> results = new ArrayList<>();
+    for (SnapshotRestoreInput input : inputs) {
+      Restorer restorer = request.restorers().get(input.sourceName());
+      if (restorer == null) {
+        restorer = DirectoryRestorer.to(directorySources == 1 ? request.destination()
+            : request.destination().resolve(input.sourceName())).overwrite(request.overwrite());
+      }
+      try {
+        results.add(restorer.restore(input));
+      } catch (IOException e) {
+        throw new RestoreException("restoring source '" + input.sourceName() + "' of snapshot "
+            + snapshot.id().shortHex() + " failed: " + e.getMessage(), e);
+      }
+    }
+    progress.emit();
+    return new RestoreReport(snapshot, results, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Verifies the repository; see {@link #verify(boolean, ProgressListener)}. */
+  public VerifyReport verify(boolean readData) {
+    return verify(readData, ProgressListener.NONE);
+  }
+
+  /**
+   * Checks the repository: every snapshot, tree and chunk referenced must be in the index and its
+   * pack in storage; with {@code readData}, every pack is also read, decrypted and every chunk id
+   * recomputed. Damage is reported, never thrown: the report names the damaged packs, snapshots and
+   * paths.
+   */
+  public VerifyReport verify(boolean readData, ProgressListener progress) {
+    try (Lock lock = repo.lock(false)) {
+      return Verifier.verify(repo, readData, progress, readAhead);
+    }
+  }
+
+  /** The key slots; the one that opened this repository is marked current. */
+  public List<RepositoryKey> keys() {
+    return repo.keys().stream().map(Repository::toKey).toList();
+  }
+
+  private static RepositoryKey toKey(KeyInfo k) {
+    String host = k.user() == null || k.user().isEmpty() ? k.host() : k.user() + "@" + k.host();
+    return new RepositoryKey(k.id(), k.created(), host, k.current());
+  }
+
+  /** Adds a key slot for {@code passphrase}; the repository then opens with either. Returns the new slot. */
+  public RepositoryKey addKey(Secret passphrase) {
+    ObjectId id = repo.addKey(passphrase);
+    return keys().stream().filter(k -> k.id().equals(id)).findFirst()
+        .orElse(new RepositoryKey(id, null, "", false));
+  }
+
+  /**
+   * Removes the key slot {@code id} (a full id or a unique prefix).
+   *
+   * @throws IllegalArgumentException if no or several slots match, or it is the last one
+   */
+  public void removeKey(String id) {
+    String p = id.trim().toLowerCase(Locale.ROOT);
+    List<RepositoryKey> matches = keys().stream().filter(k -> k.id().hex().startsWith(p)).toList();
+    if (p.isEmpty() || matches.isEmpty()) {
+      throw new IllegalArgumentException("no key slot with id '" + id + "'; list them with 'cairn key list'");
+    }
+    if (matches.size() > 1) {
+      throw new IllegalArgumentException("key id prefix '" + id + "' is ambiguous; give more digits");
+    }
+    repo.removeKey(matches.get(0).id());
+  }
+
+  /** Replaces the passphrase of the slot that opened this repository; returns the new slot. */
+  public RepositoryKey changePassphrase(Secret newPassphrase) {
+    ObjectId id = repo.changePassphrase(newPassphrase);
+    return keys().stream().filter(k -> k.id().equals(id)).findFirst()
+        .orElse(new RepositoryKey(id, null, "", true));
+  }
+
+  /** Sizes: snapshots, packs, distinct chunks and trees, stored bytes and logical bytes. */
+  public RepositoryStats stats() {
+    var s = repo.stats();
+    List<Snapshot> snapshots = snapshots();
+    long stored = 0;
+    try {
+      for (StorageObject o : repo.storage().list("")) {
+        stored += o.size();
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot list " + location() + ": " + e.getMessage(), false, e);
+    }
+    return new RepositoryStats(snapshots.size(), s.packs(), s.dataBlobs(), s.treeBlobs(), s.uncompressedBytes(),
+        stored, snapshots.stream().mapToLong(Snapshot::bytes).sum());
+  }
+
+  /** Stops the repository's threads; unflushed data of a running backup is dropped. Idempotent. */
+  @Override
+  public void close() {
+    readAhead.shutdownNow();
+    repo.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Repository[" + location() + "]";
+  }
+
+  /**
+   * Opens or creates a {@link Repository}. Mutable, single-threaded; {@link #open()} or
+   * {@link #init()} finishes it.
+   */
+  public static final class Builder {
+    private final Storage storage;
+    private Secret passphrase;
+    private final RepositoryOptions.Builder options = RepositoryOptions.builder();
+
+    private Builder(Storage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+    }
+
+    /** The passphrase (required). */
+    public Builder passphrase(Secret passphrase) {
+      this.passphrase = Objects.requireNonNull(passphrase, "passphrase");
+      return this;
+    }
+
+    /** Compression for new data (default: the repository's, zstd level 3 for a new one). */
+    public Builder compression(Compression compression) {
+      options.compression(compression.codec().equals("none")
+          ? dev.cairn.backup.internal.compress.Compression.none()
+          : dev.cairn.backup.internal.compress.Compression.zstd(compression.level()));
+      return this;
+    }
+
+    /** Chunk sizes of a new repository (ignored by {@link #open()}; default 512 KiB / 1 MiB / 8 MiB). */
+    public Builder chunking(Chunking chunking) {
+      options.chunker(new ChunkerParams(chunking.min(), chunking.average(), chunking.max()));
+      return this;
+    }
+
+    /** Threads compressing and encrypting (default: the number of cores). */
+    public Builder workers(int workers) {
+      options.workers(workers);
+      return this;
+    }
+
+    /** Runs the compress/encrypt workers on {@code executor} instead of threads of their own. */
+    public Builder executor(Executor executor) {
+      options.executor(executor);
+      return this;
+    }
+
+    /**
+     * Plaintext bytes accepted for packing but not yet packed before a backup waits (default: workers
+     * × 2 × the chunker maximum, at least 16 MiB); with the pack size and workers, this bounds memory.
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      options.maxInFlightBlobBytes(bytes);
+      return this;
+    }
+
+    /** Target pack size in bytes (default 16 MiB). */
+    public Builder packSize(int bytes) {
+      options.packSize(bytes);
+      return this;
+    }
+
+    /**
+     * Argon2id costs for key slots written by this session (default 64 MiB, 3 passes, 1 lane).
+     * Lower costs make a guessed passphrase cheaper to test: keep the default outside tests.
+     */
+    public Builder keyDerivation(int memoryKiB, int iterations, int parallelism) {
+      options.argon2(new Argon2Parameters(memoryKiB, iterations, parallelism));
+      return this;
+    }
+
+    /** The clock for lock and key times (default: system UTC). */
+    public Builder clock(Clock clock) {
+      options.clock(clock);
+      return this;
+    }
+
+    /** The host name recorded in locks and keys (default: the local host name). */
+    public Builder host(String host) {
+      options.hostname(host);
+      return this;
+    }
+
+    /**
+     * Opens the existing repository.
+     *
+     * @throws RepositoryNotFoundException if the storage holds no repository
+     * @throws WrongPassphraseException if the passphrase opens no key slot
+     * @throws IllegalStateException if no passphrase was given
+     */
+    public Repository open() {
+      return new Repository(EncryptedRepository.open(storage, requirePassphrase(), options.build()));
+    }
+
+    /**
+     * Creates a new repository and opens it.
+     *
+     * @throws ConfigurationException if the storage already holds a repository
+     * @throws IllegalStateException if no passphrase was given
+     */
+    public Repository init() {
+      return new Repository(EncryptedRepository.init(storage, requirePassphrase(), options.build()));
+    }
+
+    /** Opens the repository, creating it first if the storage holds none. */
+    public Repository openOrInit() {
+      return exists(storage) ? open() : init();
+    }
+
+    private Secret requirePassphrase() {
+      if (passphrase == null) {
+        throw new IllegalStateException("a repository needs a passphrase");
+      }
+      return passphrase;
+    }
+  }
+}

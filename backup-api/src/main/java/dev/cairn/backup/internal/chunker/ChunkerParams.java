@@ -1,0 +1,38 @@
+package dev.cairn.backup.internal.chunker;
+
+/**
+ * Chunk size limits of a repository: no chunk is smaller than {@code min} (except the last of a
+ * stream) or larger than {@code max}; chunks average about {@code avg}. Stored in the repository
+ * config; changing them changes every boundary, so they are fixed at init.
+ *
+ * @param min minimum chunk size in bytes (at least 64)
+ * @param avg target average chunk size in bytes, a power of two, {@code min < avg < max}
+ * @param max maximum chunk size in bytes (at most 64 MiB)
+ */
+public record ChunkerParams(int min, int avg, int max) {
+  /** Default minimum: 512 KiB. */
+  public static final int DEFAULT_MIN = 512 * 1024;
+  /** Default average: 1 MiB. */
+  public static final int DEFAULT_AVG = 1024 * 1024;
+  /** Default maximum: 8 MiB. */
+  public static final int DEFAULT_MAX = 8 * 1024 * 1024;
+
+  /** Validates the limits. */
+  public ChunkerParams {
+    if (min < 64 || avg <= min || max <= avg || max > 64 * 1024 * 1024) {
+      throw new IllegalArgumentException("chunker sizes must satisfy 64 <= min < avg < max <= 64 MiB, got min="
+          + min + " avg=" + avg + " max=" + max);
+    }
+    if (Integer.bitCount(avg) != 1) {
+      throw new IllegalArgumentException("chunker avg must be a power of two, got " + avg);
+    }
+    if (Integer.numberOfTrailingZeros(avg) < 4) {
+      throw new IllegalArgumentException("chunker avg must be at least 16, got " + avg);
+    }
+  }
+
+  /** The defaults: 512 KiB / 1 MiB / 8 MiB. */
+  public static ChunkerParams defaults() {
+    return new ChunkerParams(DEFAULT_MIN, DEFAULT_AVG, DEFAULT_MAX);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.cairn.backup.internal.compress;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+import dev.cairn.backup.IntegrityException;
+
+/**
+ * Compresses with one {@link Compression} setting, reusing its native context between calls. Not
+ * thread-safe: one per worker. {@link #close()} frees the native context.
+ */
+public final class Compressor implements AutoCloseable {
+  private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+  private final Compression compression;
+  private ZstdCompressCtx zstd;
+
+  /** Creates a compressor for {@code compression}. */
+  public Compressor(Compression compression) {
+    this.compression = compression;
+    if (compression.codec() == Codec.ZSTD) {
+      zstd = new ZstdCompressCtx();
+      zstd.setLevel(compression.level());
+      zstd.setContentSize(true);
+      zstd.setChecksum(false); // blobs are authenticated by GCM and their HMAC id
+    }
+  }
+
+  /** The setting. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /**
+   * Compresses {@code src[off, off+len)} into {@code dst[dstOff, dstOff+dstCap)}.
+   *
+   * @return the compressed length, or -1 if the codec is {@link Codec#NONE} or the result would not
+   *     be smaller than {@code min(len, dstCap + 1)} (store the blob raw then)
+   */
+  public int compress(byte[] src, int off, int len, byte[] dst, int dstOff, int dstCap) {
+    if (zstd == null || len < 64) {
+      return -1;
+    }
+    int cap = Math.min(dstCap, len - 1);
+    try {
+      return zstd.compressByteArray(dst, dstOff, cap, src, off, len);
+    } catch (ZstdException tooBig) {
+      return -1; // does not shrink: stored raw
+    }
+  }
+
+  /**
+   * Decompresses {@code src[off, off+len)} written by {@code codec} into exactly {@code ulen} bytes at
+   * {@code dst[dstOff]}. Thread-safe.
+   *
+   * @throws IntegrityException naming {@code what} if the data is malformed or of the wrong length
+   */
+  public static void decompress(Codec codec, byte[] src, int off, int len, byte[] dst, int dstOff, int ulen,
+      String what) {
+    switch (codec) {
+      case NONE -> {
+        if (len != ulen) {
+          throw new IntegrityException(what + ": stored length " + len + " differs from recorded length " + ulen);
+        }
+        System.arraycopy(src, off, dst, dstOff, len);
+      }
+      case ZSTD -> {
+        int n;
+        try {
+          n = DECOMPRESS.get().decompressByteArray(dst, dstOff, ulen, src, off, len);
+        } catch (ZstdException e) {
+          throw new IntegrityException(what + ": zstd data is malformed: " + e.getMessage(), e);
+        }
+        if (n != ulen) {
+          throw new IntegrityException(what + ": decompressed to " + n + " bytes, expected " + ulen);
+        }
+      }
+      default -> throw new IllegalStateException("unsupported codec " + codec);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (zstd != null) {
+      zstd.close();
+      zstd = null;
+    }
+  }
+}

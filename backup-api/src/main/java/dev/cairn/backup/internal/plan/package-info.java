@@ -1,0 +1,4 @@
+/**
+ * Running plans: restore drills. Internal API, no compatibility promise.
+ */
+package dev.cairn.backup.internal.plan;

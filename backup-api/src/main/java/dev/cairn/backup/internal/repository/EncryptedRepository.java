@@ -1,0 +1,972 @@
+package dev.cairn.backup.internal.repository;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.RepositoryNotFoundException;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.WrongPassphraseException;
+import dev.cairn.backup.internal.chunker.Chunker;
+import dev.cairn.backup.internal.compress.Compression;
+import dev.cairn.backup.internal.compress.Compressor;
+import dev.cairn.backup.internal.crypto.Aead;
+import dev.cairn.backup.internal.crypto.KeyFile;
+import dev.cairn.backup.internal.crypto.MasterKeys;
+import dev.cairn.backup.internal.index.BlobIndex;
+import dev.cairn.backup.internal.index.IndexFile;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.lock.LockInfo;
+import dev.cairn.backup.internal.lock.LockManager;
+import dev.cairn.backup.internal.lock.LockStore;
+import dev.cairn.backup.internal.pack.PackEntry;
+import dev.cairn.backup.internal.pack.PackFormat;
+import dev.cairn.backup.internal.pack.PackWriter;
+import dev.cairn.backup.spi.Storage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The encrypted, deduplicated content store on one {@link Storage} (format: docs/format.md): key
+ * files, the config, packs of compressed and encrypted blobs, index files, unpacked objects
+ * (snapshots) and locks.
+ *
+ * <p>Writing: {@link #addBlob} hands a blob to a worker pool that compresses and encrypts it into an
+ * open pack; full packs are uploaded asynchronously; adders block when too much is in flight, so
+ * memory stays bounded. {@link #flush()} makes everything added durable: packs first, then an index
+ * file listing them. Reading: every object is checked against its name (SHA-256) and every blob
+ * against its id (HMAC-SHA-256) and authentication tag; failures raise
+ * {@link dev.cairn.backup.IntegrityException} naming the pack and blob.
+ *
+ * <p>Thread-safe. The caller owns the {@link Storage}; {@link #close()} flushes nothing (call
+ * {@link #flush()} first), stops the threads this repository started and is idempotent.
+ */
+public final class EncryptedRepository implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EncryptedRepository.class);
+  /** Unpacked objects (snapshots, indexes, locks) are compressed with zstd level 3 when that shrinks them. */
+  private static final Compression UNPACKED_COMPRESSION = Compression.zstd(3);
+  /** Write an index file after this many packs even before flush, so an interrupted backup's packs are reused. */
+  static final int INDEX_EVERY_PACKS = 32;
+  private static final long MAX_READ_GAP = 256 * 1024;
+  private static final long MAX_READ_RUN = 32L * 1024 * 1024;
+  private static final int HEADER_READ = 64 * 1024;
+  /** Largest blob accepted; packs stay below 2^31 bytes. */
+  static final int MAX_BLOB = 512 * 1024 * 1024;
+  private final Object flushLock = new Object();
+
+  private final ObjectStore store;
+  private final RepositoryOptions options;
+  private final RepositoryConfig config;
+  private final MasterKeys keys;
+  private final long[] gear;
+  private final Compression compression;
+  private final ThreadLocal<Mac> idMac;
+  private final SecureRandom random = new SecureRandom();
+  private volatile ObjectId currentKey;
+  private volatile BlobIndex index = new BlobIndex();
+
+  // write pipeline
+  private final Object dedupLock = new Object();
+  private final Set<ObjectId> inFlight = new HashSet<>();
+  private final Semaphore blobBudget;
+  private final int budgetPermits;
+  private final int slotCount;
+  private final BlockingQueue<PackSlot> writers;
+  private final Semaphore packsInFlight;
+  private final ConcurrentLinkedQueue<byte[]> bufferPool = new ConcurrentLinkedQueue<>();
+  private final int bufferSize;
+  private final Pending pending = new Pending();
+  /** Packing jobs not yet started; run by the workers, or by adders and flush while they wait. */
+  private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Object indexWriteLock = new Object();
+  private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
+  private final Executor workers;
+  private final ExecutorService ownedWorkers;
+  private final ExecutorService uploads;
+  private final ScheduledExecutorService scheduler;
+  private final LockManager lockManager;
+  private volatile boolean closed;
+
+  private final LongAdder addedBlobs = new LongAdder();
+  private final LongAdder addedBytes = new LongAdder();
+  private final LongAdder addedStoredBytes = new LongAdder();
+  private final LongAdder uploadedPackBytes = new LongAdder();
+
+  private EncryptedRepository(ObjectStore store, RepositoryOptions options, RepositoryConfig config, MasterKeys keys,
+      ObjectId currentKey) {
+    this.store = store;
+    this.options = Objects.requireNonNull(options, "options");
+    this.config = config;
+    this.keys = keys;
+    this.currentKey = currentKey;
+    this.gear = Chunker.gearTable(keys.chunkerSeed());
+    this.compression = options.compression().orElse(config.compression());
+    byte[] idKey = keys.id();
+    this.idMac = ThreadLocal.withInitial(() -> {
+      try {
+        Mac m = Mac.getInstance("HmacSHA256");
+        m.init(new SecretKeySpec(idKey, "HmacSHA256"));
+        return m;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 unavailable in this JDK", e);
+      }
+    });
+    this.budgetPermits = (int) Math.min(Integer.MAX_VALUE, options.maxInFlightBlobBytes());
+    this.blobBudget = new Semaphore(budgetPermits);
+    this.slotCount = options.workers();
+    int maxBlob = Math.max(config.chunker().max(), 1 << 20);
+    this.bufferSize = options.packSize() + maxBlob + 64 * 1024;
+    this.writers = new ArrayBlockingQueue<>(slotCount);
+    for (int i = 0; i < slotCount; i++) {
+      writers.add(new PackSlot(new PackWriter(keys, random, maxBlob),
+          new Compressor(compression)));
+    }
+    this.packsInFlight = new Semaphore(options.maxInFlightPacks());
+    if (options.executor().isPresent()) {
+      this.workers = options.executor().get();
+      this.ownedWorkers = null;
+    } else {
+      this.ownedWorkers = Executors.newFixedThreadPool(options.workers(), daemonThreads("cairn-worker"));
+      this.workers = ownedWorkers;
+    }
+    this.uploads = Executors.newFixedThreadPool(options.uploadThreads(), daemonThreads("cairn-upload"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("cairn-lock-refresh"));
+    this.lockManager = new LockManager(new LockStore() {
+      @Override
+      public ObjectId save(byte[] json) {
+        return saveUnpacked(FileType.LOCK, json);
+      }
+
+      @Override
+      public byte[] load(ObjectId id) {
+        return loadUnpacked(FileType.LOCK, id);
+      }
+
+      @Override
+      public List<ObjectId> list() {
+        return store.list(FileType.LOCK);
+      }
+
+      @Override
+      public void delete(ObjectId id) {
+        store.delete(ObjectStore.name(FileType.LOCK, id));
+      }
+    }, options.clock(), options.hostname(), options.lockStaleAfter(), options.lockRefreshInterval(), scheduler);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static ObjectId writeKeyFile(ObjectStore store, MasterKeys keys, Secret passphrase, RepositoryOptions o) {
+    KeyFile kf = KeyFile.create(keys, passphrase, o.argon2(), o.clock().instant(), o.hostname(),
+        System.getProperty("user.name", "unknown"), new SecureRandom());
+    return store.putHashed(FileType.KEY, kf.toJson());
+  }
+
+  private void loadIndex() {
+    BlobIndex fresh = new BlobIndex();
+    for (ObjectId id : store.list(FileType.INDEX)) {
+      IndexFile f = IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id));
+      for (IndexFile.PackRecord p : f.packs()) {
+        fresh.addPack(p.id(), p.salt(), p.entries());
+      }
+    }
+    index = fresh;
+    LOG.debug("loaded index: {} blobs in {} packs", fresh.size(), fresh.packs().size());
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("repository " + storage().location() + " is closed");
+    }
+  }
+
+  private void fail(Throwable t) {
+    if (!failure.compareAndSet(null, t)) {
+      failure.get().addSuppressed(t);
+    }
+    LOG.debug("background write failed", t);
+  }
+
+  private void rethrowFailure() {
+    Throwable t = failure.get();
+    if (t != null) {
+      if (t instanceof BackupException be) {
+        throw be;
+      }
+      throw new BackupException("writing to " + storage().location() + " failed: " + t, t);
+    }
+  }
+
+  private RuntimeException notIndexed(ObjectId id) {
+    synchronized (dedupLock) {
+      if (inFlight.contains(id)) {
+        return new IllegalStateException("blob " + id + " was added but is not written yet: call flush() first");
+      }
+    }
+    return new IntegrityException("blob " + id + " is not in the index of " + storage().location()
+        + ": the repository is damaged (run a check)");
+  }
+
+  /**
+   * Takes {@code permits} bytes of the in-flight budget. While it is exhausted the caller runs
+   * queued packing jobs itself, so adders make progress even when the executor's threads are all
+   * busy (for example when an injected executor's threads are themselves the adders).
+   */
+  private void acquireBudget(int permits) throws InterruptedException {
+    while (!blobBudget.tryAcquire(permits)) {
+      if (!runQueuedJob()) {
+        if (blobBudget.tryAcquire(permits, 20, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        rethrowFailure();
+      }
+    }
+  }
+
+  /** Runs the oldest queued packing job, if any; returns whether one ran. */
+  private boolean runQueuedJob() {
+    Runnable job = jobs.poll();
+    if (job == null) {
+      return false;
+    }
+    job.run();
+    return true;
+  }
+
+  private void forget(ObjectId id) {
+    synchronized (dedupLock) {
+      inFlight.remove(id);
+    }
+  }
+
+  /** Runs on a worker: compress and encrypt one blob into an open pack; close the pack when full. */
+  private void packBlob(BlobType type, ObjectId id, byte[] data) throws InterruptedException {
+    PackSlot slot = writers.take();
+    try {
+      if (!slot.writer.isOpen()) {
+        byte[] buf = bufferPool.poll();
+        slot.writer.start(buf != null ? buf : new byte[bufferSize]);
+      }
+      PackEntry e = slot.writer.add(type, id, data, 0, data.length, slot.compressor);
+      addedBlobs.increment();
+      addedBytes.add(data.length);
+      addedStoredBytes.add(e.length());
+      if (slot.writer.size() >= options.packSize()) {
+        closeAndUpload(slot.writer);
+      }
+    } finally {
+      writers.put(slot);
+    }
+  }
+
+  /** Closes the writer's pack and hands it to an uploader; blocks while too many packs are in flight. */
+  private void closeAndUpload(PackWriter writer) throws InterruptedException {
+    packsInFlight.acquire();
+    PackWriter.FinishedPack p;
+    try {
+      p = writer.finish();
+    } catch (RuntimeException e) {
+      packsInFlight.release();
+      throw e;
+    }
+    pending.increment();
+    try {
+      uploads.execute(() -> {
+        try {
+          upload(p);
+        } catch (Throwable t) {
+          fail(t);
+        } finally {
+          if (p.buffer().length == bufferSize) {
+            bufferPool.offer(p.buffer());
+          }
+          packsInFlight.release();
+          pending.decrement();
+        }
+      });
+    } catch (RuntimeException e) {
+      packsInFlight.release();
+      pending.decrement();
+      throw e;
+    }
+  }
+
+  private void upload(PackWriter.FinishedPack p) {
+    store.put(ObjectStore.name(FileType.PACK, p.id()), p.buffer(), 0, p.length());
+    uploadedPackBytes.add(p.length());
+    synchronized (dedupLock) {
+      index.addPack(p.id(), p.salt(), p.entries());
+      for (PackEntry e : p.entries()) {
+        inFlight.remove(e.id());
+      }
+    }
+    boolean due;
+    synchronized (indexWriteLock) {
+      unindexed.add(new IndexFile.PackRecord(p.id(), p.salt(), p.entries()));
+      due = unindexed.size() >= INDEX_EVERY_PACKS;
+    }
+    LOG.trace("uploaded pack {} ({} blobs, {} bytes)", p.id().shortHex(), p.entries().size(), p.length());
+    if (due) {
+      writeIndex(false);
+    }
+  }
+
+  /** Writes an index file for the uploaded packs not yet in one. */
+  private void writeIndex(boolean evenIfFew) {
+    synchronized (indexWriteLock) {
+      if (unindexed.isEmpty() || (!evenIfFew && unindexed.size() < INDEX_EVERY_PACKS)) {
+        return;
+      }
+      IndexFile f = new IndexFile(List.of(), unindexed);
+      ObjectId id = saveUnpacked(FileType.INDEX, f.encode());
+      LOG.debug("wrote index {} for {} packs", id.shortHex(), unindexed.size());
+      unindexed = new ArrayList<>();
+    }
+  }
+
+  /** Reads a pack's salt and header with two ranged reads (one when the header is small). */
+  private IndexFile.PackRecord headerRecord(ObjectId pack) {
+    String name = ObjectStore.name(FileType.PACK, pack);
+    long size = store.size(name);
+    int tailLen = (int) Math.min(size, HEADER_READ);
+    byte[] tail = store.readRange(name, size - tailLen, tailLen);
+    int h = PackFormat.headerLength(tail, tailLen, size, pack.hex());
+    byte[] salt = PackFormat.salt(store.readRange(name, 0, PackFormat.BLOBS_START), 0, pack.hex());
+    byte[] header;
+    int hoff;
+    if (h + 4 <= tailLen) {
+      header = tail;
+      hoff = tailLen - 4 - h;
+    } else {
+      header = store.readRange(name, size - 4 - h, h);
+      hoff = 0;
+    }
+    List<PackEntry> entries = PackFormat.readHeader(PackFormat.packKey(keys, salt), header, hoff, h, pack.hex());
+    return new IndexFile.PackRecord(pack, salt, entries);
+  }
+
+  BlobLocation location(ObjectId pack, PackEntry e) {
+    return new BlobLocation(e.id(), e.type(), pack, Integer.toUnsignedLong(e.offset()), e.length(),
+        e.uncompressedLength(), e.codec());
+  }
+
+  static PackEntry entry(BlobLocation l) {
+    return new PackEntry(l.type(), l.codec(), l.id(), (int) l.offset(), l.length(), l.uncompressedLength());
+  }
+
+  MasterKeys masterKeys() {
+    return keys;
+  }
+
+  ObjectStore objectStore() {
+    return store;
+  }
+
+  byte[] packSalt(ObjectId pack) {
+    return index.salt(pack);
+  }
+
+  /** Decrypts, decompresses and checks the blob stored at {@code src[off]}. */
+  byte[] openBlob(BlobLocation loc, byte[] src, int off) {
+    byte[] salt = index.salt(loc.pack());
+    if (salt == null) {
+      throw new IntegrityException("pack " + loc.pack() + " of blob " + loc.id() + " is not in the index");
+    }
+    return openBlob(loc, PackFormat.packKey(keys, salt), src, off);
+  }
+
+  byte[] openBlob(BlobLocation loc, javax.crypto.SecretKey packKey, byte[] src, int off) {
+    byte[] plain = PackFormat.openBlob(packKey, entry(loc), src, off, loc.pack().hex());
+    if (!chunkId(plain, 0, plain.length).equals(loc.id())) {
+      throw new IntegrityException("blob " + loc.id() + " in pack " + loc.pack()
+          + " is damaged: its content does not match its id");
+    }
+    return plain;
+  }
+
+  /** A pack writer with its compressor, owned by one worker at a time. */
+  private record PackSlot(PackWriter writer, Compressor compressor) {}
+
+  /** Counts background tasks so flush can wait for them. */
+  private static final class Pending {
+    private int count;
+
+    synchronized void increment() {
+      count++;
+    }
+
+    synchronized void decrement() {
+      if (--count == 0) {
+        notifyAll();
+      }
+    }
+
+    synchronized void awaitZero() {
+      while (count > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new BackupException("interrupted while waiting for background writes", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates a new repository in {@code storage}: random master keys, a key file for
+   * {@code passphrase}, and the config.
+   *
+   * @throws dev.cairn.backup.ConfigurationException if the storage already holds a repository
+   * @throws dev.cairn.backup.StorageException if the storage fails
+   */
+  public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options) {
+    return create(storage, passphrase, options, null);
+  }
+
+  /**
+   * Creates a new repository that chunks and identifies content exactly like {@code template}: same
+   * chunker sizes, gear seed and id key (its encryption key is new). The same content then gets the
+   * same chunk ids in both, so snapshots can be copied between them without rewriting trees and
+   * deduplication carries across copies (restic's {@code init --copy-chunker-params}). Someone holding
+   * both repositories' passphrases can tell which chunks they share; nobody else learns anything.
+   *
+   * @throws dev.cairn.backup.ConfigurationException if the storage already holds a repository
+   */
+  public static EncryptedRepository initSharingChunking(Storage storage, Secret passphrase,
+      RepositoryOptions options, EncryptedRepository template) {
+    Objects.requireNonNull(template, "template");
+    return create(storage, passphrase, options, template);
+  }
+
+  private static EncryptedRepository create(Storage storage, Secret passphrase, RepositoryOptions options,
+      EncryptedRepository template) {
+    Objects.requireNonNull(passphrase, "passphrase");
+    ObjectStore store = new ObjectStore(storage, new SecureRandom());
+    if (store.exists("config") || !store.list(FileType.KEY).isEmpty()) {
+      throw new ConfigurationException("storage " + storage.location()
+          + " already holds a repository (config or key files exist): open it instead, or choose an empty location");
+    }
+    SecureRandom random = new SecureRandom();
+    MasterKeys keys = MasterKeys.random(random);
+    if (template != null) {
+      keys = new MasterKeys(keys.encryption(), template.keys.id(), template.keys.chunkerSeed());
+    }
+    byte[] repoId = new byte[32];
+    random.nextBytes(repoId);
+    RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, ObjectId.of(repoId),
+        options.clock().instant(), template != null ? template.config.chunker() : options.chunker(),
+        options.compression().orElse(Compression.DEFAULT));
+    ObjectId keyId = writeKeyFile(store, keys, passphrase, options);
+    byte[] sealed = store.seal(keys, FileType.CONFIG, ConfigJson.write(config), Compression.none());
+    store.put("config", sealed, 0, sealed.length);
+    LOG.info("created repository {} in {}", config.id().shortHex(), storage.location());
+    return new EncryptedRepository(store, options, config, keys, keyId);
+  }
+
+  /**
+   * Opens the repository in {@code storage} with one of its passphrases and loads the index.
+   *
+   * @throws dev.cairn.backup.RepositoryNotFoundException if the storage has no config
+   * @throws dev.cairn.backup.WrongPassphraseException if no key file opens with {@code passphrase}
+   * @throws dev.cairn.backup.ConfigurationException if the repository's format version is unknown
+   */
+  public static EncryptedRepository open(Storage storage, Secret passphrase, RepositoryOptions options) {
+    Objects.requireNonNull(passphrase, "passphrase");
+    ObjectStore store = new ObjectStore(storage, new SecureRandom());
+    if (!store.exists("config")) {
+      throw new RepositoryNotFoundException("no Cairn repository at " + storage.location()
+          + " (no config object): check the location, or create a repository there with init");
+    }
+    List<ObjectId> keyIds = store.list(FileType.KEY);
+    MasterKeys keys = null;
+    ObjectId keyId = null;
+    for (ObjectId id : keyIds) {
+      String name = ObjectStore.name(FileType.KEY, id);
+      byte[] stored = store.readAll(name);
+      if (!ObjectStore.sha256(stored, 0, stored.length).equals(id)) {
+        LOG.warn("skipping damaged key file {}: its content does not match its name", name);
+        continue;
+      }
+      KeyFile kf = KeyFile.parse(stored, name);
+      Optional<MasterKeys> k = kf.open(passphrase);
+      if (k.isPresent()) {
+        keys = k.get();
+        keyId = id;
+        break;
+      }
+    }
+    if (keys == null) {
+      throw new WrongPassphraseException("wrong passphrase: none of the " + keyIds.size()
+          + " key files of the repository at " + storage.location() + " opens with it. Nothing was changed");
+    }
+    byte[] plain = store.open(keys, FileType.CONFIG, store.readAll("config"), "config");
+    RepositoryConfig config = ConfigJson.read(plain);
+    EncryptedRepository repo = new EncryptedRepository(store, options, config, keys, keyId);
+    try {
+      repo.loadIndex();
+    } catch (RuntimeException e) {
+      repo.close();
+      throw e;
+    }
+    return repo;
+  }
+
+  /** True if {@code storage} holds a repository config. */
+  public static boolean exists(Storage storage) {
+    try {
+      return storage.stat("config").isPresent();
+    } catch (IOException e) {
+      throw new StorageException("could not stat config in " + storage.location() + ": " + e, false, e);
+    }
+  }
+
+  /** The storage (owned by the caller). */
+  public Storage storage() {
+    return store.storage();
+  }
+
+  /** The config read at open. */
+  public RepositoryConfig config() {
+    return config;
+  }
+
+  /** The options of this session. */
+  public RepositoryOptions options() {
+    return options;
+  }
+
+  /** A new FastCDC chunker with this repository's sizes and secret gear table; not thread-safe. */
+  public Chunker newChunker() {
+    return new Chunker(config.chunker(), gear);
+  }
+
+  /** The id of a blob: HMAC-SHA-256 of {@code b[off, off+len)} under the repository's id key. Thread-safe. */
+  public ObjectId chunkId(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    Mac mac = idMac.get();
+    mac.update(b, off, len);
+    return ObjectId.of(mac.doFinal());
+  }
+
+  /** True if blob {@code id} is in the index or has been added in this session (possibly still in flight). */
+  public boolean hasBlob(ObjectId id) {
+    synchronized (dedupLock) {
+      return index.contains(id) || inFlight.contains(id);
+    }
+  }
+
+  /**
+   * Adds a blob unless the repository already has it. Copies {@code b[off, off+len)} (the caller may
+   * reuse its buffer on return), then compresses, encrypts and packs it on the worker pool; blocks
+   * while too many bytes or packs are in flight. Errors of the background work (a failed upload)
+   * surface from a later call or from {@link #flush()}; after one, every write fails with it (open
+   * the repository again to retry: packs already uploaded and indexed are reused). Blobs may be up to 512 MiB (tree blobs larger than a chunk are
+   * fine; a large blob makes a larger pack). A blob becomes readable with {@link #readBlob} once its
+   * pack is uploaded (at the latest after {@link #flush()}).
+   *
+   * @param id the blob's id, as computed by {@link #chunkId} over the same bytes (not rechecked)
+   * @return true if the blob was new, false if it was already present (deduplicated)
+   */
+  public boolean addBlob(BlobType type, ObjectId id, byte[] b, int off, int len) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(id, "id");
+    Objects.checkFromIndexSize(off, len, b.length);
+    checkOpen();
+    rethrowFailure();
+    if (len > MAX_BLOB) {
+      throw new IllegalArgumentException("blob of " + len + " bytes exceeds the maximum blob size of " + MAX_BLOB
+          + " bytes: split it (chunk large content with newChunker())");
+    }
+    synchronized (dedupLock) {
+      if (index.contains(id) || inFlight.contains(id)) {
+        return false;
+      }
+      inFlight.add(id);
+    }
+    int permits = (int) Math.min(len, budgetPermits);
+    try {
+      acquireBudget(permits);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      forget(id);
+      throw new BackupException("interrupted while waiting to add blob " + id.shortHex(), e);
+    }
+    byte[] copy = Arrays.copyOfRange(b, off, off + len);
+    pending.increment();
+    jobs.add(() -> {
+      try {
+        packBlob(type, id, copy);
+      } catch (Throwable t) {
+        fail(t);
+      } finally {
+        blobBudget.release(permits);
+        pending.decrement();
+      }
+    });
+    try {
+      workers.execute(this::runQueuedJob);
+    } catch (RuntimeException e) {
+      // the executor refused: run the job here rather than lose it
+      runQueuedJob();
+    }
+    return true;
+  }
+
+  /**
+   * Makes everything added so far durable: closes and uploads open packs, waits for all uploads,
+   * then writes an index file listing the new packs. After it returns, the blobs may be referenced
+   * from a snapshot.
+   *
+   * @throws dev.cairn.backup.StorageException if an upload failed
+   */
+  public void flush() {
+    synchronized (flushLock) {
+      checkOpen();
+      while (runQueuedJob()) {
+        // help: the executor may be busy elsewhere
+      }
+      pending.awaitZero();
+      rethrowFailure();
+      List<PackSlot> slots = new ArrayList<>();
+      try {
+        for (int i = 0; i < slotCount; i++) {
+          slots.add(writers.take());
+        }
+        for (PackSlot s : slots) {
+          if (s.writer.isOpen() && s.writer.count() > 0) {
+            closeAndUpload(s.writer);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while flushing", e);
+      } finally {
+        writers.addAll(slots);
+      }
+      pending.awaitZero();
+      rethrowFailure();
+      writeIndex(true);
+    }
+  }
+
+  /**
+   * Reads, decrypts, decompresses and checks one blob.
+   *
+   * @throws dev.cairn.backup.IntegrityException if the blob is not in the index, or damaged (naming
+   *     the pack and blob)
+   */
+  public byte[] readBlob(ObjectId id) {
+    BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
+    byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length());
+    return openBlob(loc, stored, 0);
+  }
+
+  /**
+   * Reads many blobs efficiently: grouped by pack, in pack order, with one ranged read per run of
+   * neighbouring blobs; every blob checked. Duplicated ids are delivered once.
+   *
+   * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
+   */
+  public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
+    Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
+    Set<ObjectId> seen = new HashSet<>();
+    for (ObjectId id : ids) {
+      if (seen.add(id)) {
+        BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
+        byPack.computeIfAbsent(loc.pack(), p -> new ArrayList<>()).add(loc);
+      }
+    }
+    for (var e : byPack.entrySet()) {
+      List<BlobLocation> locs = e.getValue();
+      locs.sort(Comparator.comparingLong(BlobLocation::offset));
+      String name = ObjectStore.name(FileType.PACK, e.getKey());
+      int i = 0;
+      while (i < locs.size()) {
+        int j = i + 1;
+        long runStart = locs.get(i).offset();
+        long runEnd = runStart + locs.get(i).length();
+        while (j < locs.size() && locs.get(j).offset() - runEnd <= MAX_READ_GAP
+            && locs.get(j).offset() + locs.get(j).length() - runStart <= MAX_READ_RUN) {
+          runEnd = Math.max(runEnd, locs.get(j).offset() + locs.get(j).length());
+          j++;
+        }
+        byte[] run = store.readRange(name, runStart, (int) (runEnd - runStart));
+        for (int k = i; k < j; k++) {
+          BlobLocation loc = locs.get(k);
+          byte[] plain = openBlob(loc, run, (int) (loc.offset() - runStart));
+          sink.accept(loc.id(), plain, 0, plain.length);
+        }
+        i = j;
+      }
+    }
+  }
+
+  /**
+   * Encrypts and stores an object outside packs (a snapshot), named by the SHA-256 of its stored
+   * bytes. Atomic; returns after the object is durable.
+   *
+   * @param type {@link FileType#SNAPSHOT} (or {@link FileType#INDEX}/{@link FileType#LOCK} for tools)
+   * @return the object's id
+   */
+  public ObjectId saveUnpacked(FileType type, byte[] plaintext) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    if (type == FileType.CONFIG || type == FileType.KEY || type == FileType.PACK) {
+      throw new IllegalArgumentException(type + " objects cannot be saved as unpacked objects");
+    }
+    return store.putHashed(type, store.seal(keys, type, plaintext, UNPACKED_COMPRESSION));
+  }
+
+  /**
+   * Loads, checks and decrypts an unpacked object.
+   *
+   * @throws dev.cairn.backup.IntegrityException if it does not match its name or fails authentication
+   * @throws dev.cairn.backup.StorageException if it cannot be read (for a missing object, a cause of
+   *     {@link java.nio.file.NoSuchFileException}, {@code isPermanent()} true)
+   */
+  public byte[] loadUnpacked(FileType type, ObjectId id) {
+    String name = ObjectStore.name(type, id);
+    byte[] stored = store.readAll(name);
+    if (!ObjectStore.sha256(stored, 0, stored.length).equals(id)) {
+      throw new IntegrityException(name + " is damaged: its content does not match its name (SHA-256)");
+    }
+    return store.open(keys, type, stored, name);
+  }
+
+  /** Lists the ids of the objects of {@code type} in storage (not {@link FileType#CONFIG}). */
+  public List<ObjectId> list(FileType type) {
+    return store.list(type);
+  }
+
+  /** Deletes an object of {@code type}; absent is fine. Key files: use {@link #removeKey}. */
+  public void delete(FileType type, ObjectId id) {
+    if (type == FileType.CONFIG || type == FileType.KEY) {
+      throw new IllegalArgumentException("use removeKey to remove key files; the config is never deleted");
+    }
+    store.delete(ObjectStore.name(type, id));
+  }
+
+  /**
+   * Takes a shared (backup) or exclusive (maintenance) lock, refreshed in the background until closed.
+   *
+   * @throws dev.cairn.backup.RepositoryLockedException naming the holder of a conflicting live lock
+   */
+  public Lock lock(boolean exclusive) {
+    checkOpen();
+    return lockManager.acquire(exclusive);
+  }
+
+  /** Lists the lock objects in the repository, stale ones marked. */
+  public List<LockInfo> locks() {
+    return lockManager.list();
+  }
+
+  /** Removes stale locks; with {@code all}, every lock (for {@code unlock --remove-all}). Returns how many. */
+  public int removeLocks(boolean all) {
+    return all ? lockManager.removeAll() : lockManager.removeStale();
+  }
+
+  /** Lists the key files; the one this session opened with is marked current. */
+  public List<KeyInfo> keys() {
+    List<KeyInfo> out = new ArrayList<>();
+    for (ObjectId id : store.list(FileType.KEY)) {
+      String name = ObjectStore.name(FileType.KEY, id);
+      KeyFile kf = KeyFile.parse(store.readAll(name), name);
+      out.add(new KeyInfo(id, kf.created(), kf.host(), kf.user(), id.equals(currentKey)));
+    }
+    return out;
+  }
+
+  /** Adds a key file for {@code passphrase} (Argon2 costs from the options); returns its id. */
+  public ObjectId addKey(Secret passphrase) {
+    Objects.requireNonNull(passphrase, "passphrase");
+    return writeKeyFile(store, keys, passphrase, options);
+  }
+
+  /**
+   * Removes key file {@code id}.
+   *
+   * @throws IllegalArgumentException if it is the only key file, or does not exist
+   */
+  public void removeKey(ObjectId id) {
+    List<ObjectId> ids = store.list(FileType.KEY);
+    if (!ids.contains(id)) {
+      throw new IllegalArgumentException("no key " + id.shortHex() + " in " + storage().location()
+          + ": list the keys to see their ids");
+    }
+    if (ids.size() == 1) {
+      throw new IllegalArgumentException("key " + id.shortHex()
+          + " is the repository's only key: add another key before removing it");
+    }
+    store.delete(ObjectStore.name(FileType.KEY, id));
+  }
+
+  /**
+   * Replaces the key file this session opened with by one for {@code newPassphrase} (new file
+   * written first, then the old one removed). Returns the new key id.
+   */
+  public ObjectId changePassphrase(Secret newPassphrase) {
+    ObjectId fresh = addKey(newPassphrase);
+    ObjectId old = currentKey;
+    if (store.exists(ObjectStore.name(FileType.KEY, old))) {
+      store.delete(ObjectStore.name(FileType.KEY, old));
+    }
+    currentKey = fresh;
+    return fresh;
+  }
+
+  /** Where blob {@code id} is stored according to the index. */
+  public Optional<BlobLocation> lookup(ObjectId id) {
+    return index.lookup(id);
+  }
+
+  /** The packs the index knows, sorted. */
+  public List<ObjectId> packs() {
+    List<ObjectId> packs = new ArrayList<>(index.packs());
+    packs.sort(null);
+    return packs;
+  }
+
+  /**
+   * The blobs the index lists for pack {@code pack}, in pack order (empty if unknown). The first
+   * call after the index changed groups the index by pack once; later calls are cheap.
+   */
+  public List<BlobLocation> packContents(ObjectId pack) {
+    return index.blobsOf(pack);
+  }
+
+  /** Calls {@code action} for every blob in the index (no particular order). */
+  public void forEachBlob(Consumer<BlobLocation> action) {
+    index.forEach(action);
+  }
+
+  /**
+   * Reads one pack completely and checks it: its hash against its name, its header, and every blob
+   * (authentication, decompression, id). Never throws for damage: reports it.
+   */
+  public PackCheck checkPack(ObjectId pack) {
+    return PackChecker.check(this, pack);
+  }
+
+  /**
+   * Reads the header of pack {@code pack} (the blobs it holds, from the pack alone).
+   *
+   * @throws dev.cairn.backup.IntegrityException if the header is damaged
+   */
+  public List<BlobLocation> readPackHeader(ObjectId pack) {
+    IndexFile.PackRecord r = headerRecord(pack);
+    List<BlobLocation> out = new ArrayList<>(r.entries().size());
+    for (PackEntry e : r.entries()) {
+      out.add(location(pack, e));
+    }
+    return out;
+  }
+
+  /**
+   * Rebuilds the index from the pack headers in storage: writes a new index file listing every
+   * readable pack, then deletes the old index files. Returns the ids of packs whose header was
+   * unreadable (left out of the index). Needs an exclusive lock held by the caller.
+   */
+  public List<ObjectId> rebuildIndex() {
+    checkOpen();
+    List<ObjectId> oldIndexes = store.list(FileType.INDEX);
+    List<ObjectId> unreadable = new ArrayList<>();
+    List<IndexFile.PackRecord> records = new ArrayList<>();
+    for (ObjectId pack : store.list(FileType.PACK)) {
+      try {
+        records.add(headerRecord(pack));
+      } catch (IntegrityException | StorageException e) {
+        LOG.warn("pack {} left out of the rebuilt index: {}", pack.shortHex(), e.getMessage());
+        unreadable.add(pack);
+      }
+    }
+    saveUnpacked(FileType.INDEX, new IndexFile(oldIndexes, records).encode());
+    for (ObjectId old : oldIndexes) {
+      store.delete(ObjectStore.name(FileType.INDEX, old));
+    }
+    BlobIndex fresh = new BlobIndex();
+    for (IndexFile.PackRecord r : records) {
+      fresh.addPack(r.id(), r.salt(), r.entries());
+    }
+    synchronized (dedupLock) {
+      index = fresh;
+    }
+    return unreadable;
+  }
+
+  /** Counters of the index and of this session. */
+  public RepositoryStats stats() {
+    BlobIndex i = index;
+    return new RepositoryStats(i.packs().size(), i.dataBlobs(), i.treeBlobs(), i.storedBytes(),
+        i.uncompressedBytes(), addedBlobs.sum(), addedBytes.sum(), addedStoredBytes.sum(), uploadedPackBytes.sum());
+  }
+
+  /**
+   * Releases the locks this repository took and still holds, stops background threads (pending,
+   * unflushed blobs are dropped); idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lockManager.releaseAll();
+    scheduler.shutdownNow();
+    uploads.shutdownNow();
+    if (ownedWorkers != null) {
+      ownedWorkers.shutdownNow();
+    }
+    try {
+      uploads.awaitTermination(10, TimeUnit.SECONDS);
+      if (ownedWorkers == null || ownedWorkers.awaitTermination(10, TimeUnit.SECONDS)) {
+        for (PackSlot s : writers) {
+          s.compressor.close();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

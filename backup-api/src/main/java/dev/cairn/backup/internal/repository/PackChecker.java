@@ -1,0 +1,91 @@
+package dev.cairn.backup.internal.repository;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.internal.pack.PackEntry;
+import dev.cairn.backup.internal.pack.PackFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.crypto.SecretKey;
+
+/** Reads one pack completely and reports what is damaged (used by {@link EncryptedRepository#checkPack}). */
+final class PackChecker {
+  private PackChecker() {}
+
+  static PackCheck check(EncryptedRepository repo, ObjectId pack) {
+    String name = ObjectStore.name(FileType.PACK, pack);
+    List<BlobLocation> indexed = repo.packContents(pack);
+    List<String> problems = new ArrayList<>();
+    byte[] data;
+    try {
+      data = repo.objectStore().readAll(name);
+    } catch (StorageException e) {
+      problems.add("pack " + pack + " cannot be read: " + e.getMessage());
+      return new PackCheck(pack, indexed, ids(indexed), problems);
+    }
+    if (!ObjectStore.sha256(data, 0, data.length).equals(pack)) {
+      problems.add("pack " + pack + " is damaged: its content does not match its name (SHA-256)");
+    }
+    List<BlobLocation> blobs = indexed;
+    byte[] salt = null;
+    try {
+      salt = PackFormat.salt(data, 0, pack.hex());
+      blobs = header(repo, pack, data, salt);
+      Set<ObjectId> inHeader = new LinkedHashSet<>(ids(blobs));
+      for (BlobLocation l : indexed) {
+        if (!inHeader.contains(l.id())) {
+          problems.add("blob " + l.id() + " is listed in the index for pack " + pack + " but not in its header");
+        }
+      }
+    } catch (IntegrityException | ArrayIndexOutOfBoundsException e) {
+      problems.add("header of pack " + pack + " is damaged: " + e.getMessage());
+      byte[] indexSalt = repo.packSalt(pack);
+      if (indexSalt != null) {
+        salt = indexSalt;
+      }
+    }
+    List<ObjectId> damaged = new ArrayList<>();
+    if (salt == null) {
+      damaged.addAll(ids(blobs));
+      return new PackCheck(pack, blobs, damaged, problems);
+    }
+    SecretKey key = PackFormat.packKey(repo.masterKeys(), salt);
+    for (BlobLocation l : blobs) {
+      if (l.offset() < PackFormat.BLOBS_START || l.offset() + l.length() > data.length) {
+        damaged.add(l.id());
+        problems.add("blob " + l.id() + " in pack " + pack + " lies outside the pack");
+        continue;
+      }
+      try {
+        repo.openBlob(l, key, data, (int) l.offset());
+      } catch (BackupException e) {
+        damaged.add(l.id());
+        problems.add(e.getMessage());
+      }
+    }
+    return new PackCheck(pack, blobs, damaged, problems);
+  }
+
+  private static List<BlobLocation> header(EncryptedRepository repo, ObjectId pack, byte[] data, byte[] salt) {
+    int h = PackFormat.headerLength(data, data.length, data.length, pack.hex());
+    List<PackEntry> entries = PackFormat.readHeader(PackFormat.packKey(repo.masterKeys(), salt), data,
+        data.length - 4 - h, h, pack.hex());
+    List<BlobLocation> out = new ArrayList<>(entries.size());
+    for (PackEntry e : entries) {
+      out.add(repo.location(pack, e));
+    }
+    return out;
+  }
+
+  private static List<ObjectId> ids(List<BlobLocation> locs) {
+    List<ObjectId> out = new ArrayList<>(locs.size());
+    for (BlobLocation l : locs) {
+      out.add(l.id());
+    }
+    return out;
+  }
+}

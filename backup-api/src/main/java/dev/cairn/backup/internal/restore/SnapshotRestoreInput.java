@@ -1,0 +1,219 @@
+package dev.cairn.backup.internal.restore;
+
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.RestoreException;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.SnapshotSource;
+import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.TreeWalker;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.RestoreInput;
+import dev.cairn.backup.spi.Verification;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * One source of a snapshot as a {@link RestoreInput}: the entries from its trees (optionally only
+ * chosen paths, with their parent directories), and file contents streamed chunk by chunk, each chunk
+ * checked against its id by the repository. Thread-safe.
+ */
+public final class SnapshotRestoreInput implements RestoreInput {
+  private final EncryptedRepository repo;
+  private final Snapshot snapshot;
+  private final SnapshotSource source;
+  private final Map<String, Node> nodes;
+  private final List<EntryMetadata> entries;
+  private final Executor prefetch;
+  private final ProgressTracker progress;
+
+  /**
+   * Reads the trees of {@code source} in {@code snapshot}, keeping only {@code paths} (each with
+   * everything under it and its parent directories; empty for all).
+   *
+   * @param prefetch runs the read-ahead of the next chunk of a file while the current one is written
+   * @throws RestoreException if a chosen path is not in the snapshot
+   */
+  public SnapshotRestoreInput(EncryptedRepository repo, Snapshot snapshot, SnapshotSource source, List<String> paths,
+      Executor prefetch, ProgressTracker progress) {
+    this.repo = repo;
+    this.snapshot = snapshot;
+    this.source = source;
+    this.prefetch = prefetch;
+    this.progress = progress;
+    Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlob);
+    Map<String, Node> kept = new LinkedHashMap<>();
+    if (paths.isEmpty()) {
+      kept.putAll(all);
+    } else {
+      for (String p : paths) {
+        if (!all.containsKey(p)) {
+          throw new RestoreException("path '" + p + "' is not in source '" + source.name() + "' of snapshot "
+              + snapshot.id().shortHex() + "; list the snapshot's paths with 'cairn ls'");
+        }
+      }
+      for (Map.Entry<String, Node> e : all.entrySet()) {
+        String path = e.getKey();
+        for (String p : paths) {
+          if (path.equals(p) || path.startsWith(p + "/") || (p.startsWith(path + "/") && e.getValue().type() == EntryType.DIRECTORY)) {
+            kept.put(path, e.getValue());
+            break;
+          }
+        }
+      }
+    }
+    this.nodes = kept;
+    List<EntryMetadata> list = new ArrayList<>(kept.size());
+    kept.forEach((path, node) -> list.add(node.toEntry(path)));
+    this.entries = List.copyOf(list);
+  }
+
+  /** Content bytes of the selected file entries. */
+  public long bytes() {
+    return nodes.values().stream().filter(n -> n.type() == EntryType.FILE).mapToLong(Node::size).sum();
+  }
+
+  @Override
+  public String snapshotId() {
+    return snapshot.id().hex();
+  }
+
+  @Override
+  public Instant snapshotTime() {
+    return snapshot.time();
+  }
+
+  @Override
+  public String sourceName() {
+    return source.name();
+  }
+
+  @Override
+  public String sourceType() {
+    return source.type();
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return source.metadata();
+  }
+
+  @Override
+  public List<EntryMetadata> entries() {
+    return entries;
+  }
+
+  @Override
+  public String symlinkTarget(String path) throws IOException {
+    Node n = nodes.get(path);
+    if (n == null || n.type() != EntryType.SYMLINK) {
+      throw new NoSuchFileException(path, null, "no symlink at this path in the snapshot");
+    }
+    return n.linkTarget();
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    Node n = nodes.get(path);
+    if (n == null || n.type() != EntryType.FILE) {
+      throw new NoSuchFileException(path, null, "no file at this path in the snapshot");
+    }
+    return new ChunkStream(path, n.content());
+  }
+
+  @Override
+  public List<Verification> verifications() {
+    return source.verifications();
+  }
+
+  /** Streams a file's chunks, reading the next chunk ahead while the current one is consumed. */
+  private final class ChunkStream extends InputStream {
+    private final String path;
+    private final List<ObjectId> ids;
+    private int next;
+    private byte[] current = new byte[0];
+    private int pos;
+    private CompletableFuture<byte[]> ahead;
+
+    ChunkStream(String path, List<ObjectId> ids) {
+      this.path = path;
+      this.ids = ids;
+      ahead = fetch();
+    }
+
+    private CompletableFuture<byte[]> fetch() {
+      if (next >= ids.size()) {
+        return null;
+      }
+      ObjectId id = ids.get(next++);
+      return CompletableFuture.supplyAsync(() -> repo.readBlob(id), prefetch);
+    }
+
+    private boolean fill() throws IOException {
+      while (pos >= current.length) {
+        if (ahead == null) {
+          return false;
+        }
+        try {
+          current = ahead.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reading " + path, e);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IOException("reading " + path + " failed: " + e.getCause(), e.getCause());
+        }
+        pos = 0;
+        ahead = fetch();
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return fill() ? current[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      if (progress != null) {
+        progress.bytes(n, path);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      if (progress != null && ahead == null && next >= ids.size()) {
+        progress.file(path);
+      }
+      if (ahead != null) {
+        ahead.cancel(false);
+        ahead = null;
+      }
+      next = ids.size();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cairn.backup.internal.snapshot;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.FileType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/** Loading, listing and selecting snapshots of a repository. */
+public final class Snapshots {
+  private Snapshots() {}
+
+  /** Stores {@code snapshot} (its id is ignored) as the commit point and returns it with its real id. */
+  public static Snapshot save(EncryptedRepository repo, Snapshot snapshot) {
+    ObjectId id = repo.saveUnpacked(FileType.SNAPSHOT, SnapshotCodec.encode(snapshot));
+    return new Snapshot(id, snapshot.time(), snapshot.host(), snapshot.plan(), snapshot.tags(), snapshot.parent(),
+        snapshot.sources(), snapshot.checks(), snapshot.complete());
+  }
+
+  /** Loads snapshot {@code id}. */
+  public static Snapshot load(EncryptedRepository repo, ObjectId id) {
+    return SnapshotCodec.decode(id, repo.loadUnpacked(FileType.SNAPSHOT, id));
+  }
+
+  /**
+   * Loads every snapshot, oldest first; snapshots that cannot be read go to {@code onError} (or
+   * propagate when it is {@code null}).
+   */
+  public static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError) {
+    List<Snapshot> out = new ArrayList<>();
+    for (ObjectId id : repo.list(FileType.SNAPSHOT)) {
+      try {
+        out.add(load(repo, id));
+      } catch (RuntimeException e) {
+        if (onError == null) {
+          throw e;
+        }
+        onError.accept(id, e);
+      }
+    }
+    out.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
+    return out;
+  }
+
+  /**
+   * Resolves {@code ref}: {@code latest} (newest, optionally of {@code plan} and {@code host}), a full
+   * id, or a unique id prefix.
+   *
+   * @throws BackupException naming {@code ref} if nothing or several snapshots match
+   */
+  public static Snapshot resolve(EncryptedRepository repo, String ref, String plan, String host) {
+    String r = ref.trim().toLowerCase(Locale.ROOT);
+    if (r.equals("latest")) {
+      List<Snapshot> all = all(repo, null);
+      for (int i = all.size() - 1; i >= 0; i--) {
+        Snapshot s = all.get(i);
+        if ((plan == null || s.plan().equals(plan)) && (host == null || s.host().equals(host))) {
+          return s;
+        }
+      }
+      throw new BackupException("the repository has no snapshot" + (plan == null ? "" : " of plan '" + plan + "'")
+          + (host == null ? "" : " from host '" + host + "'") + "; run a backup first");
+    }
+    if (!r.matches("[0-9a-f]{1,64}")) {
+      throw new BackupException("'" + ref + "' is not a snapshot id: give 'latest', an id or a prefix of one");
+    }
+    List<ObjectId> matches = repo.list(FileType.SNAPSHOT).stream().filter(id -> id.hex().startsWith(r)).toList();
+    if (matches.isEmpty()) {
+      throw new BackupException("no snapshot with id '" + ref + "'; list them with 'cairn snapshots'");
+    }
+    if (matches.size() > 1) {
+      throw new BackupException("snapshot id prefix '" + ref + "' is ambiguous (" + matches.size()
+          + " snapshots match); give more digits");
+    }
+    return load(repo, matches.get(0));
+  }
+
+  /** The newest snapshot of the same plan and host holding a source named {@code source} of type {@code type}. */
+  public static Optional<Snapshot> parent(List<Snapshot> all, String plan, String host, String source, String type) {
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Snapshot s = all.get(i);
+      if (s.plan().equals(plan) && s.host().equals(host)
+          && s.source(source).filter(x -> x.type().equals(type)).isPresent()) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,172 @@
+package dev.cairn.backup.internal.verify;
+
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.ProgressListener;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.SnapshotSource;
+import dev.cairn.backup.VerifyReport;
+import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.repository.BlobLocation;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.FileType;
+import dev.cairn.backup.internal.repository.PackCheck;
+import dev.cairn.backup.internal.snapshot.Snapshots;
+import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.TreeWalker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Checks a repository. The structural check loads every snapshot and tree and makes sure every chunk
+ * they refer to is in the index and its pack is in storage. The read-data check also reads every
+ * pack, decrypts every blob and recomputes its id. Either way the report names the damaged packs,
+ * the snapshots that refer to damaged or missing data, and the affected paths.
+ */
+public final class Verifier {
+  private final EncryptedRepository repo;
+  private final boolean readData;
+  private final ProgressTracker progress;
+  private final Set<String> damagedPacks = new TreeSet<>();
+  private final Set<ObjectId> damagedSnapshots = new LinkedHashSet<>();
+  private final Set<VerifyReport.DamagedPath> damagedPaths = new LinkedHashSet<>();
+  private final List<String> problems = new ArrayList<>();
+  /** Blobs known to be missing or damaged, with why. */
+  private final Map<ObjectId, String> badBlobs = new HashMap<>();
+  private final Map<ObjectId, byte[]> treeCache = new HashMap<>();
+  private long blobs;
+  private long bytesRead;
+
+  private final Executor executor;
+
+  private Verifier(EncryptedRepository repo, boolean readData, ProgressListener listener, Executor executor) {
+    this.repo = repo;
+    this.readData = readData;
+    this.progress = new ProgressTracker("verify", listener, -1, -1);
+    this.executor = executor;
+  }
+
+  /**
+   * Verifies {@code repo}; with {@code readData}, reads and checks every pack, several at once on
+   * {@code executor}.
+   */
+  public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener,
+      Executor executor) {
+    return new Verifier(repo, readData, listener, executor).run();
+  }
+
+  private VerifyReport run() {
+    long start = System.nanoTime();
+    List<ObjectId> packs = repo.packs();
+    Set<ObjectId> stored = new HashSet<>(repo.list(FileType.PACK));
+    progress.totals(packs.size(), -1);
+    Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
+    if (readData) {
+      // a bounded window of packs in flight, so memory stays at a few packs whatever the repository size
+      Semaphore window = new Semaphore(4);
+      for (ObjectId pack : packs) {
+        if (stored.contains(pack)) {
+          window.acquireUninterruptibly();
+          checks.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor)
+              .whenComplete((r, e) -> window.release()));
+        }
+      }
+    }
+    for (ObjectId pack : packs) {
+      if (!stored.contains(pack)) {
+        damagedPacks.add(pack.hex());
+        problems.add("pack " + pack.hex() + " is in the index but missing from storage");
+        for (BlobLocation b : repo.packContents(pack)) {
+          badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
+        }
+      } else if (readData) {
+        PackCheck check = checks.get(pack).join();
+        blobs += check.blobs().size();
+        for (BlobLocation b : check.blobs()) {
+          bytesRead += b.length();
+        }
+        if (!check.ok()) {
+          damagedPacks.add(pack.hex());
+          check.problems().forEach(p -> problems.add("pack " + pack.hex() + ": " + p));
+          for (ObjectId id : check.damagedBlobs()) {
+            badBlobs.put(id, "damaged in pack " + pack.shortHex());
+          }
+        }
+      }
+      progress.file(pack.shortHex());
+    }
+    List<Snapshot> snapshots = Snapshots.all(repo, (id, e) -> {
+      damagedSnapshots.add(id);
+      problems.add("snapshot " + id.hex() + " cannot be read: " + e.getMessage());
+    });
+    Set<ObjectId> seenChunks = new HashSet<>();
+    for (Snapshot s : snapshots) {
+      for (SnapshotSource src : s.sources()) {
+        checkSource(s, src, seenChunks);
+      }
+    }
+    if (!readData) {
+      blobs += seenChunks.size() + treeCache.size();
+    }
+    progress.emit();
+    return new VerifyReport(readData, snapshots.size() + countUnreadable(snapshots), packs.size(), blobs, bytesRead,
+        new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths), problems,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private long countUnreadable(List<Snapshot> readable) {
+    return damagedSnapshots.stream().filter(id -> readable.stream().noneMatch(s -> s.id().equals(id))).count();
+  }
+
+  private void checkSource(Snapshot s, SnapshotSource src, Set<ObjectId> seenChunks) {
+    TreeWalker.walk(src.tree(), this::loadTree, (path, node) -> checkNode(s, src, path, node, seenChunks),
+        (path, tree, error) -> damage(s, src, path, "tree " + tree.shortHex() + " at '" + path + "' is unreadable: "
+            + error.getMessage()));
+  }
+
+  private byte[] loadTree(ObjectId id) {
+    byte[] cached = treeCache.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    String bad = badBlobs.get(id);
+    if (bad != null) {
+      throw new dev.cairn.backup.IntegrityException("tree " + id.shortHex() + " is " + bad);
+    }
+    if (repo.lookup(id).isEmpty()) {
+      throw new dev.cairn.backup.IntegrityException("tree " + id.shortHex() + " is missing from the index");
+    }
+    byte[] tree = repo.readBlob(id);
+    treeCache.put(id, tree);
+    return tree;
+  }
+
+  private void checkNode(Snapshot s, SnapshotSource src, String path, Node node, Set<ObjectId> seenChunks) {
+    for (ObjectId id : node.content()) {
+      if (seenChunks.add(id) && !badBlobs.containsKey(id) && repo.lookup(id).isEmpty()) {
+        badBlobs.put(id, "missing from the index");
+      }
+      String bad = badBlobs.get(id);
+      if (bad != null) {
+        damage(s, src, path, "chunk " + id.shortHex() + " of '" + path + "' is " + bad);
+        return;
+      }
+    }
+  }
+
+  private void damage(Snapshot s, SnapshotSource src, String path, String what) {
+    damagedSnapshots.add(s.id());
+    if (damagedPaths.add(new VerifyReport.DamagedPath(s.id(), src.name(), path))) {
+      problems.add("snapshot " + s.id().shortHex() + " source '" + src.name() + "': " + what);
+    }
+  }
+}

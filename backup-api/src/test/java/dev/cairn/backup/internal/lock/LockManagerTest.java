@@ -1,0 +1,150 @@
+package dev.cairn.backup.internal.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.RepositoryLockedException;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.internal.crypto.Argon2Parameters;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.FileType;
+import dev.cairn.backup.internal.repository.RepositoryOptions;
+import dev.cairn.backup.internal.storage.LocalStorage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LockManagerTest {
+  @TempDir
+  Path dir;
+  private final TestClock clock = new TestClock();
+  private EncryptedRepository repo;
+
+  @BeforeEach
+  void init() {
+    repo = EncryptedRepository.init(new LocalStorage(dir), Secret.of("pw"), options("host-a"));
+  }
+
+  @AfterEach
+  void close() {
+    repo.close();
+  }
+
+  private RepositoryOptions options(String host) {
+    return RepositoryOptions.builder().argon2(new Argon2Parameters(1024, 1, 1)).clock(clock).hostname(host).build();
+  }
+
+  private EncryptedRepository other() {
+    return EncryptedRepository.open(new LocalStorage(dir), Secret.of("pw"), options("host-b"));
+  }
+
+  @Test
+  void sharedLocksCoexistButExcludeExclusive() {
+    try (EncryptedRepository b = other(); Lock s1 = repo.lock(false); Lock s2 = b.lock(false)) {
+      assertThat(repo.locks()).hasSize(2);
+      assertThatThrownBy(() -> b.lock(true)).isInstanceOf(RepositoryLockedException.class)
+          .hasMessageContaining("shared lock").hasMessageContaining("@host-");
+      assertThat(repo.locks()).hasSize(2); // the refused lock was withdrawn
+      assertThat(s1.exclusive()).isFalse();
+      assertThat(s2.isHeld()).isTrue();
+    }
+    assertThat(repo.locks()).isEmpty();
+  }
+
+  @Test
+  void exclusiveLockExcludesEverythingAndNamesTheHolder() {
+    try (EncryptedRepository b = other(); Lock x = repo.lock(true)) {
+      assertThatThrownBy(() -> b.lock(false)).isInstanceOf(RepositoryLockedException.class)
+          .hasMessageContaining("exclusive lock").hasMessageContaining("host-a")
+          .hasMessageContaining("pid " + ProcessHandle.current().pid()).hasMessageContaining("cairn unlock");
+      assertThat(x.info().exclusive()).isTrue();
+    }
+    try (Lock x = other().lock(true)) {
+      assertThat(x.isHeld()).isTrue();
+    }
+  }
+
+  @Test
+  void unrefreshedLockGoesStaleAfterTimeoutAndCanBeRemoved() {
+    Lock x = repo.lock(true);
+    clock.advance(Duration.ofMinutes(29));
+    try (EncryptedRepository b = other()) {
+      assertThatThrownBy(() -> b.lock(false)).isInstanceOf(RepositoryLockedException.class);
+      clock.advance(Duration.ofMinutes(2));
+      assertThat(b.locks()).singleElement().matches(LockInfo::stale);
+      try (Lock s = b.lock(false)) {
+        assertThat(s.isHeld()).isTrue();
+      }
+      assertThat(b.removeLocks(false)).isEqualTo(1);
+      assertThat(b.locks()).isEmpty();
+    }
+    x.close(); // releasing an already removed lock is fine
+  }
+
+  @Test
+  void refreshKeepsALockAlive() {
+    try (Lock x = repo.lock(true)) {
+      var first = x.info();
+      clock.advance(Duration.ofMinutes(20));
+      x.refresh();
+      clock.advance(Duration.ofMinutes(20));
+      assertThat(x.info().id()).isNotEqualTo(first.id());
+      assertThat(repo.list(FileType.LOCK)).containsExactly(x.info().id());
+      try (EncryptedRepository b = other()) {
+        assertThatThrownBy(() -> b.lock(false)).isInstanceOf(RepositoryLockedException.class);
+      }
+    }
+  }
+
+  @Test
+  void removeAllBreaksLiveLocks() {
+    Lock x = repo.lock(true);
+    assertThat(repo.removeLocks(false)).isZero();
+    assertThat(repo.removeLocks(true)).isEqualTo(1);
+    try (Lock s = repo.lock(false)) {
+      assertThat(s.isHeld()).isTrue();
+    }
+    x.close();
+    assertThatThrownBy(x::refresh).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingTheRepositoryReleasesItsLocks() {
+    EncryptedRepository b = other();
+    Lock x = b.lock(true);
+    b.close();
+    assertThat(x.isHeld()).isFalse();
+    assertThat(repo.locks()).isEmpty();
+  }
+
+  /** A clock tests move by hand. */
+  static final class TestClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-28T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.cairn.backup.internal.tree;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TreeBuilderTest {
+  private final Map<ObjectId, byte[]> store = new HashMap<>();
+
+  private ObjectId put(byte[] b) {
+    try {
+      ObjectId id = ObjectId.of(MessageDigest.getInstance("SHA-256").digest(b));
+      store.put(id, b);
+      return id;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectId chunk(String s) {
+    try {
+      return ObjectId.of(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ObjectId build(List<String> order) {
+    TreeBuilder b = new TreeBuilder();
+    Instant t = Instant.parse("2026-11-28T01:02:03.123456789Z");
+    for (String p : order) {
+      switch (p) {
+        case "d/empty" -> b.add(new EntryMetadata(p, EntryType.DIRECTORY, 0, t, 0755, 7, Map.of()), 0, null, List.of());
+        case "d/link" -> b.add(new EntryMetadata(p, EntryType.SYMLINK, 0, t, 0777, 8, Map.of()), 0, "../ä ö", List.of());
+        default -> b.add(new EntryMetadata(p, EntryType.FILE, 3, t, 0644, 9, Map.of("k", "v")), 3, null,
+            List.of(chunk(p), chunk(p + "2")));
+      }
+    }
+    return b.build(this::put);
+  }
+
+  @Test
+  void sameEntriesInAnyOrderGiveTheSameTreeAndRoundTrip() {
+    ObjectId a = build(List.of("d/empty", "d/link", "d/sub/file one.txt", "top", "d/sub/ünï", "d/empty/x"));
+    ObjectId b = build(List.of("d/empty/x", "d/sub/ünï", "top", "d/sub/file one.txt", "d/link", "d/empty"));
+    assertThat(a).isEqualTo(b);
+
+    Map<String, Node> all = TreeWalker.flatten(a, store::get);
+    assertThat(all.keySet()).containsExactly("d", "d/empty", "d/empty/x", "d/link", "d/sub", "d/sub/file one.txt", "d/sub/ünï", "top");
+    assertThat(all.get("d/link").linkTarget()).isEqualTo("../ä ö");
+    Node f = all.get("d/sub/ünï");
+    assertThat(f.content()).containsExactly(chunk("d/sub/ünï"), chunk("d/sub/ünï2"));
+    assertThat(f.modifiedTime()).isEqualTo(Instant.parse("2026-11-28T01:02:03.123456789Z"));
+    assertThat(f.mode()).isEqualTo(0644);
+    assertThat(f.attributes()).containsEntry("k", "v");
+    assertThat(all.get("d/empty").subtree()).isNotNull();
+    assertThat(all.get("d/empty").mode()).isEqualTo(0755); // explicit entry keeps its metadata
+    assertThat(all.get("d").mode()).isEqualTo(-1); // implied directory
+  }
+
+  @Test
+  void refusesDuplicatesAndChildrenOfFiles() {
+    TreeBuilder b = new TreeBuilder();
+    b.add(EntryMetadata.stream("x"), 0, null, List.of());
+    assertThatThrownBy(() -> b.add(EntryMetadata.stream("x"), 0, null, List.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'x'");
+    b.add(EntryMetadata.stream("x/y"), 0, null, List.of());
+    assertThatThrownBy(() -> b.build(this::put)).hasMessageContaining("'x' is a FILE");
+  }
+}

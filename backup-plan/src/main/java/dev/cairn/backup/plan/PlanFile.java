@@ -1,0 +1,593 @@
+package dev.cairn.backup.plan;
+
+import dev.cairn.backup.Check;
+import dev.cairn.backup.Checks;
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.PlanHooks;
+import dev.cairn.backup.Schedule;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.spi.Source;
+import dev.cairn.backup.spi.SourceFactory;
+import dev.cairn.backup.spi.SourceSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A backup plan read from a YAML file: sources, targets with storage URIs, schedules, retention,
+ * encryption, checks, hooks, objectives and drill settings, validated as it is read. Every error is a
+ * {@link ConfigurationException} naming the file, line, column and key at fault. The vocabulary is in
+ * the project's {@code docs/plans.md}. Immutable and thread-safe.
+ *
+ * <p>Secrets are never inline: {@code passphrase: {env: CAIRN_PASSWORD}} or
+ * {@code passphrase: {file: /etc/cairn/passphrase}}; they are resolved when the plan needs them, not
+ * when the file is read, so {@code cairn plan validate} works without them.
+ *
+ * <p>Sources of type {@code files} and {@code stream} are built in; other types ({@code mysql},
+ * {@code influx}, …) come from {@link SourceFactory}s on the class path.
+ */
+public final class PlanFile {
+  private static final Set<String> TOP_KEYS = Set.of("version", "name", "host", "timezone", "tags", "sources",
+      "encryption", "compression", "targets", "checks", "hooks", "objectives", "drill");
+  private static final Set<String> TARGET_KEYS = Set.of("name", "storage", "rotate", "primary", "schedule",
+      "retention");
+  private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
+      "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
+
+  private final Path file;
+  private final String name;
+  private final String host;
+  private final ZoneId zone;
+  private final List<String> tags;
+  private final List<SourceSpec> sources;
+  private final Supplier<Secret> passphrase;
+  private final Integer compressionLevel;
+  private final List<TargetSpec> targets;
+  private final List<Check> checks;
+  private final PlanHooks hooks;
+  private final Duration rpo;
+  private final Duration rto;
+  private final Path drillDirectory;
+  private final Path drillReports;
+
+  /**
+   * One source of the plan.
+   *
+   * @param name unique name
+   * @param type {@code files}, {@code stream}, {@code mysql}, {@code influx}, …
+   * @param line the line it starts on, for messages
+   * @param source the source itself; {@code null} for built-in types until the plan is built
+   * @param settings its settings, for drills ({@link SourceFactory#scratchRestorer})
+   * @param factory the factory that made it; {@code null} for built-in types
+   */
+  public record SourceSpec(String name, String type, int line, Source source, SourceSettings settings,
+      SourceFactory factory) {}
+
+  /**
+   * One target of the plan.
+   *
+   * @param name unique name
+   * @param primary whether it receives every backup (exactly one target does)
+   * @param storages its storage URIs or paths; several means the target rotates through them, one per run
+   * @param schedule when it receives snapshots (backups for the primary, copies for the others)
+   * @param retention retention settings by key ({@code keep-daily} → {@code 7}, …), as written
+   * @param line the line it starts on, for messages
+   */
+  public record TargetSpec(String name, boolean primary, List<String> storages, Schedule schedule,
+      Map<String, String> retention, int line) {
+    public TargetSpec {
+      storages = List.copyOf(storages);
+      retention = Map.copyOf(retention);
+    }
+  }
+
+  private PlanFile(Path file, YamlNode root, List<SourceFactory> extraFactories) {
+    this.file = file;
+    Path base = file.toAbsolutePath().getParent();
+    if (root.isNull()) {
+      throw new ConfigurationException(file + ": the plan file is empty; see docs/plans.md for an example");
+    }
+    root.allowOnly(TOP_KEYS);
+    YamlNode version = root.get("version");
+    if (version != null && !version.text().equals("1")) {
+      throw version.error("unsupported plan file version '" + version.text() + "'; this Cairn reads version 1");
+    }
+    this.name = root.require("name").text();
+    YamlNode hostNode = root.get("host");
+    this.host = hostNode == null ? null : hostNode.text();
+    this.zone = zone(root.get("timezone"));
+    YamlNode tagsNode = root.get("tags");
+    this.tags = tagsNode == null ? List.of() : tagsNode.strings();
+    this.sources = sources(root.require("sources"), base, extraFactories);
+    YamlNode enc = root.require("encryption");
+    enc.allowOnly(Set.of("passphrase"));
+    this.passphrase = secretRef(enc.require("passphrase"), base);
+    this.compressionLevel = compression(root.get("compression"));
+    this.targets = targets(root.require("targets"));
+    YamlNode objectives = root.get("objectives");
+    if (objectives != null) {
+      objectives.allowOnly(Set.of("rpo", "rto"));
+      this.rpo = objectives.get("rpo") == null ? null : duration(objectives.get("rpo"));
+      this.rto = objectives.get("rto") == null ? null : duration(objectives.get("rto"));
+    } else {
+      this.rpo = null;
+      this.rto = null;
+    }
+    YamlNode drill = root.get("drill");
+    if (drill != null) {
+      drill.allowOnly(Set.of("scratch", "reports"));
+    }
+    this.drillDirectory = drill == null || drill.get("scratch") == null ? null : base.resolve(drill.get("scratch").text());
+    this.drillReports = drill == null || drill.get("reports") == null ? null : base.resolve(drill.get("reports").text());
+    this.checks = checks(root.get("checks"), base);
+    this.hooks = hooks(root.get("hooks"), base);
+  }
+
+  /**
+   * Reads and validates a plan file. Secrets are not resolved yet.
+   *
+   * @throws ConfigurationException naming file, line and key if it is malformed, or if it cannot be read
+   */
+  public static PlanFile read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException("plan file " + file + " does not exist", e);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read plan file " + file + ": " + e.getMessage(), e);
+    }
+    return read(file, new StringReader(text));
+  }
+
+  /** Reads a plan from {@code reader}; {@code file} names it in messages and anchors relative paths. */
+  public static PlanFile read(Path file, Reader reader) {
+    return read(file, reader, List.of());
+  }
+
+  /** As {@link #read(Path, Reader)}, with {@code factories} taking precedence over those on the class path. */
+  public static PlanFile read(Path file, Reader reader, List<SourceFactory> factories) {
+    return new PlanFile(file, YamlNode.parse(file.toString(), reader), List.copyOf(factories));
+  }
+
+  /** The file it was read from. */
+  public Path file() {
+    return file;
+  }
+
+  /** The plan's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The host recorded in snapshots, if set. */
+  public Optional<String> host() {
+    return Optional.ofNullable(host);
+  }
+
+  /** The time zone schedules and retention periods are read in (default: the system's). */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** Tags recorded in every snapshot. */
+  public List<String> tags() {
+    return tags;
+  }
+
+  /** The sources, in file order. */
+  public List<SourceSpec> sources() {
+    return sources;
+  }
+
+  /** The repository passphrase, resolved from its environment variable or file on each call. */
+  public Supplier<Secret> passphrase() {
+    return passphrase;
+  }
+
+  /** The zstd level, if set. */
+  public Optional<Integer> compressionLevel() {
+    return Optional.ofNullable(compressionLevel);
+  }
+
+  /** The targets, in file order; exactly one is primary. */
+  public List<TargetSpec> targets() {
+    return targets;
+  }
+
+  /** The primary target. */
+  public TargetSpec primary() {
+    return targets.stream().filter(TargetSpec::primary).findFirst().orElseThrow();
+  }
+
+  /** The usability checks, in file order. */
+  public List<Check> checks() {
+    return checks;
+  }
+
+  /** The hooks ({@link PlanHooks#NONE} if none). */
+  public PlanHooks hooks() {
+    return hooks;
+  }
+
+  /** The recovery point objective, if set. */
+  public Optional<Duration> rpo() {
+    return Optional.ofNullable(rpo);
+  }
+
+  /** The recovery time objective, if set. */
+  public Optional<Duration> rto() {
+    return Optional.ofNullable(rto);
+  }
+
+  /** Where drills restore to (a fresh temporary directory under it per drill), if set. */
+  public Optional<Path> drillDirectory() {
+    return Optional.ofNullable(drillDirectory);
+  }
+
+  /** Where drill reports are written, if set. */
+  public Optional<Path> drillReports() {
+    return Optional.ofNullable(drillReports);
+  }
+
+  // ---- parsing -------------------------------------------------------------------------------
+
+  private static ZoneId zone(YamlNode node) {
+    if (node == null) {
+      return ZoneId.systemDefault();
+    }
+    try {
+      return ZoneId.of(node.text());
+    } catch (DateTimeException e) {
+      throw node.error("unknown time zone '" + node.text() + "'; use a region id such as Europe/Berlin or UTC", e);
+    }
+  }
+
+  private List<SourceSpec> sources(YamlNode node, Path base, List<SourceFactory> extraFactories) {
+    List<YamlNode> items = node.list();
+    if (items.isEmpty()) {
+      throw node.error("a plan needs at least one source");
+    }
+    Map<String, SourceFactory> factories = new HashMap<>();
+    extraFactories.forEach(f -> factories.put(f.type(), f));
+    for (SourceFactory f : ServiceLoader.load(SourceFactory.class, PlanFile.class.getClassLoader())) {
+      factories.putIfAbsent(f.type(), f);
+    }
+    List<SourceSpec> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlNode item : items) {
+      String sourceName = item.require("name").text();
+      if (!names.add(sourceName)) {
+        throw item.get("name").error("source name '" + sourceName + "' is used twice; names must be unique");
+      }
+      YamlNode typeNode = item.require("type");
+      String type = typeNode.text();
+      SourceSettings settings = new YamlSourceSettings(sourceName, item, base);
+      switch (type) {
+        case "files":
+          item.allowOnly(Set.of("name", "type", "root", "include", "exclude"));
+          settings.path("root").orElseThrow(() -> item.error("missing required key 'root' (the directory to back up)"));
+          out.add(new SourceSpec(sourceName, type, item.line(), null, settings, null));
+          break;
+        case "stream":
+          item.allowOnly(Set.of("name", "type", "command", "path"));
+          if (settings.strings("command").isEmpty()) {
+            throw item.error("missing required key 'command' (argv whose stdout is stored)");
+          }
+          item.require("path");
+          out.add(new SourceSpec(sourceName, type, item.line(), null, settings, null));
+          break;
+        default:
+          SourceFactory factory = factories.get(type);
+          if (factory == null) {
+            String module = switch (type) {
+              case "mysql" -> ": add dev.cairn:backup-mysql to the class path";
+              case "influx" -> ": add dev.cairn:backup-influx to the class path";
+              default -> "; known types: files, stream" + (factories.isEmpty() ? "" : ", "
+                  + String.join(", ", new java.util.TreeSet<>(factories.keySet())));
+            };
+            throw typeNode.error("no source type '" + type + "' on the class path" + module);
+          }
+          Set<String> allowed = new HashSet<>(factory.keys());
+          allowed.add("name");
+          allowed.add("type");
+          item.allowOnly(allowed);
+          out.add(new SourceSpec(sourceName, type, item.line(), factory.create(settings), settings, factory));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<TargetSpec> targets(YamlNode node) {
+    List<YamlNode> items = node.list();
+    if (items.isEmpty()) {
+      throw node.error("a plan needs at least one target");
+    }
+    List<TargetSpec> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    boolean anyPrimary = items.stream().anyMatch(i -> i.get("primary") != null && bool(i.get("primary")));
+    for (int i = 0; i < items.size(); i++) {
+      YamlNode item = items.get(i);
+      item.allowOnly(TARGET_KEYS);
+      String targetName = item.require("name").text();
+      if (!names.add(targetName)) {
+        throw item.get("name").error("target name '" + targetName + "' is used twice; names must be unique");
+      }
+      boolean primary = anyPrimary ? item.get("primary") != null && bool(item.get("primary")) : i == 0;
+      if (primary && out.stream().anyMatch(TargetSpec::primary)) {
+        throw item.get("primary").error("only one target can be primary (it receives every backup)");
+      }
+      List<String> storages;
+      if (item.get("storage") != null && item.get("rotate") != null) {
+        throw item.get("rotate").error("give either 'storage' (one location) or 'rotate' (several), not both");
+      } else if (item.get("rotate") != null) {
+        storages = item.get("rotate").strings();
+        if (storages.size() < 2) {
+          throw item.get("rotate").error("'rotate' needs at least two storage locations to alternate between");
+        }
+        if (primary) {
+          throw item.get("rotate").error("the primary target cannot rotate; rotate a copy target instead");
+        }
+      } else {
+        storages = List.of(item.require("storage").text());
+      }
+      YamlNode scheduleNode = item.get("schedule");
+      Schedule schedule = scheduleNode == null ? Schedule.daily().withZone(zone) : schedule(scheduleNode);
+      out.add(new TargetSpec(targetName, primary, storages, schedule, retention(item.get("retention")), item.line()));
+    }
+    return List.copyOf(out);
+  }
+
+  private Schedule schedule(YamlNode node) {
+    String text = node.text().trim();
+    try {
+      String lower = text.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("every ")) {
+        return Schedule.every(parseDuration(text.substring(6).trim()));
+      }
+      return switch (lower) {
+        case "hourly", "daily", "weekly", "monthly", "yearly" -> Schedule.cron("@" + lower, zone);
+        default -> Schedule.cron(text, zone);
+      };
+    } catch (IllegalArgumentException e) {
+      throw node.error(e.getMessage() + " (a schedule is a 5-field cron expression, daily, weekly, monthly,"
+          + " or 'every 6h')", e);
+    }
+  }
+
+  private static Map<String, String> retention(YamlNode node) {
+    if (node == null) {
+      return Map.of();
+    }
+    node.allowOnly(RETENTION_KEYS);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
+      YamlNode v = e.getValue();
+      switch (e.getKey()) {
+        case "keep-within" -> duration(v);
+        case "keep-tag" -> v.strings();
+        default -> positiveInt(v);
+      }
+      out.put(e.getKey(), e.getKey().equals("keep-tag") ? String.join(",", v.strings()) : v.text());
+    }
+    return out;
+  }
+
+  private static Integer compression(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    node.allowOnly(Set.of("level"));
+    YamlNode level = node.require("level");
+    int l = positiveInt(level);
+    if (l > 22) {
+      throw level.error("zstd level must be 1-22, got " + l);
+    }
+    return l;
+  }
+
+  private List<Check> checks(YamlNode node, Path base) {
+    if (node == null) {
+      return List.of();
+    }
+    List<Check> out = new ArrayList<>();
+    for (YamlNode item : node.list()) {
+      item.allowOnly(Set.of("yaml", "command", "reachable", "directory", "timeout", "on-failure"));
+      List<String> kinds = item.map().keySet().stream().filter(Set.of("yaml", "command", "reachable")::contains).toList();
+      if (kinds.size() != 1) {
+        throw item.error("a check has exactly one of 'yaml', 'command' or 'reachable'" + (kinds.isEmpty() ? "" : ", found " + kinds));
+      }
+      Check check;
+      switch (kinds.get(0)) {
+        case "yaml" -> check = Checks.yamlParses(item.get("yaml").strings().stream().map(base::resolve).toArray(Path[]::new));
+        case "command" -> {
+          List<String> argv = item.get("command").strings();
+          if (argv.isEmpty()) {
+            throw item.get("command").error("the command is empty");
+          }
+          Path dir = item.get("directory") == null ? base : base.resolve(item.get("directory").text());
+          Duration timeout = item.get("timeout") == null ? Duration.ofMinutes(5) : duration(item.get("timeout"));
+          check = Checks.command(dir, timeout, argv.toArray(String[]::new));
+        }
+        default -> {
+          String sourceName = item.get("reachable").text();
+          SourceSpec spec = sources.stream().filter(s -> s.name().equals(sourceName)).findFirst()
+              .orElseThrow(() -> item.get("reachable").error("no source named '" + sourceName + "'"));
+          check = spec.source() != null ? Checks.sourceReachable(spec.source()) : deferredReachable(spec);
+        }
+      }
+      YamlNode policy = item.get("on-failure");
+      if (policy != null) {
+        String p = policy.text().toUpperCase(Locale.ROOT);
+        if (!p.equals("ABORT") && !p.equals("MARK")) {
+          throw policy.error("on-failure is 'abort' (no snapshot) or 'mark' (back up, mark the snapshot), not '"
+              + policy.text() + "'");
+        }
+        check = check.onFailure(Check.OnFailure.valueOf(p));
+      }
+      out.add(check);
+    }
+    return List.copyOf(out);
+  }
+
+  /** A reachability check of a built-in source, resolved against the plan's sources when it runs. */
+  private Check deferredReachable(SourceSpec spec) {
+    return Checks.of("reachable:" + spec.name(), () -> {
+      Path root = spec.settings().path("root").orElse(null);
+      if (root != null && !Files.isDirectory(root)) {
+        throw new IOException("source " + spec.name() + ": root " + root + " is not a directory");
+      }
+      return null;
+    });
+  }
+
+  private static PlanHooks hooks(YamlNode node, Path base) {
+    if (node == null) {
+      return PlanHooks.NONE;
+    }
+    node.allowOnly(Set.of("before", "after", "on-failure", "directory", "timeout"));
+    Path dir = node.get("directory") == null ? base : base.resolve(node.get("directory").text());
+    Duration timeout = node.get("timeout") == null ? Duration.ofMinutes(5) : duration(node.get("timeout"));
+    return PlanHooks.commands(argv(node.get("before")), argv(node.get("after")), argv(node.get("on-failure")),
+        dir, timeout);
+  }
+
+  /** A list is argv; a single string runs through {@code sh -c}. */
+  private static List<String> argv(YamlNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    if (node.kind() == YamlNode.Kind.SCALAR) {
+      return List.of("sh", "-c", node.text());
+    }
+    return node.strings();
+  }
+
+  static Supplier<Secret> secretRef(YamlNode node, Path base) {
+    if (node.kind() != YamlNode.Kind.MAP) {
+      throw node.error("secrets are never written inline: use {env: VARIABLE} or {file: /path/to/file}");
+    }
+    node.allowOnly(Set.of("env", "file"));
+    YamlNode env = node.get("env");
+    YamlNode file = node.get("file");
+    if ((env == null) == (file == null)) {
+      throw node.error("give exactly one of 'env' or 'file'");
+    }
+    if (env != null) {
+      String var = env.text();
+      return () -> {
+        String v = System.getenv(var);
+        if (v == null || v.isEmpty()) {
+          throw env.error("environment variable " + var + " is not set; export it before running the plan");
+        }
+        return Secret.of(v);
+      };
+    }
+    Path p = base.resolve(file.text());
+    return () -> {
+      try {
+        String v = Files.readString(p, StandardCharsets.UTF_8);
+        // a trailing newline is an artefact of editors and echo, not part of the secret
+        v = v.endsWith("\r\n") ? v.substring(0, v.length() - 2) : v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+        if (v.isEmpty()) {
+          throw file.error("secret file " + p + " is empty");
+        }
+        return Secret.of(v);
+      } catch (IOException e) {
+        throw file.error("cannot read secret file " + p + ": " + e.getMessage(), e);
+      }
+    };
+  }
+
+  static Duration duration(YamlNode node) {
+    try {
+      return parseDuration(node.text());
+    } catch (IllegalArgumentException e) {
+      throw node.error(e.getMessage(), e);
+    }
+  }
+
+  /** {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code 2w}, {@code 500ms}, combinations like {@code 1h30m}, or ISO-8601. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("p")) {
+      try {
+        return Duration.parse(t.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("'" + text + "' is not a duration such as 24h, 30m, 7d or PT24H");
+      }
+    }
+    Matcher m = SHORT_DURATION.matcher(t);
+    Duration d = Duration.ZERO;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      long n = Long.parseLong(m.group(1));
+      d = d.plus(switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofDays(7 * n);
+      });
+      end = m.end();
+      while (end < t.length() && t.charAt(end) == ' ') {
+        end++;
+      }
+    }
+    if (end == 0 || end != t.length()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration such as 24h, 30m, 7d or PT24H");
+    }
+    return d;
+  }
+
+  private static int positiveInt(YamlNode node) {
+    try {
+      int v = Integer.parseInt(node.text());
+      if (v < 1) {
+        throw node.error("must be at least 1, got " + v);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw node.error("expected a whole number, found '" + node.text() + "'");
+    }
+  }
+
+  private static boolean bool(YamlNode node) {
+    String t = node.text().toLowerCase(Locale.ROOT);
+    if (t.equals("true") || t.equals("yes")) {
+      return true;
+    }
+    if (t.equals("false") || t.equals("no")) {
+      return false;
+    }
+    throw node.error("expected true or false, found '" + node.text() + "'");
+  }
+
+  @Override
+  public String toString() {
+    return "PlanFile[" + name + " from " + file + "]";
+  }
+}

@@ -1,0 +1,77 @@
+package dev.cairn.backup.plan;
+
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.spi.SourceSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A source's settings in a plan file, with locations for messages. */
+final class YamlSourceSettings implements SourceSettings {
+  private final String name;
+  private final YamlNode node;
+  private final Path base;
+
+  YamlSourceSettings(String name, YamlNode node, Path base) {
+    this.name = name;
+    this.node = node;
+    this.base = base;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Set<String> keys() {
+    Set<String> keys = new LinkedHashSet<>(node.map().keySet());
+    keys.remove("name");
+    keys.remove("type");
+    return Set.copyOf(keys);
+  }
+
+  @Override
+  public Optional<String> string(String key) {
+    YamlNode n = node.get(key);
+    return n == null ? Optional.empty() : Optional.of(n.text());
+  }
+
+  @Override
+  public List<String> strings(String key) {
+    YamlNode n = node.get(key);
+    return n == null ? List.of() : n.strings();
+  }
+
+  @Override
+  public Optional<Duration> duration(String key) {
+    YamlNode n = node.get(key);
+    return n == null ? Optional.empty() : Optional.of(PlanFile.duration(n));
+  }
+
+  @Override
+  public Optional<Path> path(String key) {
+    return string(key).map(base::resolve);
+  }
+
+  @Override
+  public Optional<Secret> secret(String key) {
+    YamlNode n = node.get(key);
+    return n == null ? Optional.empty() : Optional.of(PlanFile.secretRef(n, base).get());
+  }
+
+  @Override
+  public ConfigurationException error(String key, String message) {
+    YamlNode n = key == null ? null : node.get(key);
+    return (n == null ? node : n).error(message);
+  }
+
+  @Override
+  public String toString() {
+    return "settings of source " + name;
+  }
+}

@@ -1,0 +1,680 @@
+package dev.cairn.backup.storage.sftp;
+
+import com.google.common.io.ByteStreams;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.spi.StorageNames;
+import dev.cairn.backup.spi.StorageObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.AbstractSftpClient;
+import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A storage in a directory of an SFTP server (OpenSSH or any SFTP v3+ server), over Apache MINA SSHD.
+ *
+ * <p>Uploads go to a hidden temporary name in the target directory ({@code .NAME.UUID.cairn-tmp}),
+ * are flushed to disk where the server offers {@code fsync@openssh.com}, and are then renamed into
+ * place ({@code posix-rename@openssh.com} where offered, which replaces atomically): a reader never
+ * sees a partial object under its real name. A connection lost mid-upload can leave a temporary file,
+ * which {@link #list} never reports. The server's host key is checked against a {@code known_hosts}
+ * file, strictly by default. A dropped session is reopened by the next operation; the operation that
+ * was running when it dropped fails with a plain (transient) {@link IOException}. Wrap the storage in
+ * {@link dev.cairn.backup.Storages#retrying} to have such failures retried.
+ *
+ * <pre>{@code
+ * Storage onsite = SftpStorage.builder()
+ *     .host("nas.internal").user("backup")
+ *     .privateKey(Path.of("/etc/cairn/id_ed25519"))
+ *     .root("/volume1/backups/infra")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe: operations share one SSH session and SFTP channel. {@link #close()} ends them.
+ */
+public final class SftpStorage implements Storage {
+  private static final Logger LOG = LoggerFactory.getLogger(SftpStorage.class);
+  static final String TMP_SUFFIX = ".cairn-tmp";
+  private static final int BUFFER = 64 * 1024;
+
+  /** How to treat a server whose host key is not in the known-hosts file. */
+  public enum HostKeyPolicy {
+    /** Refuse it (like OpenSSH's {@code StrictHostKeyChecking yes}). The default. */
+    STRICT,
+    /**
+     * Trust it on first use and add it to the known-hosts file (like {@code StrictHostKeyChecking
+     * accept-new}); a host whose key changed is still refused.
+     */
+    ACCEPT_NEW
+  }
+
+  private final String host;
+  private final int port;
+  private final String user;
+  private final String root;
+  private final Secret password;
+  private final List<KeyPair> keys;
+  private final Path knownHosts;
+  private final HostKeyPolicy hostKeyPolicy;
+  private final Duration connectTimeout;
+  private final String location;
+  private final SshClient ssh;
+  private final AtomicReference<String> rejectedHostKey = new AtomicReference<>();
+  private final Set<String> knownDirectories = ConcurrentHashMap.newKeySet();
+  private final Object connectionLock = new Object();
+  private Connection connection;
+  private boolean closed;
+
+  /** One SSH session and its SFTP channel. */
+  private record Connection(ClientSession session, SftpClient sftp) {
+    boolean isOpen() {
+      return session.isOpen() && sftp.isOpen();
+    }
+
+    void close() {
+      try {
+        sftp.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the session may be gone already
+      }
+      session.close(true);
+    }
+  }
+
+  private SftpStorage(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.user = b.user;
+    this.root = b.root;
+    this.password = b.password;
+    this.keys = b.keys;
+    this.knownHosts = b.knownHosts;
+    this.hostKeyPolicy = b.hostKeyPolicy;
+    this.connectTimeout = b.connectTimeout;
+    this.location = "sftp://" + user + "@" + host + (port == 22 ? "" : ":" + port)
+        + (root.startsWith("/") ? "" : "/~/") + root;
+    ServerKeyVerifier known = new KnownHostsServerKeyVerifier(
+        hostKeyPolicy == HostKeyPolicy.STRICT ? RejectAllServerKeyVerifier.INSTANCE : AcceptAllServerKeyVerifier.INSTANCE,
+        knownHosts);
+    this.ssh = SshClient.setUpDefaultClient();
+    ssh.setServerKeyVerifier((ClientSession session, SocketAddress remote, PublicKey key) -> {
+      boolean ok = known.verifyServerKey(session, remote, key);
+      if (!ok) {
+        rejectedHostKey.set(KeyUtils.getFingerPrint(key));
+      }
+      return ok;
+    });
+    // Only the identities given here: neither ~/.ssh/config nor default key files change what we connect to.
+    ssh.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+    ssh.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    ssh.start();
+  }
+
+  /** Returns a builder; {@link Builder#host(String)} and {@link Builder#user(String)} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public String toString() {
+    return location;
+  }
+
+  private String path(String name) {
+    String checked = StorageNames.check(name);
+    return root.isEmpty() ? checked : root.equals("/") ? "/" + checked : root + "/" + checked;
+  }
+
+  // ---- connection handling -------------------------------------------------------------------
+
+  private Connection connection() throws IOException {
+    synchronized (connectionLock) {
+      if (closed) {
+        throw new IOException("storage " + location + " is closed");
+      }
+      if (connection != null && connection.isOpen()) {
+        return connection;
+      }
+      if (connection != null) {
+        LOG.warn("SFTP session to {} was lost; reconnecting", location);
+        connection.close();
+        connection = null;
+      }
+      connection = connect();
+      return connection;
+    }
+  }
+
+  private Connection connect() throws IOException {
+    rejectedHostKey.set(null);
+    ClientSession session = null;
+    try {
+      session = ssh.connect(user, host, port).verify(connectTimeout).getSession();
+      if (password != null) {
+        session.addPasswordIdentity(password.reveal());
+      }
+      for (KeyPair key : keys) {
+        session.addPublicKeyIdentity(key);
+      }
+      session.auth().verify(connectTimeout);
+      SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
+      LOG.debug("connected to {} (SFTP v{})", location, sftp.getVersion());
+      return new Connection(session, sftp);
+    } catch (IOException | RuntimeException e) {
+      if (session != null) {
+        session.close(true);
+      }
+      String fingerprint = rejectedHostKey.get();
+      if (fingerprint != null) {
+        throw new StorageException("host key " + fingerprint + " of " + host + ":" + port + " is not trusted: it is "
+            + "missing from " + knownHosts + " or differs from the key recorded there. Check the fingerprint with "
+            + "the server's administrator, then add it (ssh-keyscan -p " + port + " " + host + " >> " + knownHosts
+            + ") or connect once with host key policy ACCEPT_NEW", true, e);
+      }
+      if (session != null && session.isOpen() || isAuthFailure(e)) {
+        throw new StorageException("authentication of " + user + "@" + host + ":" + port + " failed: "
+            + e.getMessage() + "; check the user, the private key or the password (CAIRN_SFTP_PASSWORD)", true, e);
+      }
+      throw new IOException("cannot connect to " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isAuthFailure(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("No more authentication methods") || m.contains("authentication");
+  }
+
+  @FunctionalInterface
+  private interface SftpCall<T> {
+    T call(SftpClient sftp) throws IOException;
+  }
+
+  /**
+   * Runs a call on the current session (reconnecting first if it has dropped). A failure of the
+   * session itself is thrown as a plain, transient {@link IOException}; the next call reconnects.
+   */
+  private <T> T call(String op, String name, SftpCall<T> call) throws IOException {
+    Connection c = connection();
+    try {
+      return call.call(c.sftp());
+    } catch (SftpException e) {
+      throw translate(op, name, e);
+    } catch (IOException e) {
+      throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage()
+          + (c.isOpen() ? "" : " (session lost; the next operation reconnects)"), e);
+    }
+  }
+
+  private IOException translate(String op, String name, SftpException e) {
+    String what = op + " '" + name + "' in " + location;
+    switch (e.getStatus()) {
+      case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH -> {
+        NoSuchFileException nsf = new NoSuchFileException(name, null, "no object '" + name + "' in " + location);
+        nsf.initCause(e);
+        return nsf;
+      }
+      case SftpConstants.SSH_FX_PERMISSION_DENIED -> {
+        AccessDeniedException ade = new AccessDeniedException(name, null, "cannot " + what
+            + ": permission denied; check the ownership and modes of the directory on the server");
+        ade.initCause(e);
+        return ade;
+      }
+      case SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, SftpConstants.SSH_FX_QUOTA_EXCEEDED ->
+          throw new StorageException("cannot " + what + ": no space left on the server (" + e.getMessage()
+              + "); free space or prune the repository", true, e);
+      default -> {
+        return new IOException("cannot " + what + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static boolean isMissing(SftpException e) {
+    return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH;
+  }
+
+  // ---- operations ----------------------------------------------------------------------------
+
+  @Override
+  public void put(String name, ByteBuffer content) throws IOException {
+    String target = path(name);
+    int slash = target.lastIndexOf('/');
+    String dir = slash < 0 ? "" : target.substring(0, slash);
+    String tmp = (slash < 0 ? "" : dir + "/") + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + TMP_SUFFIX;
+    call("put", name, sftp -> {
+      ensureDirectory(sftp, dir);
+      boolean renamed = false;
+      try {
+        upload(sftp, tmp, content.duplicate());
+        rename(sftp, tmp, target);
+        renamed = true;
+      } finally {
+        if (!renamed && sftp.isOpen()) {
+          try {
+            sftp.remove(tmp);
+          } catch (IOException ignored) {
+            // never written, or the session is gone: list() ignores temporary files either way
+          }
+        }
+      }
+      return null;
+    });
+    LOG.debug("put {} ({} bytes) into {}", name, content.remaining(), location);
+  }
+
+  private static void upload(SftpClient sftp, String tmp, ByteBuffer src) throws IOException {
+    try (SftpClient.CloseableHandle handle = sftp.open(tmp, EnumSet.of(SftpClient.OpenMode.Write,
+        SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
+      try (OutputStream out = new SftpOutputStreamAsync((AbstractSftpClient) sftp, BUFFER, tmp, handle, false)) {
+        byte[] chunk = src.hasArray() ? null : new byte[BUFFER];
+        while (src.hasRemaining()) {
+          int n = Math.min(src.remaining(), BUFFER);
+          if (chunk == null) {
+            out.write(src.array(), src.arrayOffset() + src.position(), n);
+            src.position(src.position() + n);
+          } else {
+            src.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+          }
+        }
+      }
+      OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
+      if (fsync != null && fsync.isSupported()) {
+        fsync.fsync(handle);
+      }
+    }
+  }
+
+  private static void rename(SftpClient sftp, String tmp, String target) throws IOException {
+    OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+    if (posix != null && posix.isSupported()) {
+      posix.posixRename(tmp, target);
+      return;
+    }
+    try {
+      sftp.rename(tmp, target);
+    } catch (SftpException e) {
+      // Plain SFTP v3 rename refuses an existing target. The repository only rewrites a name with the
+      // same content, so an existing object is already the right one.
+      if (exists(sftp, target)) {
+        sftp.remove(tmp);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean exists(SftpClient sftp, String path) throws IOException {
+    try {
+      sftp.stat(path);
+      return true;
+    } catch (SftpException e) {
+      if (isMissing(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private void ensureDirectory(SftpClient sftp, String dir) throws IOException {
+    if (dir.isEmpty() || dir.equals("/") || knownDirectories.contains(dir)) {
+      return;
+    }
+    try {
+      SftpClient.Attributes attrs = sftp.stat(dir);
+      if (!attrs.isDirectory()) {
+        throw new StorageException(dir + " on " + host + " exists and is not a directory", true);
+      }
+    } catch (SftpException e) {
+      if (!isMissing(e)) {
+        throw e;
+      }
+      int slash = dir.lastIndexOf('/');
+      if (slash > 0) {
+        ensureDirectory(sftp, dir.substring(0, slash));
+      }
+      try {
+        sftp.mkdir(dir);
+      } catch (SftpException race) {
+        if (!exists(sftp, dir)) {
+          throw race;
+        }
+      }
+    }
+    knownDirectories.add(dir);
+  }
+
+  @Override
+  public InputStream get(String name, long offset, long length) throws IOException {
+    String path = path(name);
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative: " + offset);
+    }
+    return call("get", name, sftp -> {
+      SftpClient.CloseableHandle handle = sftp.open(path, EnumSet.of(SftpClient.OpenMode.Read));
+      try {
+        long size = sftp.stat(handle).getSize();
+        long end = length < 0 ? size : Math.min(size, offset + length);
+        if (offset >= end) {
+          handle.close();
+          return InputStream.nullInputStream();
+        }
+        InputStream in = new SftpInputStreamAsync((AbstractSftpClient) sftp, BUFFER, offset, end, path, handle);
+        return ByteStreams.limit(in, end - offset);
+      } catch (IOException | RuntimeException e) {
+        handle.close();
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public List<StorageObject> list(String prefix) throws IOException {
+    StorageNames.checkPrefix(prefix);
+    int slash = prefix.lastIndexOf('/');
+    String start = slash < 0 ? "" : prefix.substring(0, slash);
+    return call("list", prefix.isEmpty() ? "(all)" : prefix + "*", sftp -> {
+      List<StorageObject> out = new ArrayList<>();
+      walk(sftp, start, prefix, out);
+      return out;
+    });
+  }
+
+  private void walk(SftpClient sftp, String relativeDir, String prefix, List<StorageObject> out) throws IOException {
+    String dir = relativeDir.isEmpty() ? (root.isEmpty() ? "." : root) : path(relativeDir);
+    Iterable<SftpClient.DirEntry> entries;
+    try {
+      entries = sftp.readDir(dir);
+      for (SftpClient.DirEntry entry : entries) {
+        String file = entry.getFilename();
+        if (file.equals(".") || file.equals("..") || file.endsWith(TMP_SUFFIX)) {
+          continue;
+        }
+        String name = relativeDir.isEmpty() ? file : relativeDir + "/" + file;
+        SftpClient.Attributes attrs = entry.getAttributes();
+        if (attrs.isDirectory()) {
+          if (name.startsWith(prefix) || prefix.startsWith(name + "/")) {
+            walk(sftp, name, prefix, out);
+          }
+        } else if (attrs.isRegularFile() && name.startsWith(prefix)) {
+          out.add(new StorageObject(name, attrs.getSize()));
+        }
+      }
+    } catch (SftpException e) {
+      if (!isMissing(e)) {
+        throw e;
+      }
+      // no such directory: nothing under this prefix
+    } catch (UncheckedIOException e) {
+      // readDir's entries are fetched lazily, so its failures surface unchecked
+      if (!(e.getCause() instanceof SftpException se && isMissing(se))) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  @Override
+  public void delete(String name) throws IOException {
+    String path = path(name);
+    call("delete", name, sftp -> {
+      try {
+        sftp.remove(path);
+      } catch (SftpException e) {
+        if (!isMissing(e)) {
+          throw e;
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<StorageObject> stat(String name) throws IOException {
+    String path = path(name);
+    return call("stat", name, sftp -> {
+      try {
+        SftpClient.Attributes attrs = sftp.stat(path);
+        return attrs.isRegularFile() ? Optional.of(new StorageObject(name, attrs.getSize())) : Optional.empty();
+      } catch (SftpException e) {
+        if (isMissing(e)) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** The SFTP protocol version negotiated with the server (connecting if needed); for tests and diagnostics. */
+  int sftpVersion() throws IOException {
+    return connection().sftp().getVersion();
+  }
+
+  /** The SFTP extensions the server offers (connecting if needed); for tests and diagnostics. */
+  Set<String> serverExtensions() throws IOException {
+    return Set.copyOf(connection().sftp().getServerExtensions().keySet());
+  }
+
+  /** Drops the current SSH session as a network failure would; for tests of reconnection. */
+  void dropSession() {
+    synchronized (connectionLock) {
+      if (connection != null) {
+        connection.session().close(true);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (connectionLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+    }
+    ssh.stop();
+  }
+
+  /**
+   * Builds an {@link SftpStorage}. {@link #host}, {@link #user} and a way to authenticate
+   * ({@link #privateKey} or {@link #password}) are required. Not thread-safe.
+   */
+  public static final class Builder {
+    private String host;
+    private int port = 22;
+    private String user;
+    private String root = "";
+    private Secret password;
+    private Path privateKey;
+    private Secret keyPassphrase;
+    private List<KeyPair> keys = List.of();
+    private Path knownHosts = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+    private HostKeyPolicy hostKeyPolicy = HostKeyPolicy.STRICT;
+    private Duration connectTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** The server's host name or address (required). */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host must not be empty");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The SSH port. Default 22. */
+    public Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 1 and 65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The user to log in as (required). */
+    public Builder user(String user) {
+      if (user == null || user.isBlank()) {
+        throw new IllegalArgumentException("user must not be empty");
+      }
+      this.user = user;
+      return this;
+    }
+
+    /**
+     * The repository's directory on the server: absolute ({@code /srv/backup}) or relative to the
+     * login directory ({@code backups/infra}); created on first write. Default: the login directory.
+     */
+    public Builder root(String root) {
+      String r = Objects.requireNonNull(root, "root");
+      while (r.length() > 1 && r.endsWith("/")) {
+        r = r.substring(0, r.length() - 1);
+      }
+      if (r.equals(".")) {
+        r = "";
+      }
+      for (String segment : r.split("/")) {
+        if (segment.equals("..")) {
+          throw new IllegalArgumentException("root must not contain '..': " + root);
+        }
+      }
+      this.root = r;
+      return this;
+    }
+
+    /** Logs in with a password. */
+    public Builder password(Secret password) {
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /** Logs in with the private key in this file (OpenSSH or PEM format; RSA, ECDSA, Ed25519). */
+    public Builder privateKey(Path privateKey) {
+      this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /** The passphrase of an encrypted {@link #privateKey(Path) private key}. */
+    public Builder privateKeyPassphrase(Secret passphrase) {
+      this.keyPassphrase = Objects.requireNonNull(passphrase, "passphrase");
+      return this;
+    }
+
+    /** The known-hosts file the server's key is checked against. Default {@code ~/.ssh/known_hosts}. */
+    public Builder knownHosts(Path knownHosts) {
+      this.knownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
+      return this;
+    }
+
+    /** What to do with a server not in the known-hosts file. Default {@link HostKeyPolicy#STRICT}. */
+    public Builder hostKeyPolicy(HostKeyPolicy policy) {
+      this.hostKeyPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Timeout for connecting and for authenticating. Default 30 s. */
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Creates the storage, reading the private key now; it connects on the first operation.
+     *
+     * @throws IllegalStateException if the host, the user or a way to authenticate is missing
+     * @throws IllegalArgumentException if the private key cannot be read, naming the file
+     */
+    public SftpStorage build() {
+      if (host == null) {
+        throw new IllegalStateException("host is required: call host(...)");
+      }
+      if (user == null) {
+        throw new IllegalStateException("user is required: call user(...)");
+      }
+      if (password == null && privateKey == null) {
+        throw new IllegalStateException("no way to log in to " + host + ": give privateKey(...) or password(...)");
+      }
+      if (privateKey != null) {
+        keys = loadKeys(privateKey, keyPassphrase);
+      }
+      return new SftpStorage(this);
+    }
+
+    private static List<KeyPair> loadKeys(Path file, Secret passphrase) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("private key " + file + " does not exist or is not readable");
+      }
+      FileKeyPairProvider provider = new FileKeyPairProvider(file);
+      if (passphrase != null) {
+        provider.setPasswordFinder(FilePasswordProvider.of(passphrase.reveal()));
+      }
+      List<KeyPair> out = new ArrayList<>();
+      try {
+        for (KeyPair kp : provider.loadKeys(null)) {
+          out.add(kp);
+        }
+      } catch (RuntimeException e) {
+        Throwable cause = e.getCause() instanceof IOException || e.getCause() instanceof GeneralSecurityException
+            ? e.getCause() : e;
+        throw new IllegalArgumentException("cannot read private key " + file + ": " + cause.getMessage()
+            + (passphrase == null ? " (if it is encrypted, give its passphrase)" : ""), e);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no private key found in " + file);
+      }
+      return List.copyOf(out);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.cairn.backup.storage.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.spi.StorageObject;
+import dev.cairn.backup.testing.StorageCompatibilityKit;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link SftpStorage} against a real SFTP server (embedded Apache MINA SSHD) with strict host key checking. */
+class SftpStorageIT extends StorageCompatibilityKit {
+  @TempDir static Path dir;
+  static SftpTestServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new SftpTestServer(dir);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  protected Storage createStorage() {
+    return server.storage(SftpTestServer.newRoot()).build();
+  }
+
+  @Test
+  void objectsAreFilesUnderTheRootAndLocationNamesTheServer() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpStorage s = server.storage(root).build()) {
+      s.put("data/ab/obj", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      assertThat(Files.readAllBytes(server.file(root, "data/ab/obj"))).containsExactly(1, 2, 3);
+      assertThat(s.location()).isEqualTo("sftp://backup@127.0.0.1:" + server.port() + root);
+      try (Stream<Path> files = Files.list(server.file(root, "data/ab"))) {
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("obj"); // no temporary left
+      }
+    }
+  }
+
+  @Test
+  void serverSpeaksSftpV3WithAtomicRenameAndFsync() throws Exception {
+    try (SftpStorage s = createSftp()) {
+      // the test server speaks SFTP v3 like OpenSSH; put() relies on these for an atomic replace and a durable upload
+      assertThat(s.sftpVersion()).isEqualTo(3);
+      assertThat(s.serverExtensions()).contains("posix-rename@openssh.com", "fsync@openssh.com");
+    }
+  }
+
+  @Test
+  void worksOnAServerWithoutPosixRename(@TempDir Path tmp) throws Exception {
+    try (SftpTestServer plain = new SftpTestServer(tmp, false);
+         SftpStorage s = plain.storage("/plain").build()) {
+      assertThat(s.serverExtensions()).doesNotContain("posix-rename@openssh.com");
+      byte[] data = randomBytes(70_000, 9);
+      s.put("data/ee/obj", ByteBuffer.wrap(data));
+      s.put("data/ee/obj", ByteBuffer.wrap(data)); // plain rename refuses an existing target: the object stays whole
+      assertThat(readAll(s.get("data/ee/obj"))).isEqualTo(data);
+      assertThat(s.list("data/")).containsExactly(new StorageObject("data/ee/obj", data.length));
+      try (Stream<Path> files = Files.list(plain.file("/plain", "data/ee"))) {
+        assertThat(files).hasSize(1); // the second upload's temporary file was removed
+      }
+    }
+  }
+
+  @Test
+  void logsInWithAnEd25519Key() throws Exception {
+    try (SftpStorage s = server.storage(SftpTestServer.newRoot()).privateKey(server.ed25519Key).build()) {
+      s.put("config", ByteBuffer.wrap(new byte[4]));
+      assertThat(s.stat("config")).contains(new StorageObject("config", 4));
+    }
+  }
+
+  @Test
+  void logsInWithAPassword() throws Exception {
+    try (SftpStorage s = SftpStorage.builder().host("127.0.0.1").port(server.port()).user(SftpTestServer.USER)
+        .password(SftpTestServer.PASSWORD).knownHosts(server.knownHosts).root(SftpTestServer.newRoot()).build()) {
+      s.put("config", ByteBuffer.wrap(new byte[10]));
+      assertThat(s.stat("config")).contains(new StorageObject("config", 10));
+    }
+  }
+
+  @Test
+  void wrongPasswordIsAPermanentErrorNamingTheUser() {
+    try (SftpStorage s = SftpStorage.builder().host("127.0.0.1").port(server.port()).user(SftpTestServer.USER)
+        .password(Secret.of("wrong")).knownHosts(server.knownHosts).build()) {
+      assertThatThrownBy(() -> s.stat("config"))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isPermanent()).isTrue())
+          .hasMessageContaining("authentication of backup@127.0.0.1:" + server.port() + " failed")
+          .hasMessageNotContaining("wrong");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void unknownHostKeyIsRefusedByDefault(@TempDir Path tmp) throws Exception {
+    Path empty = Files.createFile(tmp.resolve("known_hosts"));
+    try (SftpStorage s = server.storage("/x").knownHosts(empty).build()) {
+      assertThatThrownBy(() -> s.list(""))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isPermanent()).isTrue())
+          .hasMessageContaining("host key SHA256:").hasMessageContaining("is not trusted")
+          .hasMessageContaining("ssh-keyscan -p " + server.port() + " 127.0.0.1 >> " + empty);
+    }
+    assertThat(Files.readString(empty)).isEmpty();
+  }
+
+  @Test
+  void acceptNewTrustsOnFirstUseAndRemembersTheKey(@TempDir Path tmp) throws Exception {
+    Path knownHosts = tmp.resolve("known_hosts");
+    try (SftpStorage s = server.storage(SftpTestServer.newRoot()).knownHosts(knownHosts)
+        .hostKeyPolicy(SftpStorage.HostKeyPolicy.ACCEPT_NEW).build()) {
+      assertThat(s.list("")).isEmpty();
+    }
+    assertThat(Files.readString(knownHosts)).contains("127.0.0.1");
+    try (SftpStorage strict = server.storage(SftpTestServer.newRoot()).knownHosts(knownHosts).build()) {
+      assertThat(strict.list("")).isEmpty(); // now known: strict checking passes
+    }
+  }
+
+  @Test
+  void changedHostKeyIsRefusedEvenWithAcceptNew(@TempDir Path tmp) throws Exception {
+    Path knownHosts = tmp.resolve("known_hosts");
+    SftpTestServer impostor = new SftpTestServer(tmp.resolve("impostor"));
+    try {
+      // known_hosts says 127.0.0.1:port has the real server's key; the impostor answers there with another key
+      Files.writeString(knownHosts, server.knownHostsLine("127.0.0.1", impostor.port()));
+      try (SftpStorage s = impostor.storage("/x").knownHosts(knownHosts)
+          .hostKeyPolicy(SftpStorage.HostKeyPolicy.ACCEPT_NEW).build()) {
+        assertThatThrownBy(() -> s.list("")).isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.isPermanent()).isTrue()).hasMessageContaining("differs from the key recorded");
+      }
+    } finally {
+      impostor.close();
+    }
+  }
+
+  @Test
+  void reconnectsAfterTheSessionDrops() throws Exception {
+    try (SftpStorage s = createSftp()) {
+      s.put("index/a", ByteBuffer.wrap(new byte[5]));
+      s.dropSession();
+      assertThat(s.stat("index/a")).contains(new StorageObject("index/a", 5));
+      s.dropSession();
+      s.put("index/b", ByteBuffer.wrap(new byte[6]));
+      assertThat(s.list("index/")).hasSize(2);
+    }
+  }
+
+  @Test
+  void temporaryFilesOfBrokenUploadsAreNotListed() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpStorage s = server.storage(root).build()) {
+      s.put("data/cd/whole", ByteBuffer.wrap(new byte[3]));
+      Files.write(server.file(root, "data/cd/.half.1234" + SftpStorage.TMP_SUFFIX), new byte[2]);
+      assertThat(s.list("")).containsExactly(new StorageObject("data/cd/whole", 3));
+    }
+  }
+
+  @Test
+  void relativeRootIsUnderTheLoginDirectory() throws Exception {
+    try (SftpStorage s = server.storage("nested/repo").build()) {
+      s.put("config", ByteBuffer.wrap(new byte[1]));
+      assertThat(s.location()).endsWith("/~/nested/repo");
+    }
+    assertThat(server.files.resolve("nested/repo/config")).exists();
+  }
+
+  @Test
+  void builderNamesWhatIsMissing(@TempDir Path tmp) {
+    assertThatThrownBy(() -> SftpStorage.builder().user("u").build()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("host");
+    assertThatThrownBy(() -> SftpStorage.builder().host("h").user("u").build()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("privateKey(...) or password(...)");
+    assertThatThrownBy(() -> SftpStorage.builder().host("h").user("u").privateKey(tmp.resolve("nope")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(tmp.resolve("nope").toString());
+    assertThatThrownBy(() -> SftpStorage.builder().root("/a/../etc")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private SftpStorage createSftp() {
+    return server.storage(SftpTestServer.newRoot()).build();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.cairn.backup.storage.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.spi.Storage;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sftp://} URIs through {@link Storages#fromUri} and the provider's credential rules. */
+class SftpStorageProviderIT {
+  @TempDir static Path dir;
+  static SftpTestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new SftpTestServer(dir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void opensAnSftpUriWithAKeyFromTheQuery() throws Exception {
+    String uri = "sftp://backup@127.0.0.1:" + server.port() + "/offsite/repo?key=" + server.clientKey
+        + "&known-hosts=" + server.knownHosts;
+    try (Storage s = Storages.fromUri(uri)) {
+      assertThat(s).isInstanceOf(SftpStorage.class);
+      s.put("config", ByteBuffer.wrap(new byte[] {4, 2}));
+      try (InputStream in = s.get("config")) {
+        assertThat(in.readAllBytes()).containsExactly(4, 2);
+      }
+    }
+    assertThat(Files.readAllBytes(server.files.resolve("offsite/repo/config"))).containsExactly(4, 2);
+  }
+
+  @Test
+  void takesThePasswordFromTheEnvironment() throws Exception {
+    Map<String, String> env = Map.of(SftpStorageProvider.PASSWORD_VARIABLE, SftpTestServer.PASSWORD.reveal());
+    SftpStorageProvider provider = new SftpStorageProvider(env::get, dir.resolve("home"));
+    URI uri = URI.create("sftp://backup@127.0.0.1:" + server.port() + "/~/pw-repo?known-hosts=" + server.knownHosts);
+    try (Storage s = provider.open(uri)) {
+      s.put("config", ByteBuffer.wrap(new byte[3]));
+      assertThat(s.location()).endsWith("/~/pw-repo");
+    }
+    assertThat(server.files.resolve("pw-repo/config")).exists();
+  }
+
+  @Test
+  void usesTheDefaultKeyAndKnownHostsOfTheHomeDirectory(@TempDir Path home) throws Exception {
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.copy(server.clientKey, home.resolve(".ssh/id_ecdsa"));
+    Files.copy(server.knownHosts, home.resolve(".ssh/known_hosts"));
+    SftpStorageProvider provider = new SftpStorageProvider(name -> null, home);
+    try (Storage s = provider.open(URI.create("sftp://backup@127.0.0.1:" + server.port() + "/default-key"))) {
+      assertThat(s.list("")).isEmpty();
+    }
+  }
+
+  @Test
+  void rejectsBadUrisNamingThePart(@TempDir Path home) {
+    assertThatThrownBy(() -> Storages.fromUri("sftp://backup:hunter2@host/repo")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("CAIRN_SFTP_PASSWORD").hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> Storages.fromUri("sftp://backup@host/repo?keyfile=x")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("unknown parameter 'keyfile'");
+    assertThatThrownBy(() -> Storages.fromUri("sftp://backup@host/repo?host-key-check=no&key=" + server.clientKey))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("strict or accept-new");
+    SftpStorageProvider noCredentials = new SftpStorageProvider(name -> null, home);
+    assertThatThrownBy(() -> noCredentials.open(URI.create("sftp://backup@host/repo")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no way to log in to host");
+  }
+
+  @Test
+  void schemeWithoutProviderNamesTheModuleToAdd() {
+    // backup-storage-s3 is not on this module's class path
+    assertThatThrownBy(() -> Storages.fromUri("s3://bucket/prefix"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("dev.cairn:backup-storage-s3");
+  }
+}

@@ -1,0 +1,119 @@
+package dev.cairn.backup.storage.sftp;
+
+import dev.cairn.backup.Secret;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * An embedded Apache MINA SSHD SFTP server on a free loopback port, serving a temporary directory,
+ * with a generated host key, a user who logs in with a generated key or a password, and a
+ * known_hosts file that trusts the server.
+ */
+final class SftpTestServer implements AutoCloseable {
+  static final String USER = "backup";
+  static final Secret PASSWORD = Secret.of("correct horse battery staple");
+  private static final AtomicInteger ROOTS = new AtomicInteger();
+
+  final Path dir;
+  final Path files;
+  final Path clientKey;
+  final Path knownHosts;
+  final KeyPair hostKey;
+  final Path ed25519Key;
+  private final SshServer sshd;
+
+  SftpTestServer(Path dir) throws Exception {
+    this(dir, true);
+  }
+
+  /**
+   * A server speaking SFTP v3 like OpenSSH, offering {@code fsync@openssh.com} and, if
+   * {@code posixRename}, {@code posix-rename@openssh.com}.
+   */
+  SftpTestServer(Path dir, boolean posixRename) throws Exception {
+    this.dir = dir;
+    this.files = Files.createDirectories(dir.resolve("server-files"));
+    // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
+    this.hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+    KeyPair userKey = ecKey();
+    this.clientKey = dir.resolve("id_ecdsa");
+    try (OutputStream out = Files.newOutputStream(clientKey)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(userKey, "cairn-test", null, out);
+    }
+    sshd = SshServer.setUpDefaultServer();
+    sshd.setHost("127.0.0.1");
+    sshd.setPort(0);
+    sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.reveal().equals(password));
+    KeyPair edKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+    this.ed25519Key = dir.resolve("id_ed25519");
+    try (OutputStream out = Files.newOutputStream(ed25519Key)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(edKey, "cairn-test-ed25519", null, out);
+    }
+    sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
+        && (KeyUtils.compareKeys(key, userKey.getPublic()) || KeyUtils.compareKeys(key, edKey.getPublic())));
+    sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    sshd.setFileSystemFactory(new VirtualFileSystemFactory(files));
+    SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
+    SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd,
+        posixRename ? "fsync@openssh.com=1,posix-rename@openssh.com=1" : "fsync@openssh.com=1");
+    sshd.start();
+    this.knownHosts = dir.resolve("known_hosts");
+    Files.writeString(knownHosts, knownHostsLine("127.0.0.1", port()));
+  }
+
+  static KeyPair ecKey() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(256);
+    return g.generateKeyPair();
+  }
+
+  /** The known_hosts line that trusts this server's key at {@code host:port}. */
+  String knownHostsLine(String host, int port) {
+    return "[" + host + "]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n";
+  }
+
+  int port() {
+    return sshd.getPort();
+  }
+
+  /** A fresh directory name under the server root, e.g. {@code /repo-3}. */
+  static String newRoot() {
+    return "/repo-" + ROOTS.incrementAndGet();
+  }
+
+  /** A builder for a storage at {@code root} on this server (or at {@code port}, e.g. a proxy), logging in with the key. */
+  SftpStorage.Builder storage(String root, int port) {
+    return SftpStorage.builder().host("127.0.0.1").port(port).user(USER).privateKey(clientKey)
+        .knownHosts(knownHosts).root(root);
+  }
+
+  SftpStorage.Builder storage(String root) {
+    return storage(root, port());
+  }
+
+  /** The server-side file behind {@code root} and object {@code name}. */
+  Path file(String root, String name) {
+    return files.resolve(root.substring(1)).resolve(name);
+  }
+
+  @Override
+  public void close() throws IOException {
+    sshd.stop(true);
+  }
+}

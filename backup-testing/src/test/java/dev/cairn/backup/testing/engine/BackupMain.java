@@ -1,0 +1,44 @@
+package dev.cairn.backup.testing.engine;
+
+import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.StreamSource;
+import dev.cairn.backup.spi.Source;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A backup in a process of its own, for tests that kill it or limit its heap:
+ * {@code BackupMain REPO tree DIR [PACKSIZE [INFLIGHT [CHECKPOINT]]]} or
+ * {@code BackupMain REPO stream BYTES [...]}. Creates the repository if
+ * missing; prints {@code SNAPSHOT <id> <bytesRead>} when done.
+ */
+public final class BackupMain {
+  private BackupMain() {}
+
+  public static void main(String[] args) {
+    Path repoDir = Path.of(args[0]);
+    Source source = switch (args[1]) {
+      case "tree" -> FileSource.of(Path.of(args[2]));
+      case "stream" -> StreamSource.of("stream", "generated.bin", () -> new GeneratedStream(Long.parseLong(args[2]), 3));
+      default -> throw new IllegalArgumentException(args[1]);
+    };
+    Repository.Builder b = TestRepos.builder(Storages.local(repoDir));
+    if (args.length > 3) {
+      b.packSize(Integer.parseInt(args[3]));
+    }
+    if (args.length > 4) {
+      b.maxInFlightBytes(Long.parseLong(args[4]));
+    }
+    long checkpoint = args.length > 5 ? Long.parseLong(args[5]) : dev.cairn.backup.BackupOptions.DEFAULT_CHECKPOINT_BYTES;
+    try (Repository repo = b.openOrInit()) {
+      BackupReport r = repo.backup(List.of(source),
+          dev.cairn.backup.BackupOptions.builder().checkpointBytes(checkpoint).build());
+      System.out.println("SNAPSHOT " + r.snapshotId() + " " + r.bytesRead());
+      System.out.println("MAXHEAP " + Runtime.getRuntime().maxMemory());
+    }
+    System.exit(0);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.cairn.backup.testing.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RepositoryNotFoundException;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.VerifyReport;
+import dev.cairn.backup.WrongPassphraseException;
+import dev.cairn.backup.spi.Storage;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong passphrases and damaged packs: clear errors, exact damage reports, the rest still restores. */
+class DamageAndPassphraseTest {
+  @TempDir Path tmp;
+
+  @Test
+  void wrongPassphraseGivesAClearErrorAndChangesNothing() throws Exception {
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    Path src = tmp.resolve("src");
+    TestTrees.writeAwkwardTree(src, 5, 0);
+    try (Repository repo = TestRepos.init(storage)) {
+      repo.backup(List.of(FileSource.of(src)));
+    }
+    Map<String, Long> before = TestRepos.objects(storage);
+    assertThatThrownBy(() -> Repository.builder(storage).passphrase(Secret.of("wrong")).open())
+        .isInstanceOf(WrongPassphraseException.class)
+        .hasMessageContaining(storage.location());
+    assertThat(TestRepos.objects(storage)).isEqualTo(before);
+    assertThatThrownBy(() -> TestRepos.open(Storages.local(tmp.resolve("nothing-here"))))
+        .isInstanceOf(RepositoryNotFoundException.class);
+  }
+
+  @Test
+  void flippedByteInAPackIsNamedWithItsSnapshotsAndPathsAndUntouchedFilesStillRestore() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Random r = new Random(5);
+    for (int i = 0; i < 6; i++) {
+      byte[] b = new byte[3 << 20];
+      r.nextBytes(b);
+      Files.write(src.resolve("file" + i + ".bin"), b);
+    }
+    Files.writeString(src.resolve("small.txt"), "small");
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    BackupReport first;
+    BackupReport second;
+    try (Repository repo = TestRepos.builder(storage).packSize(4 << 20).init()) {
+      first = repo.backup(List.of(FileSource.of(src)));
+      second = repo.backup(List.of(FileSource.of(src)));
+      assertThat(repo.verify(true).ok()).isTrue();
+    }
+    // the largest pack holds content chunks, not only trees
+    Path pack;
+    List<Path> packs = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(tmp.resolve("repo/data"))) {
+      s.filter(Files::isRegularFile).forEach(packs::add);
+    }
+    packs.sort((a, b) -> Long.compare(b.toFile().length(), a.toFile().length()));
+    pack = packs.get(0);
+    try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      long pos = ch.size() / 3;
+      ch.read(one, pos);
+      one.put(0, (byte) (one.get(0) ^ 0x40)).rewind();
+      ch.write(one, pos);
+    }
+    String packName = pack.getFileName().toString();
+    try (Repository repo = TestRepos.open(storage)) {
+      VerifyReport structural = repo.verify(false);
+      assertThat(structural.readData()).isFalse();
+
+      VerifyReport report = repo.verify(true);
+      assertThat(report.ok()).isFalse();
+      assertThat(report.damagedPacks()).containsExactly(packName);
+      assertThat(report.damagedSnapshots()).containsExactlyInAnyOrder(first.snapshotId(), second.snapshotId());
+      List<String> damaged = report.damagedPaths().stream().map(VerifyReport.DamagedPath::path).distinct().toList();
+      assertThat(damaged).isNotEmpty().allMatch(p -> p.startsWith("file"));
+      assertThat(report.problems()).anyMatch(p -> p.contains(packName));
+      assertThat(report.damagedPaths()).allMatch(d -> d.source().equals("files"));
+
+      // files untouched by the damage restore, and are identical
+      List<String> intact = new ArrayList<>();
+      try (Stream<Path> s = Files.list(src)) {
+        s.map(p -> p.getFileName().toString()).filter(n -> !damaged.contains(n)).forEach(intact::add);
+      }
+      assertThat(intact).contains("small.txt");
+      Path dest = tmp.resolve("restored");
+      repo.restore(RestoreRequest.builder().paths(intact).destination(dest).build());
+      for (String name : intact) {
+        assertThat(Files.mismatch(src.resolve(name), dest.resolve(name))).as(name).isEqualTo(-1);
+      }
+      // a damaged file does not restore silently
+      assertThatThrownBy(() -> repo.restore(RestoreRequest.builder().path(damaged.get(0))
+          .destination(tmp.resolve("bad")).build()))
+          .isInstanceOf(IntegrityException.class);
+    }
+  }
+}

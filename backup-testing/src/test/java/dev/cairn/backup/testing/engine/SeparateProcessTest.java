@@ -1,0 +1,116 @@
+package dev.cairn.backup.testing.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.VerifyReport;
+import dev.cairn.backup.spi.Storage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups in a separate JVM: killed with SIGKILL mid-run, and with a heap smaller than the data. */
+class SeparateProcessTest {
+  @TempDir Path tmp;
+
+  private static ProcessBuilder java(String heap, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(heap);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(BackupMain.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  private static long packCount(Path repo) throws IOException {
+    Path data = repo.resolve("data");
+    if (!Files.isDirectory(data)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(data)) {
+      return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).count();
+    }
+  }
+
+  @Test
+  void backupKilledMidRunLeavesAConsistentRepositoryAndTheNextBackupReusesItsData() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Random r = new Random(9);
+    byte[] b = new byte[8 << 20];
+    for (int i = 0; i < 64; i++) {
+      r.nextBytes(b);
+      Files.write(src.resolve(String.format("part-%02d.bin", i)), b);
+    }
+    long total = 64L * b.length;
+    Path repoDir = tmp.resolve("repo");
+    try (Repository repo = TestRepos.init(Storages.local(repoDir))) {
+      assertThat(repo.snapshots()).isEmpty();
+    }
+    Process p = java("-Xmx256m", repoDir.toString(), "tree", src.toString(), String.valueOf(4 << 20),
+        String.valueOf(16 << 20), String.valueOf(32 << 20))
+        .redirectOutput(tmp.resolve("child.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (packCount(repoDir) < 24 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(p.isAlive()).as("the child must still be running when killed: "
+        + Files.readString(tmp.resolve("child.log"))).isTrue();
+    p.destroyForcibly();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long packsAtKill = packCount(repoDir);
+
+    Storage storage = Storages.local(repoDir);
+    try (Repository repo = TestRepos.open(storage)) {
+      assertThat(repo.snapshots()).as("no snapshot: the commit point was never written").isEmpty();
+      VerifyReport structural = repo.verify(false);
+      assertThat(structural.problems()).isEmpty();
+
+      BackupReport next = repo.backup(List.of(FileSource.of(src)));
+      assertThat(next.files()).isEqualTo(64);
+      assertThat(next.bytesNew()).as("data uploaded before the kill (" + packsAtKill + " packs) is reused")
+          .isLessThan(total - (40L << 20));
+      assertThat(repo.verify(false).problems()).isEmpty();
+      Path dest = tmp.resolve("restored");
+      repo.restore(RestoreRequest.builder().destination(dest).build());
+      for (int i = 0; i < 64; i += 9) {
+        String name = String.format("part-%02d.bin", i);
+        assertThat(Files.mismatch(src.resolve(name), dest.resolve(name))).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void backsUpAStreamLargerThanTheHeapOfItsJvm() throws Exception {
+    Path repoDir = tmp.resolve("repo");
+    long size = 1L << 30;
+    Process p = java("-Xmx128m", repoDir.toString(), "stream", String.valueOf(size), String.valueOf(4 << 20),
+        String.valueOf(8 << 20)).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("SNAPSHOT ").contains(" " + size);
+    long maxHeap = Long.parseLong(out.replaceAll("(?s).*MAXHEAP (\\d+).*", "$1"));
+    assertThat(maxHeap).isLessThan(size / 4);
+    try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
+      assertThat(repo.snapshots()).hasSize(1);
+      assertThat(repo.snapshots().get(0).bytes()).isEqualTo(size);
+      // the stream's SHA-256 was recorded and the stored data matches it
+      assertThat(repo.snapshots().get(0).sources().get(0).verifications()).hasSize(1);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Runnable recipes showing how to embed Cairn; not deployed. */
+package dev.cairn.examples;
