@@ -622,6 +622,15 @@ public final class EncryptedRepository implements AutoCloseable {
     return ObjectId.of(mac.doFinal());
   }
 
+  /**
+   * True if {@code other} computes the same chunk ids as this repository (same id key, chunker seed
+   * and chunk sizes): one was created with the other's chunking, so blobs keep their ids when copied.
+   */
+  public boolean sharesChunking(EncryptedRepository other) {
+    return Arrays.equals(keys.id(), other.keys.id()) && Arrays.equals(keys.chunkerSeed(), other.keys.chunkerSeed())
+        && config.chunker().equals(other.config.chunker());
+  }
+
   /** True if blob {@code id} is in the index or has been added in this session (possibly still in flight). */
   public boolean hasBlob(ObjectId id) {
     synchronized (dedupLock) {
