@@ -91,6 +91,7 @@ public final class BackupPlan {
   private final List<PlanCopies.CopyTarget> copyTargets;
   private final Schedule schedule;
   private final List<ObjectiveViolation> objectiveViolations;
+  private final ObjectivesPolicy objectivesPolicy;
 
   /** What {@link Builder#build()} does when the plan cannot meet its objectives. */
   public enum ObjectivesPolicy {
@@ -124,6 +125,7 @@ public final class BackupPlan {
     this.copyTargets = List.copyOf(b.copyTargets);
     this.schedule = b.schedule;
     this.objectiveViolations = List.copyOf(violations);
+    this.objectivesPolicy = b.objectivesPolicy;
   }
 
   /** A new builder. */
@@ -156,6 +158,7 @@ public final class BackupPlan {
     b.drillRestorers.putAll(drillRestorers);
     b.copyTargets.addAll(copyTargets);
     b.schedule = schedule;
+    b.objectivesPolicy = objectivesPolicy;
     return b;
   }
 

@@ -84,6 +84,7 @@ class ExamplePlanTest {
     assertThat(built.copyTargets().get(0).drives()).extracting(dev.cairn.backup.Target::name)
         .containsExactly("drives-1", "drives-2");
     assertThat(built.target().retention()).isNotNull();
+    assertThat(built.target().prune()).as("local prunes after its retention").isNotNull();
     assertThat(built.objectiveViolations()).isEmpty();
   }
 }

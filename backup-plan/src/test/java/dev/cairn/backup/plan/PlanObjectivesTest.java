@@ -143,6 +143,8 @@ class PlanObjectivesTest {
         .objectivesPolicy(BackupPlan.ObjectivesPolicy.WARN).build();
     assertThat(plan.objectiveViolations()).extracting(ObjectiveViolation::objective)
         .containsExactly(ObjectiveViolation.Objective.RPO, ObjectiveViolation.Objective.THREE_COPIES);
+    // a changed copy keeps the policy
+    assertThat(plan.toBuilder().build().objectiveViolations()).hasSize(2);
   }
 
   @Test
