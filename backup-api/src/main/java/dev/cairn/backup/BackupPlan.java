@@ -62,9 +62,10 @@ import java.util.concurrent.Executor;
  *
  * <p>Immutable and thread-safe: build once, share. Each operation opens the target repository (asking
  * the {@link Encryption} for the passphrase) and closes it when done; the plan never closes the
- * {@link dev.cairn.backup.spi.Storage} it was given. Retention, copies to further targets, schedules
- * and objectives are added to this type by later parts of the API; copies (3-2-1) are set with
- * {@link Builder#primary(Target)} and {@link Builder#copyTo(Rotation, Schedule)} (docs/copy.md).
+ * {@link dev.cairn.backup.spi.Storage} it was given. After each backup the plan copies the snapshot to
+ * the {@link Builder#copyTo(Rotation, Schedule) copy targets} that are due and applies every receiving
+ * target's {@link Target#retention() retention} (and prune); a plan that declares {@link
+ * Builder#objectives objectives} is proven against them when it is built.
  */
 public final class BackupPlan {
   private final String name;
@@ -81,15 +82,26 @@ public final class BackupPlan {
   private final int workers;
   private final ProgressListener progress;
   private final boolean createRepository;
-  private final List<PlanCopies.CopyTarget> copyTargets;
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
   private final Path drillDirectory;
   private final Path drillReports;
   private final Map<String, Function<Path, ScratchRestorer>> drillRestorers;
+  private final List<PlanCopies.CopyTarget> copyTargets;
+  private final Schedule schedule;
+  private final List<ObjectiveViolation> objectiveViolations;
+  private final ObjectivesPolicy objectivesPolicy;
 
-  private BackupPlan(Builder b) {
+  /** What {@link Builder#build()} does when the plan cannot meet its objectives. */
+  public enum ObjectivesPolicy {
+    /** Refuse to build, with a {@link ConfigurationException} naming each objective missed (the default). */
+    FAIL,
+    /** Build, log a warning, and list the violations in {@link BackupPlan#objectiveViolations()}. */
+    WARN
+  }
+
+  private BackupPlan(Builder b, List<ObjectiveViolation> violations) {
     this.name = b.name;
     this.sources = List.copyOf(b.sources);
     this.target = b.target;
@@ -104,13 +116,16 @@ public final class BackupPlan {
     this.workers = b.workers;
     this.progress = b.progress;
     this.createRepository = b.createRepository;
-    this.copyTargets = List.copyOf(b.copyTargets);
     this.hooks = b.hooks;
     this.rpo = b.rpo;
     this.rto = b.rto;
     this.drillDirectory = b.drillDirectory;
     this.drillReports = b.drillReports;
     this.drillRestorers = Map.copyOf(b.drillRestorers);
+    this.copyTargets = List.copyOf(b.copyTargets);
+    this.schedule = b.schedule;
+    this.objectiveViolations = List.copyOf(violations);
+    this.objectivesPolicy = b.objectivesPolicy;
   }
 
   /** A new builder. */
@@ -135,13 +150,15 @@ public final class BackupPlan {
     b.workers = workers;
     b.progress = progress;
     b.createRepository = createRepository;
-    b.copyTargets.addAll(copyTargets);
     b.hooks = hooks;
     b.rpo = rpo;
     b.rto = rto;
     b.drillDirectory = drillDirectory;
     b.drillReports = drillReports;
     b.drillRestorers.putAll(drillRestorers);
+    b.copyTargets.addAll(copyTargets);
+    b.schedule = schedule;
+    b.objectivesPolicy = objectivesPolicy;
     return b;
   }
 
@@ -188,6 +205,19 @@ public final class BackupPlan {
   /** The clock giving snapshot times. */
   public Clock clock() {
     return clock;
+  }
+
+  /** When backups run (the primary target's schedule), if set; used to prove the RPO at build time. */
+  public Optional<Schedule> schedule() {
+    return Optional.ofNullable(schedule);
+  }
+
+  /**
+   * The objectives this plan's configuration cannot meet, found at {@link Builder#build()}; empty when it
+   * meets them all or declares none. Non-empty only for plans built with {@link ObjectivesPolicy#WARN}.
+   */
+  public List<ObjectiveViolation> objectiveViolations() {
+    return objectiveViolations;
   }
 
   /** The hooks run around each backup ({@link PlanHooks#NONE} if none). */
@@ -256,7 +286,10 @@ public final class BackupPlan {
    * name, host, tags and check outcomes. Then copies the new snapshot to each {@link
    * Builder#copyTo(Rotation, Schedule) copy target} whose schedule has fired since its newest copy
    * (judged with the plan's clock); the report's {@link BackupReport#copies()} say which targets
-   * received it. A failed copy is reported there, not thrown: the backup itself succeeded.
+   * received it. A failed copy is reported there, not thrown: the backup itself succeeded. Every
+   * target that received the snapshot and has a {@link Target#retention() retention policy} then has it
+   * applied to this plan's snapshots (forget, then prune if the target {@link Target#prune() prunes}),
+   * reported in {@link BackupReport#retention()} — also not thrown when it fails.
    *
    * @throws BackupException if a check with policy ABORT fails (no snapshot is written)
    * @throws SourceException if a source fails (no snapshot is written)
@@ -278,10 +311,16 @@ public final class BackupPlan {
           .clock(clock).progress(progress).build();
       try (Repository repo = openRepository()) {
         report = repo.backup(sources, options, target.name());
+        List<RetentionReport> retention = new ArrayList<>();
+        RetentionReport primaryRetention = PlanRetention.apply(repo, target, name);
+        if (primaryRetention != null) {
+          retention.add(primaryRetention);
+        }
         if (!copyTargets.isEmpty()) {
           report = report.withCopies(PlanCopies.run(copyTargets, repo, report.snapshot(), name, clock,
-              createRepository, this::repositoryBuilder, progress));
+              createRepository, this::repositoryBuilder, progress, retention));
         }
+        report = report.withRetention(retention);
       }
     } catch (RuntimeException | Error e) {
       onFailure(before, e);
@@ -298,7 +337,7 @@ public final class BackupPlan {
       warnings.add("after-backup hook failed: " + e.getMessage());
       report = new BackupReport(report.target(), report.snapshot(), report.files(), report.bytesRead(),
           report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks(),
-          report.copies());
+          report.copies(), report.retention());
     }
     return report;
   }
@@ -413,13 +452,15 @@ public final class BackupPlan {
     private int workers;
     private ProgressListener progress = ProgressListener.NONE;
     private boolean createRepository;
-    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
     private PlanHooks hooks = PlanHooks.NONE;
     private Duration rpo;
     private Duration rto;
     private Path drillDirectory;
     private Path drillReports;
     private final Map<String, Function<Path, ScratchRestorer>> drillRestorers = new LinkedHashMap<>();
+    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
+    private Schedule schedule;
+    private ObjectivesPolicy objectivesPolicy = ObjectivesPolicy.FAIL;
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -604,6 +645,28 @@ public final class BackupPlan {
       return this;
     }
 
+    /**
+     * When backups run: the primary target's schedule (default: none, backups run when called). The
+     * plan does not run itself; a {@link Scheduler} or cron does. With an RPO set, {@link #build()}
+     * proves from it that backups run at least as often as the RPO.
+     */
+    public Builder schedule(Schedule schedule) {
+      once("schedule");
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} fails ({@link ObjectivesPolicy#FAIL}, the default) or only warns
+     * ({@link ObjectivesPolicy#WARN}) when a plan that declares {@link #objectives objectives} cannot
+     * meet them.
+     */
+    public Builder objectivesPolicy(ObjectivesPolicy policy) {
+      once("objectivesPolicy");
+      this.objectivesPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     /** Where drills make their scratch directories (default: the system temporary directory). */
     public Builder drillDirectory(Path directory) {
       once("drillDirectory");
@@ -632,9 +695,16 @@ public final class BackupPlan {
     }
 
     /**
-     * Builds the plan.
+     * Builds the plan. A plan that declares {@link #objectives objectives} is checked against them from
+     * its configuration alone: backups (its {@link #schedule}) at least as often as the RPO; three
+     * copies (distinct storage locations: the primary and every copy drive) on at least two kinds of
+     * storage, one {@link Target#offsite() off site}; no {@link Target#objectLock() Object Lock} period
+     * shorter than what the target's retention keeps; and, with an RTO, a drill restorer for every
+     * source that is not restored as files, so drills can measure it. See {@link ObjectivesPolicy}.
      *
      * @throws IllegalStateException if the name, sources, target or encryption are missing
+     * @throws ConfigurationException if the plan cannot meet its objectives and the policy is FAIL; the
+     *     message names every objective missed, why, and what to change
      */
     public BackupPlan build() {
       if (name == null) {
@@ -649,7 +719,18 @@ public final class BackupPlan {
       if (encryption == null) {
         throw new IllegalStateException("plan '" + name + "' needs encryption settings (a passphrase)");
       }
-      return new BackupPlan(this);
+      List<ObjectiveViolation> violations = rpo == null && rto == null ? List.of() : PlanObjectives.check(sources, target,
+          schedule, copyTargets, rpo, rto, drillRestorers.keySet(), clock.instant());
+      if (!violations.isEmpty()) {
+        String message = "plan '" + name + "' cannot meet its objectives:\n  "
+            + violations.stream().map(ObjectiveViolation::toString).collect(java.util.stream.Collectors.joining("\n  "));
+        if (objectivesPolicy == ObjectivesPolicy.FAIL) {
+          throw new ConfigurationException(message + "\n(to build it anyway and only warn, set objectivesPolicy(WARN);"
+              + " in a plan file, objectives.enforce: warn)");
+        }
+        org.slf4j.LoggerFactory.getLogger(BackupPlan.class).warn(message);
+      }
+      return new BackupPlan(this, violations);
     }
   }
 

@@ -38,10 +38,11 @@ final class PlanCopies {
    * Copies {@code snapshot} from {@code primary} to every copy target that is due.
    *
    * @param builders makes a repository builder for a storage with the given encryption (null: the plan's)
+   * @param retention receives the report of each destination drive's retention, applied after its copy
    */
   static List<CopyReport> run(List<CopyTarget> targets, Repository primary, Snapshot snapshot, String plan,
       Clock clock, boolean create, BiFunction<Storage, Encryption, Repository.Builder> builders,
-      ProgressListener progress) {
+      ProgressListener progress, List<RetentionReport> retention) {
     List<CopyReport> out = new ArrayList<>();
     Instant now = clock.instant();
     for (CopyTarget t : targets) {
@@ -73,6 +74,10 @@ final class PlanCopies {
         Repository.Builder b = builders.apply(drive.storage(), t.encryption());
         try (Repository dest = chosen.exists() ? b.open() : b.chunkingFrom(primary).init()) {
           out.add(primary.copySnapshots(dest, List.of(snapshot), drive.name(), progress));
+          RetentionReport r = PlanRetention.apply(dest, drive, plan);
+          if (r != null) {
+            retention.add(r);
+          }
         }
       } catch (BackupException e) {
         LOG.warn("copy of snapshot {} to {} failed: {}", snapshot.id().shortHex(), drive.name(), e.getMessage());

@@ -327,6 +327,16 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Like {@link #forget(Retention, boolean)}, but only for the snapshots of plan {@code plan}: other
+   * plans' snapshots in a shared repository are neither counted nor removed. {@link BackupPlan} applies
+   * its targets' retention this way.
+   */
+  public RetentionPlan forget(Retention policy, boolean dryRun, String plan) {
+    Objects.requireNonNull(plan, "plan");
+    return Forgetter.forget(repo, policy, repo.options().clock(), dryRun, Duration.ZERO, s -> s.plan().equals(plan));
+  }
+
+  /**
    * Removes the data no snapshot needs any more: marks every blob the snapshots reach, repacks mostly
    * unused packs, writes a new index, then deletes the old indexes and packs, in that order and under
    * the exclusive lock, so that a prune interrupted at any point loses nothing a snapshot needs.

@@ -12,8 +12,10 @@ import dev.cairn.backup.Encryption;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.HealthReport;
 import dev.cairn.backup.PlanHooks;
+import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.Retention;
+import dev.cairn.backup.Rotation;
 import dev.cairn.backup.Schedule;
 import dev.cairn.backup.Scheduler;
 import dev.cairn.backup.Secret;
@@ -72,7 +74,7 @@ public final class PlanFile {
   private static final Set<String> TOP_KEYS = Set.of("version", "name", "host", "timezone", "tags", "sources",
       "encryption", "compression", "targets", "checks", "hooks", "objectives", "drill");
   private static final Set<String> TARGET_KEYS = Set.of("name", "storage", "rotate", "primary", "schedule",
-      "retention");
+      "retention", "prune", "offsite", "object-lock");
   private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
       "keep-monthly", "keep-yearly", "keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",
       "keep-within-monthly", "keep-within-yearly", "keep-tag");
@@ -91,6 +93,7 @@ public final class PlanFile {
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
+  private final BackupPlan.ObjectivesPolicy objectivesPolicy;
   private final Path drillDirectory;
   private final Path drillReports;
 
@@ -117,9 +120,15 @@ public final class PlanFile {
    * @param retention retention settings by key ({@code keep-daily} → {@code 7}, …), as written
    * @param policy the retention policy they make, in the plan's time zone; {@code null} if none is given
    * @param line the line it starts on, for messages
+   * @param prune how to prune after the retention ({@code prune: true} or {@code prune: {max-unused: 5%,
+   *     safety-window: 2h}}); {@code null} not to prune
+   * @param offsite {@code offsite: true|false}, or {@code null} to guess from the storage (local
+   *     directories are on site, anything else off site)
+   * @param objectLock {@code object-lock: 400d}, the storage's Object Lock period; zero if not given
    */
   public record TargetSpec(String name, boolean primary, List<String> storages, Schedule schedule,
-      Map<String, String> retention, Retention policy, int line) {
+      Map<String, String> retention, Retention policy, int line, PruneOptions prune, Boolean offsite,
+      Duration objectLock) {
     /** Checks the values and copies the lists. */
     public TargetSpec {
       storages = List.copyOf(storages);
@@ -152,12 +161,22 @@ public final class PlanFile {
     this.targets = targets(root.require("targets"));
     YamlNode objectives = root.get("objectives");
     if (objectives != null) {
-      objectives.allowOnly(Set.of("rpo", "rto"));
+      objectives.allowOnly(Set.of("rpo", "rto", "enforce"));
       this.rpo = objectives.get("rpo") == null ? null : duration(objectives.get("rpo"));
       this.rto = objectives.get("rto") == null ? null : duration(objectives.get("rto"));
+      YamlNode enforce = objectives.get("enforce");
+      if (enforce == null || enforce.text().equalsIgnoreCase("fail")) {
+        this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
+      } else if (enforce.text().equalsIgnoreCase("warn")) {
+        this.objectivesPolicy = BackupPlan.ObjectivesPolicy.WARN;
+      } else {
+        throw enforce.error("expected 'fail' (a plan that cannot meet its objectives is refused) or 'warn'"
+            + " (it runs, with a warning), found '" + enforce.text() + "'");
+      }
     } else {
       this.rpo = null;
       this.rto = null;
+      this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
     }
     YamlNode drill = root.get("drill");
     if (drill != null) {
@@ -266,6 +285,11 @@ public final class PlanFile {
     return Optional.ofNullable(rto);
   }
 
+  /** What building the plan does when it cannot meet its objectives ({@code objectives.enforce}, default fail). */
+  public BackupPlan.ObjectivesPolicy objectivesPolicy() {
+    return objectivesPolicy;
+  }
+
   /** Where drills restore to (a fresh temporary directory under it per drill), if set. */
   public Optional<Path> drillDirectory() {
     return Optional.ofNullable(drillDirectory);
@@ -317,12 +341,20 @@ public final class PlanFile {
       }
     }
     TargetSpec primary = primary();
-    b.target(Target.of(primary.name(), Storages.fromUri(location(primary.storages().get(0)))));
-    List<String> ignored = targets.stream().filter(t -> !t.primary()).map(TargetSpec::name).toList();
-    if (!ignored.isEmpty()) {
-      LOG.warn("plan {}: copy targets {} are not run by this version (copies to further targets come with"
-          + " the copy support); back up to {} only", name, ignored, primary.name());
+    b.primary(target(primary, primary.name(), primary.storages().get(0)));
+    b.schedule(primary.schedule());
+    for (TargetSpec t : targets) {
+      if (t.primary()) {
+        continue;
+      }
+      List<Target> drives = new ArrayList<>();
+      for (int i = 0; i < t.storages().size(); i++) {
+        // drives of a rotation are named target-1, target-2, … in reports; a single location keeps the name
+        drives.add(target(t, t.storages().size() == 1 ? t.name() : t.name() + "-" + (i + 1), t.storages().get(i)));
+      }
+      b.copyTo(new Rotation(t.name(), drives), t.schedule());
     }
+    b.objectivesPolicy(objectivesPolicy);
     b.encryption(Encryption.passphrase(passphrase));
     if (compressionLevel != null) {
       b.compression(Compression.zstd(compressionLevel));
@@ -380,7 +412,7 @@ public final class PlanFile {
       for (String location : t.storages()) {
         held.addAll(snapshotsAt(location));
       }
-      Duration limit = rpo == null ? null : longestGap(t.schedule(), now).plus(rpo);
+      Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo);
       states.add(new HealthReport.TargetState(t.name(), limit, held, null));
     }
     return HealthReport.evaluate(name, now, rpo, rto, states, drills);
@@ -402,23 +434,10 @@ public final class PlanFile {
     }
   }
 
-  /** The longest time between two consecutive firings of {@code schedule} over the next year. */
-  static Duration longestGap(Schedule schedule, Instant from) {
-    Duration longest = Duration.ZERO;
-    Instant previous = schedule.nextAfter(from);
-    Instant end = from.plus(Duration.ofDays(400));
-    for (int i = 0; i < 1000 && previous != null && previous.isBefore(end); i++) {
-      Instant next = schedule.nextAfter(previous);
-      if (next == null) {
-        break;
-      }
-      Duration gap = Duration.between(previous, next);
-      if (gap.compareTo(longest) > 0) {
-        longest = gap;
-      }
-      previous = next;
-    }
-    return longest;
+  private Target target(TargetSpec spec, String targetName, String storage) {
+    Target t = Target.of(targetName, Storages.fromUri(location(storage)), spec.policy()).withPrune(spec.prune())
+        .withObjectLock(spec.objectLock());
+    return spec.offsite() == null ? t : t.withOffsite(spec.offsite());
   }
 
   /** A plain path is read relative to the plan file; URIs are kept. */
@@ -534,10 +553,39 @@ public final class PlanFile {
       YamlNode scheduleNode = item.get("schedule");
       Schedule schedule = scheduleNode == null ? Schedule.daily().withZone(zone) : schedule(scheduleNode);
       YamlNode retentionNode = item.get("retention");
+      PruneOptions prune = prune(item.get("prune"));
+      if (prune != null && retentionNode == null) {
+        throw item.get("prune").error("prune runs after the retention, but target '" + targetName
+            + "' has none; add a retention (e.g. retention: {keep-daily: 7}) or remove prune");
+      }
+      Boolean offsite = item.get("offsite") == null ? null : bool(item.get("offsite"));
+      Duration objectLock = item.get("object-lock") == null ? Duration.ZERO : duration(item.get("object-lock"));
       out.add(new TargetSpec(targetName, primary, storages, schedule, retention(retentionNode),
-          retentionNode == null ? null : policy(retentionNode), item.line()));
+          retentionNode == null ? null : policy(retentionNode), item.line(), prune, offsite, objectLock));
     }
     return List.copyOf(out);
+  }
+
+  private static PruneOptions prune(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.kind() != YamlNode.Kind.MAP) {
+      return bool(node) ? PruneOptions.DEFAULTS : null;
+    }
+    node.allowOnly(Set.of("max-unused", "safety-window"));
+    PruneOptions.Builder b = PruneOptions.builder();
+    if (node.get("max-unused") != null) {
+      try {
+        b.maxUnused(node.get("max-unused").text());
+      } catch (IllegalArgumentException e) {
+        throw node.get("max-unused").error(e.getMessage() + " (e.g. 10%, 200M, 0 or unlimited)", e);
+      }
+    }
+    if (node.get("safety-window") != null) {
+      b.safetyWindow(duration(node.get("safety-window")));
+    }
+    return b.build();
   }
 
   private Schedule schedule(YamlNode node) {

@@ -135,7 +135,7 @@ class PlanFileTest {
   @Test
   void unknownKeyNamesLineKeyAndAllowedKeys() throws IOException {
     assertRejects(GOOD.replace("    retention: {keep-weekly: 8}", "    retension: {keep-weekly: 8}"))
-        .hasMessageContaining("line 30, column 16: targets[1].retension: unknown key 'retension'; allowed here: name, primary,");
+        .hasMessageContaining("line 30, column 16: targets[1].retension: unknown key 'retension'; allowed here: name, object-lock, offsite, primary, prune,");
     assertRejects(GOOD.replace("keep-daily: 7", "keep-dayly: 7"))
         .hasMessageContaining("line 26").hasMessageContaining("targets[0].retention.keep-dayly: unknown key");
   }
@@ -202,12 +202,15 @@ class PlanFileTest {
   @Test
   void longestGapOfASchedule() {
     Instant from = Instant.parse("2026-11-28T00:00:00Z");
-    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("0 4 * * SUN", java.time.ZoneOffset.UTC), from))
+    assertThat(dev.cairn.backup.Schedule.cron("0 4 * * SUN", java.time.ZoneOffset.UTC).longestGap(from))
         .isEqualTo(Duration.ofDays(7));
-    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("@monthly", java.time.ZoneOffset.UTC), from))
+    assertThat(dev.cairn.backup.Schedule.cron("@monthly", java.time.ZoneOffset.UTC).longestGap(from))
         .isEqualTo(Duration.ofDays(31));
-    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.every(Duration.ofHours(6)), from))
+    assertThat(dev.cairn.backup.Schedule.every(Duration.ofHours(6)).longestGap(from))
         .isEqualTo(Duration.ofHours(6));
+    // daylight saving time does not make a daily run "25 hours apart" (spring and autumn in Berlin)
+    assertThat(dev.cairn.backup.Schedule.cron("0 2 * * *", java.time.ZoneId.of("Europe/Berlin")).longestGap(from))
+        .isEqualTo(Duration.ofDays(1));
   }
 
   @Test

@@ -65,7 +65,7 @@ class PlanRunTest {
         hooks:
           after: echo "$CAIRN_SNAPSHOT $CAIRN_TARGET" >> hooks.log
           on-failure: 'echo "failed: $CAIRN_ERROR" >> hooks.log'
-        objectives: {rpo: 24h, rto: 12h}
+        objectives: {rpo: 24h, rto: 12h, enforce: warn}
         drill: {scratch: scratch, reports: drills}
         """.formatted(checkPolicy));
     return PlanFile.read(file).toPlanBuilder().clock(clock).createRepository(true).build();
@@ -171,25 +171,28 @@ class PlanRunTest {
         """));
     PlanFile planFile = PlanFile.read(file);
     BackupPlan plan = planFile.toPlanBuilder().clock(clock).createRepository(true).build();
-    plan.backup();
-    HealthReport h = planFile.health(plan, clock.instant().plus(Duration.ofHours(2)));
-    assertThat(h.target("local").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
-        .isEqualTo(HealthReport.Status.OK);
-    assertThat(h.target("drives").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().message())
+    // before any backup, no target holds a snapshot
+    HealthReport before = planFile.health(plan, clock.instant());
+    assertThat(before.target("drives").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().message())
         .contains("has no good snapshot");
-    assertThat(h.target("offsite").orElseThrow().ok()).isFalse();
+    assertThat(before.target("offsite").orElseThrow().ok()).isFalse();
 
-    // a copy lands on drive B (made here by backing the same plan up into it)
-    PlanFile driveB = PlanFile.read(file, new java.io.StringReader(Files.readString(file)
-        .replace("    storage: repo\n", "    storage: drive-b\n")));
-    driveB.toPlanBuilder().clock(clock).createRepository(true).build().backup();
-    HealthReport after = planFile.health(plan, clock.instant().plus(Duration.ofDays(8)));
+    plan.backup();   // the first backup is copied to drive A and off site at once
+    HealthReport h = planFile.health(plan, clock.instant().plus(Duration.ofHours(2)));
+    for (String target : List.of("local", "drives", "offsite")) {
+      assertThat(h.target(target).orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
+          .as(target).isEqualTo(HealthReport.Status.OK);
+    }
+
+    HealthReport after = planFile.health(plan, clock.instant().plus(Duration.ofDays(9)));
     HealthReport.TargetHealth drives = after.target("drives").orElseThrow();
-    // weekly copies are allowed 7 days plus the 24 h RPO
+    // weekly copies are allowed 7 days plus the 24 h RPO; 9 days is too old
     assertThat(drives.objective(HealthReport.Objective.RPO).orElseThrow().limit()).isEqualTo(Duration.ofDays(8));
-    assertThat(drives.newestGood()).isNotNull();
-    assertThat(drives.objective(HealthReport.Objective.RPO).orElseThrow().status()).isEqualTo(HealthReport.Status.OK);
-    // the primary has had no backup for 8 days
+    assertThat(drives.objective(HealthReport.Objective.RPO).orElseThrow().status()).isEqualTo(HealthReport.Status.VIOLATED);
+    // monthly off site: 31 days plus the RPO
+    assertThat(after.target("offsite").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
+        .isEqualTo(HealthReport.Status.OK);
+    // the primary has had no backup for 9 days
     assertThat(after.target("local").orElseThrow().ok()).isFalse();
   }
 

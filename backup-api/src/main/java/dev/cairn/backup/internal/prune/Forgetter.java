@@ -26,8 +26,14 @@ public final class Forgetter {
    */
   public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
       Duration lockWait) {
+    return forget(repo, policy, clock, dryRun, lockWait, s -> true);
+  }
+
+  /** Like {@link #forget(EncryptedRepository, Retention, Clock, boolean, Duration)}, for the snapshots {@code which} accepts only. */
+  public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
+      Duration lockWait, java.util.function.Predicate<Snapshot> which) {
     try (Lock lock = Locks.acquire(repo, !dryRun, lockWait)) {
-      RetentionPlan plan = policy.apply(Snapshots.all(repo, null), clock.instant());
+      RetentionPlan plan = policy.apply(Snapshots.all(repo, null).stream().filter(which).toList(), clock.instant());
       if (!dryRun) {
         for (Snapshot s : plan.remove()) {
           repo.delete(FileType.SNAPSHOT, s.id());
