@@ -1,0 +1,155 @@
+package dev.cairn.backup.mysql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the dump and the restore need to know about one base table: its stored columns (generated
+ * columns are left out: the server computes them), which of them travel as hex, and the key that orders
+ * and splits the dump. The source and the restorer read it with the same code, so both sides encode
+ * rows identically.
+ *
+ * @param database database name
+ * @param table table name
+ * @param columns stored columns in ordinal order
+ * @param key primary key (or first NOT NULL unique key) columns, empty if the table has none
+ * @param integerKey true when the key is one integer column, so the dump can split it into ranges
+ * @param estimatedRows the server's row estimate
+ */
+record TableDef(String database, String table, List<Column> columns, List<String> key, boolean integerKey,
+    long estimatedRows) {
+
+  /** A stored column; {@code hex} when its bytes are written as hex and loaded through {@code UNHEX}. */
+  record Column(String name, boolean hex) {}
+
+  private static final Set<String> HEX_TYPES = Set.of("binary", "varbinary", "tinyblob", "blob",
+      "mediumblob", "longblob", "bit", "geometry", "point", "linestring", "polygon", "multipoint",
+      "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
+  private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+
+  TableDef {
+    columns = List.copyOf(columns);
+    key = List.copyOf(key);
+  }
+
+  /** {@code db.table} as recorded in verification items and log lines. */
+  String item() {
+    return database + "." + table;
+  }
+
+  /** Reads the definition of {@code db.table}; an absent table has no columns. */
+  static TableDef read(Connection c, String db, String table) throws SQLException {
+    List<Column> columns = new ArrayList<>();
+    Map<String, String> types = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COLUMN_NAME, DATA_TYPE, EXTRA, CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+      ps.setString(1, db);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String type = rs.getString(2).toLowerCase(Locale.ROOT);
+          String extra = rs.getString(3) == null ? "" : rs.getString(3).toUpperCase(Locale.ROOT);
+          String charset = rs.getString(4);
+          types.put(name, type);
+          if (extra.contains("GENERATED")) {
+            continue;
+          }
+          columns.add(new Column(name, HEX_TYPES.contains(type) || "binary".equalsIgnoreCase(charset)));
+        }
+      }
+    }
+    List<String> key = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, NULLABLE FROM information_schema.STATISTICS"
+            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+            + " ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX")) {
+      ps.setString(1, db);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        String current = null;
+        List<String> cols = new ArrayList<>();
+        boolean usable = true;
+        while (rs.next()) {
+          String index = rs.getString(1);
+          if (!index.equals(current)) {
+            if (current != null && usable && !cols.isEmpty()) {
+              break;
+            }
+            current = index;
+            cols.clear();
+            usable = true;
+          }
+          cols.add(rs.getString(2));
+          usable &= rs.getInt(3) == 0 && !"YES".equalsIgnoreCase(rs.getString(4));
+        }
+        if (current != null && usable) {
+          key.addAll(cols);
+        }
+      }
+    }
+    boolean integerKey = key.size() == 1 && INTEGER_TYPES.contains(types.get(key.get(0)));
+    long estimate = 0;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT TABLE_ROWS, DATA_LENGTH, AVG_ROW_LENGTH FROM information_schema.TABLES"
+            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, db);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          long rows = rs.getLong(1);
+          long avg = rs.getLong(3);
+          estimate = Math.max(rows, avg > 0 ? rs.getLong(2) / avg : 0);
+        }
+      }
+    }
+    return new TableDef(db, table, columns, key, integerKey, estimate);
+  }
+
+  /** The stored column list, quoted and comma-separated, as selected by the dump. */
+  String selectList() {
+    StringBuilder sb = new StringBuilder();
+    for (Column col : columns) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(Names.quote(col.name()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The {@code LOAD DATA} statement that loads one data file of this table; {@code file} is the
+   * quoted file name and {@code target} the quoted table to load into.
+   */
+  String loadStatement(String file, String target) {
+    StringBuilder cols = new StringBuilder();
+    StringBuilder set = new StringBuilder();
+    for (int i = 0; i < columns.size(); i++) {
+      Column col = columns.get(i);
+      if (i > 0) {
+        cols.append(", ");
+      }
+      if (col.hex()) {
+        String var = "@c" + (i + 1);
+        cols.append(var);
+        set.append(set.length() == 0 ? " SET " : ", ").append(Names.quote(col.name()))
+            .append(" = UNHEX(").append(var).append(')');
+      } else {
+        cols.append(Names.quote(col.name()));
+      }
+    }
+    return "LOAD DATA LOCAL INFILE " + file + " INTO TABLE " + target
+        + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
+        + " LINES TERMINATED BY '\\n' (" + cols + ")" + set;
+  }
+}

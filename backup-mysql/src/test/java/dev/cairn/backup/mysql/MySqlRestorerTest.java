@@ -1,0 +1,38 @@
+package dev.cairn.backup.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MySqlRestorerTest {
+  private static final String SBTEST = "CREATE TABLE `sbtest1` (\n"
+      + "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+      + "  `k` int(11) NOT NULL DEFAULT 0,\n"
+      + "  `c` char(120) NOT NULL DEFAULT '',\n"
+      + "  PRIMARY KEY (`id`),\n"
+      + "  UNIQUE KEY `c_u` (`c`),\n"
+      + "  KEY `k_1` (`k`),\n"
+      + "  KEY `kc` (`k`,`c`) COMMENT 'a, b'\n"
+      + ") ENGINE=InnoDB AUTO_INCREMENT=400001 DEFAULT CHARSET=latin1";
+
+  @Test
+  void defersPlainSecondaryKeysToOneAlterTable() {
+    String[] split = MySqlRestorer.deferKeys(SBTEST, "sbtest1");
+    assertThat(split[0]).isEqualTo("CREATE TABLE `sbtest1` (\n"
+        + "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+        + "  `k` int(11) NOT NULL DEFAULT 0,\n"
+        + "  `c` char(120) NOT NULL DEFAULT '',\n"
+        + "  PRIMARY KEY (`id`),\n"
+        + "  UNIQUE KEY `c_u` (`c`)\n"
+        + ") ENGINE=InnoDB AUTO_INCREMENT=400001 DEFAULT CHARSET=latin1");
+    assertThat(split[1]).isEqualTo("ALTER TABLE `sbtest1` ADD KEY `k_1` (`k`), ADD KEY `kc` (`k`,`c`) COMMENT 'a, b'");
+  }
+
+  @Test
+  void keepsTablesWithForeignKeysOrWithoutSecondaryKeysAsTheyAre() {
+    assertThat(MySqlRestorer.deferKeys(SBTEST.replace("  KEY `kc` (`k`,`c`) COMMENT 'a, b'\n",
+        "  CONSTRAINT `fk` FOREIGN KEY (`k`) REFERENCES `p` (`id`)\n"), "sbtest1")).isNull();
+    assertThat(MySqlRestorer.deferKeys("CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n)"
+        + " ENGINE=InnoDB", "t")).isNull();
+  }
+}
