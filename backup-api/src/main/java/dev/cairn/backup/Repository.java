@@ -5,6 +5,8 @@ import dev.cairn.backup.internal.backup.ProgressTracker;
 import dev.cairn.backup.internal.chunker.ChunkerParams;
 import dev.cairn.backup.internal.crypto.Argon2Parameters;
 import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.prune.Forgetter;
+import dev.cairn.backup.internal.prune.Pruner;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.KeyInfo;
 import dev.cairn.backup.internal.repository.RepositoryOptions;
@@ -284,6 +286,50 @@ public final class Repository implements AutoCloseable {
     ObjectId id = repo.changePassphrase(newPassphrase);
     return keys().stream().filter(k -> k.id().equals(id)).findFirst()
         .orElse(new RepositoryKey(id, null, "", true));
+  }
+
+  /**
+   * Applies a retention policy: deletes the snapshots it removes. Their data stays until
+   * {@link #prune}. Takes the exclusive lock, so it waits for no backup and no backup runs meanwhile.
+   *
+   * <pre>{@code
+   * RetentionPlan plan = repo.forget(Retention.policy().keepDaily(7).keepWeekly(4), true);
+   * System.out.print(plan.render());   // the dry run: what would be kept and removed, and why
+   * }</pre>
+   *
+   * @param policy which snapshots to keep
+   * @param dryRun decide and report only, delete nothing
+   * @return every decision with its reasons
+   * @throws ConfigurationException if the policy would remove every snapshot of a group (see
+   *     {@link Retention#allowRemoveAll()})
+   * @throws RepositoryLockedException if a backup or another maintenance holds a lock
+   */
+  public RetentionPlan forget(Retention policy, boolean dryRun) {
+    return Forgetter.forget(repo, policy, repo.options().clock(), dryRun, Duration.ZERO);
+  }
+
+  /**
+   * Removes the data no snapshot needs any more: marks every blob the snapshots reach, repacks mostly
+   * unused packs, writes a new index, then deletes the old indexes and packs, in that order and under
+   * the exclusive lock, so that a prune interrupted at any point loses nothing a snapshot needs.
+   * Packs younger than the safety window are left alone. See docs/retention.md.
+   *
+   * @throws RepositoryLockedException if backups hold locks for longer than {@link PruneOptions#lockWait()}
+   * @throws IntegrityException if a snapshot or tree is unreadable or a needed blob is missing (nothing
+   *     is changed then; run {@link #verify})
+   */
+  public PruneReport prune(PruneOptions options) {
+    return Pruner.prune(repo, options, repo.options().clock(), Pruner.Listener.NONE);
+  }
+
+  /**
+   * Removes stale locks left by crashed processes ({@code cairn unlock}); with {@code removeAll}, every
+   * lock, also live ones (only when no other process uses the repository).
+   *
+   * @return how many locks were removed
+   */
+  public int unlock(boolean removeAll) {
+    return repo.removeLocks(removeAll);
   }
 
   /** Sizes: snapshots, packs, distinct chunks and trees, stored bytes and logical bytes. */

@@ -91,6 +91,8 @@ public final class BackupRun {
     List<CheckOutcome> checks = runChecks();
     long storedBefore = repo.stats().uploadedPackBytes();
     try (Lock lock = repo.lock(false)) {
+      // a prune may have run since this session loaded the index: never deduplicate against deleted blobs
+      repo.refreshIndex();
       List<Snapshot> all = Snapshots.all(repo, (id, e) -> LOG.warn("snapshot {} unreadable, not used as parent: {}",
           id.shortHex(), e.getMessage()));
       List<SnapshotSource> parts = new ArrayList<>();
