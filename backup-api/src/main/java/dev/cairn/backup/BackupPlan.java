@@ -1,7 +1,18 @@
 package dev.cairn.backup;
 
+import dev.cairn.backup.internal.plan.DrillRunner;
 import dev.cairn.backup.spi.Source;
+import dev.cairn.backup.spi.SourceFactory.ScratchRestorer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +25,9 @@ import java.util.concurrent.Executor;
  * What to back up, where, and how: sources, a target repository, encryption, compression, chunk
  * sizes, host and tags recorded in snapshots, usability checks run before each backup, a clock, the
  * worker threads and a progress listener. Operations: {@link #init()}, {@link #backup()},
- * {@link #snapshots()}, {@link #restore(RestoreRequest)}, {@link #verify(boolean)}.
+ * {@link #snapshots()}, {@link #restore(RestoreRequest)}, {@link #verify(boolean)}, {@link #drill()}
+ * (restore into scratch and verify, timed against the RTO) and {@link #health()} (RPO/RTO status).
+ * {@link PlanHooks} run around each backup.
  *
  * <p>A runnable example (Java 17, only {@code backup-api} on the class path):
  *
@@ -67,6 +80,12 @@ public final class BackupPlan {
   private final int workers;
   private final ProgressListener progress;
   private final boolean createRepository;
+  private final PlanHooks hooks;
+  private final Duration rpo;
+  private final Duration rto;
+  private final Path drillDirectory;
+  private final Path drillReports;
+  private final Map<String, Function<Path, ScratchRestorer>> drillRestorers;
 
   private BackupPlan(Builder b) {
     this.name = b.name;
@@ -83,6 +102,12 @@ public final class BackupPlan {
     this.workers = b.workers;
     this.progress = b.progress;
     this.createRepository = b.createRepository;
+    this.hooks = b.hooks;
+    this.rpo = b.rpo;
+    this.rto = b.rto;
+    this.drillDirectory = b.drillDirectory;
+    this.drillReports = b.drillReports;
+    this.drillRestorers = Map.copyOf(b.drillRestorers);
   }
 
   /** A new builder. */
@@ -107,6 +132,12 @@ public final class BackupPlan {
     b.workers = workers;
     b.progress = progress;
     b.createRepository = createRepository;
+    b.hooks = hooks;
+    b.rpo = rpo;
+    b.rto = rto;
+    b.drillDirectory = drillDirectory;
+    b.drillReports = drillReports;
+    b.drillRestorers.putAll(drillRestorers);
     return b;
   }
 
@@ -155,6 +186,26 @@ public final class BackupPlan {
     return clock;
   }
 
+  /** The hooks run around each backup ({@link PlanHooks#NONE} if none). */
+  public PlanHooks hooks() {
+    return hooks;
+  }
+
+  /** The recovery point objective, if set. */
+  public Optional<Duration> rpo() {
+    return Optional.ofNullable(rpo);
+  }
+
+  /** The recovery time objective, if set. */
+  public Optional<Duration> rto() {
+    return Optional.ofNullable(rto);
+  }
+
+  /** Where drill reports are written and read back by {@link #health()}, if set. */
+  public Optional<Path> drillReports() {
+    return Optional.ofNullable(drillReports);
+  }
+
   /**
    * Creates the target repository.
    *
@@ -200,11 +251,98 @@ public final class BackupPlan {
    * @throws SourceException if a source fails (no snapshot is written)
    */
   public BackupReport backup() {
-    BackupOptions options = BackupOptions.builder().plan(name).host(host).tags(tags).checks(checks)
-        .clock(clock).progress(progress).build();
-    try (Repository repo = openRepository()) {
-      return repo.backup(sources, options, target.name());
+    Instant started = clock.instant();
+    HookEvent before = new HookEvent(name, "backup", started, "", Map.of("target", target.name()));
+    try {
+      hooks.beforeBackup(before);
+    } catch (Exception e) {
+      BackupException failure = new BackupException("before-backup hook of plan '" + name
+          + "' failed, backup aborted, no snapshot written: " + e.getMessage(), e);
+      onFailure(before, failure);
+      throw failure;
     }
+    BackupReport report;
+    try {
+      BackupOptions options = BackupOptions.builder().plan(name).host(host).tags(tags).checks(checks)
+          .clock(clock).progress(progress).build();
+      try (Repository repo = openRepository()) {
+        report = repo.backup(sources, options, target.name());
+      }
+    } catch (RuntimeException | Error e) {
+      onFailure(before, e);
+      throw e;
+    }
+    HookEvent after = new HookEvent(name, "backup", started, report.snapshotId().hex(), Map.of(
+        "target", target.name(), "files", Long.toString(report.files()), "bytesNew", Long.toString(report.bytesNew()),
+        "bytesStored", Long.toString(report.bytesStored()), "complete", Boolean.toString(report.snapshot().complete())));
+    try {
+      hooks.afterBackup(after);
+    } catch (Exception e) {
+      // the snapshot is committed; a failing after-hook must not make it look lost
+      java.util.List<String> warnings = new ArrayList<>(report.warnings());
+      warnings.add("after-backup hook failed: " + e.getMessage());
+      report = new BackupReport(report.target(), report.snapshot(), report.files(), report.bytesRead(),
+          report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks());
+    }
+    return report;
+  }
+
+  private void onFailure(HookEvent event, Throwable failure) {
+    try {
+      hooks.onFailure(event, failure);
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /**
+   * Runs a restore drill: restores the newest good snapshot (complete, every check passed; else the
+   * newest) of every source from the target into scratch destinations — a fresh temporary directory for
+   * file and stream sources, the registered {@link Builder#drillRestorer drill restorer} for others —
+   * verifies each against what was recorded at backup time, measures the time against the RTO, removes
+   * the scratch destinations, and writes the report (text and JSON) to {@link #drillReports()} if set.
+   *
+   * @return the drill report; {@link DrillReport#passed()} says whether the restore is good
+   */
+  public DrillReport drill() {
+    try (Repository repo = openRepository()) {
+      List<Snapshot> mine = repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+      Snapshot newest = mine.stream().filter(s -> s.complete() && s.checksPassed())
+          .max(Comparator.comparing(Snapshot::time))
+          .or(() -> mine.stream().max(Comparator.comparing(Snapshot::time)))
+          .orElse(null);
+      Path base = drillDirectory != null ? drillDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+      DrillReport report = DrillRunner.run(name, target.name(), newest, rto, base, drillRestorers,
+          (source, dir, restorer) -> {
+            RestoreRequest.Builder request = RestoreRequest.builder().snapshot(newest.id().hex()).source(source)
+                .destination(dir);
+            if (restorer != null) {
+              request.restorer(source, restorer);
+            }
+            return repo.restore(request.build()).results().get(0);
+          }, clock);
+      if (drillReports != null) {
+        DrillReports.write(drillReports, report);
+      }
+      return report;
+    } catch (IOException e) {
+      throw new UncheckedIOException("restore drill of plan '" + name + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The plan's health now: the age of the newest good snapshot in the target against the RPO, and the
+   * newest drill (read from {@link #drillReports()}) against the RTO. See {@link HealthReport}.
+   */
+  public HealthReport health() {
+    List<DrillReport> drills;
+    try {
+      drills = drillReports == null ? List.of() : DrillReports.readAll(drillReports);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the drill reports in " + drillReports + ": " + e.getMessage(), e);
+    }
+    return HealthReport.evaluate(name, clock.instant(), rpo, rto,
+        List.of(new HealthReport.TargetState(target.name(), null, snapshots(), null)), drills);
   }
 
   /** This plan's snapshots in the target, oldest first. */
@@ -259,6 +397,12 @@ public final class BackupPlan {
     private int workers;
     private ProgressListener progress = ProgressListener.NONE;
     private boolean createRepository;
+    private PlanHooks hooks = PlanHooks.NONE;
+    private Duration rpo;
+    private Duration rto;
+    private Path drillDirectory;
+    private Path drillReports;
+    private final Map<String, Function<Path, ScratchRestorer>> drillRestorers = new LinkedHashMap<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -375,6 +519,56 @@ public final class BackupPlan {
     public Builder createRepository(boolean create) {
       once("createRepository");
       this.createRepository = create;
+      return this;
+    }
+
+    /** Callbacks before and after each backup and on failure (default: none). */
+    public Builder hooks(PlanHooks hooks) {
+      once("hooks");
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
+      return this;
+    }
+
+    /**
+     * The recovery point and recovery time objectives that {@link BackupPlan#health()} judges; either
+     * may be null for none.
+     */
+    public Builder objectives(Duration rpo, Duration rto) {
+      once("objectives");
+      for (Duration d : new Duration[] {rpo, rto}) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+          throw new IllegalArgumentException("objectives must be positive, got " + d);
+        }
+      }
+      this.rpo = rpo;
+      this.rto = rto;
+      return this;
+    }
+
+    /** Where drills make their scratch directories (default: the system temporary directory). */
+    public Builder drillDirectory(Path directory) {
+      once("drillDirectory");
+      this.drillDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Where drills write their reports, and {@link BackupPlan#health()} reads them (default: nowhere). */
+    public Builder drillReports(Path directory) {
+      once("drillReports");
+      this.drillReports = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * How a drill restores source {@code source} when it is not restored as files (a database): a
+     * function from a private scratch directory to a {@link ScratchRestorer}, closed after the drill.
+     */
+    public Builder drillRestorer(String source, Function<Path, ScratchRestorer> restorer) {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(restorer, "restorer");
+      if (drillRestorers.putIfAbsent(source, restorer) != null) {
+        throw new IllegalArgumentException("a drill restorer for source '" + source + "' is already set");
+      }
       return this;
     }
 

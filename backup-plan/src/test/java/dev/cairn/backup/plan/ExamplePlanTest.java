@@ -2,6 +2,7 @@ package dev.cairn.backup.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceContext;
@@ -66,5 +67,14 @@ class ExamplePlanTest {
     assertThat(plan.rto()).contains(Duration.ofHours(12));
     assertThat(plan.checks()).extracting(Check::name).contains(
         "command:ansible-playbook --syntax-check infra.yaml", "reachable:mysql", "reachable:influx");
+    // and it builds a plan: sources, the primary target, checks, objectives
+    BackupPlan built = plan.toPlan();
+    assertThat(built.name()).isEqualTo("infra");
+    assertThat(built.sources()).extracting(Source::name).containsExactly("mysql", "influx", "ansible");
+    assertThat(built.target().name()).isEqualTo("local");
+    assertThat(built.checks()).hasSize(4);
+    assertThat(built.rpo()).contains(Duration.ofHours(24));
+    assertThat(built.rto()).contains(Duration.ofHours(12));
+    assertThat(built.drillReports()).contains(Path.of("/var/lib/cairn/drills"));
   }
 }

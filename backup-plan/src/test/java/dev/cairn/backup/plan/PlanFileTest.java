@@ -102,6 +102,10 @@ class PlanFileTest {
     assertThat(plan.targets()).extracting(PlanFile.TargetSpec::name).containsExactly("local", "drives", "offsite");
     assertThat(plan.primary().name()).isEqualTo("local");
     assertThat(plan.primary().retention()).isEqualTo(Map.of("keep-daily", "7", "keep-weekly", "4"));
+    assertThat(plan.primary().policy().daily()).isEqualTo(7);
+    assertThat(plan.primary().policy().weekly()).isEqualTo(4);
+    assertThat(plan.primary().policy().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(plan.targets().get(2).policy().monthly()).isEqualTo(12);
     assertThat(plan.targets().get(1).storages()).containsExactly("/mnt/backup-a/cairn", "/mnt/backup-b/cairn");
     // 02:00 Berlin in winter is 01:00 UTC
     assertThat(plan.primary().schedule().nextAfter(Instant.parse("2026-11-28T00:00:00Z")))
@@ -193,6 +197,17 @@ class PlanFileTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("the plan file is empty");
     assertThatThrownBy(() -> PlanFile.read(dir.resolve("nope.yaml")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void longestGapOfASchedule() {
+    Instant from = Instant.parse("2026-11-28T00:00:00Z");
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("0 4 * * SUN", java.time.ZoneOffset.UTC), from))
+        .isEqualTo(Duration.ofDays(7));
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.cron("@monthly", java.time.ZoneOffset.UTC), from))
+        .isEqualTo(Duration.ofDays(31));
+    assertThat(PlanFile.longestGap(dev.cairn.backup.Schedule.every(Duration.ofHours(6)), from))
+        .isEqualTo(Duration.ofHours(6));
   }
 
   @Test
