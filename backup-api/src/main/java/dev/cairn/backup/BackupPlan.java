@@ -86,6 +86,7 @@ public final class BackupPlan {
   private final Path drillDirectory;
   private final Path drillReports;
   private final Map<String, Function<Path, ScratchRestorer>> drillRestorers;
+  private final List<PlanCopies.CopyTarget> copyTargets;
 
   private BackupPlan(Builder b) {
     this.name = b.name;
@@ -108,6 +109,7 @@ public final class BackupPlan {
     this.drillDirectory = b.drillDirectory;
     this.drillReports = b.drillReports;
     this.drillRestorers = Map.copyOf(b.drillRestorers);
+    this.copyTargets = List.copyOf(b.copyTargets);
   }
 
   /** A new builder. */
@@ -138,6 +140,7 @@ public final class BackupPlan {
     b.drillDirectory = drillDirectory;
     b.drillReports = drillReports;
     b.drillRestorers.putAll(drillRestorers);
+    b.copyTargets.addAll(copyTargets);
     return b;
   }
 
@@ -228,8 +231,12 @@ public final class BackupPlan {
   }
 
   private Repository.Builder repositoryBuilder() {
-    Repository.Builder b = Repository.builder(target.storage())
-        .passphrase(encryption.resolvePassphrase())
+    return repositoryBuilder(target.storage(), encryption);
+  }
+
+  private Repository.Builder repositoryBuilder(dev.cairn.backup.spi.Storage storage, Encryption encryption) {
+    Repository.Builder b = Repository.builder(storage)
+        .passphrase((encryption == null ? this.encryption : encryption).resolvePassphrase())
         .compression(compression)
         .chunking(chunking)
         .clock(clock)
@@ -245,7 +252,10 @@ public final class BackupPlan {
 
   /**
    * Runs the checks and backs up every source into the target; the snapshot records the plan's
-   * name, host, tags and check outcomes.
+   * name, host, tags and check outcomes. Then copies the new snapshot to each {@link
+   * Builder#copyTo(Rotation, Schedule) copy target} whose schedule has fired since its newest copy
+   * (judged with the plan's clock); the report's {@link BackupReport#copies()} say which targets
+   * received it. A failed copy is reported there, not thrown: the backup itself succeeded.
    *
    * @throws BackupException if a check with policy ABORT fails (no snapshot is written)
    * @throws SourceException if a source fails (no snapshot is written)
@@ -267,6 +277,10 @@ public final class BackupPlan {
           .clock(clock).progress(progress).build();
       try (Repository repo = openRepository()) {
         report = repo.backup(sources, options, target.name());
+        if (!copyTargets.isEmpty()) {
+          report = report.withCopies(PlanCopies.run(copyTargets, repo, report.snapshot(), name, clock,
+              createRepository, this::repositoryBuilder, progress));
+        }
       }
     } catch (RuntimeException | Error e) {
       onFailure(before, e);
@@ -282,7 +296,8 @@ public final class BackupPlan {
       java.util.List<String> warnings = new ArrayList<>(report.warnings());
       warnings.add("after-backup hook failed: " + e.getMessage());
       report = new BackupReport(report.target(), report.snapshot(), report.files(), report.bytesRead(),
-          report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks());
+          report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks(),
+          report.copies());
     }
     return report;
   }
@@ -403,6 +418,7 @@ public final class BackupPlan {
     private Path drillDirectory;
     private Path drillReports;
     private final Map<String, Function<Path, ScratchRestorer>> drillRestorers = new LinkedHashMap<>();
+    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -441,6 +457,48 @@ public final class BackupPlan {
     public Builder target(Target target) {
       once("target");
       this.target = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /** The primary target, which receives every backup: the same as {@link #target(Target)}. */
+    public Builder primary(Target target) {
+      return target(target);
+    }
+
+    /**
+     * Adds a further target that receives a copy of the newest snapshot after a backup whenever
+     * {@code schedule} has fired since its newest copy (e.g. {@code Schedule.monthly()} for an
+     * off-site bucket); same passphrase as the plan. See {@link #copyTo(Rotation, Schedule, Encryption)}.
+     */
+    public Builder copyTo(Target target, Schedule schedule) {
+      return copyTo(Rotation.of(target.name(), target), schedule, null);
+    }
+
+    /** Adds drives taking turns receiving copies on {@code schedule}; see {@link Rotation}. */
+    public Builder copyTo(Rotation rotation, Schedule schedule) {
+      return copyTo(rotation, schedule, null);
+    }
+
+    /**
+     * Adds a copy target: after each backup, when {@code schedule} has fired since the newest copy on
+     * the rotation's drives, the new snapshot is copied to the most stale usable drive. Copy targets
+     * the plan creates ({@link #createRepository}) share the primary's chunking, so copies deduplicate.
+     *
+     * @param encryption the copy repositories' passphrase, or {@code null} for the plan's
+     * @throws IllegalArgumentException if a drive's name is already used by another target
+     */
+    public Builder copyTo(Rotation rotation, Schedule schedule, Encryption encryption) {
+      Objects.requireNonNull(rotation, "rotation");
+      Objects.requireNonNull(schedule, "schedule");
+      for (Target d : rotation.drives()) {
+        boolean taken = target != null && target.name().equals(d.name()) || copyTargets.stream()
+            .flatMap(c -> c.rotation().drives().stream()).anyMatch(o -> o.name().equals(d.name()));
+        if (taken) {
+          throw new IllegalArgumentException("the plan already has a target named '" + d.name()
+              + "'; give every target its own name");
+        }
+      }
+      copyTargets.add(new PlanCopies.CopyTarget(rotation, schedule, encryption));
       return this;
     }
 
@@ -592,6 +650,11 @@ public final class BackupPlan {
       }
       return new BackupPlan(this);
     }
+  }
+
+  /** The copy targets (each a rotation of one or more drives), in the order added. */
+  public List<Rotation> copyTargets() {
+    return copyTargets.stream().map(PlanCopies.CopyTarget::rotation).toList();
   }
 
   /** The source named {@code name}, if the plan has one. */

@@ -348,6 +348,43 @@ public final class Repository implements AutoCloseable {
         stored, snapshots.stream().mapToLong(Snapshot::bytes).sum());
   }
 
+  /** Copies every snapshot this repository has to {@code destination}; see {@link #copyTo(Repository, List, ProgressListener)}. */
+  public CopyReport copyTo(Repository destination) {
+    return copyTo(destination, List.of(), ProgressListener.NONE);
+  }
+
+  /**
+   * Copies snapshots to {@code destination} (3-2-1: another drive, S3, SFTP), transferring only the
+   * blobs the destination lacks. A snapshot the destination already holds (the same snapshot, copied
+   * before; snapshots are matched by content, not by id) is skipped. The destination may have another
+   * passphrase: blobs are decrypted, checked and re-encrypted. If the destination was created with
+   * this repository's chunking ({@link Builder#chunkingFrom}), blobs keep their ids and deduplicate
+   * against everything already there; otherwise their ids are recomputed with the destination's key.
+   * An interrupted copy keeps what it flushed, and the next copy transfers only the rest; each
+   * snapshot is written last. See docs/copy.md.
+   *
+   * @param snapshots {@code latest}, ids or id prefixes; empty for every snapshot
+   * @throws BackupException naming a reference that matches no snapshot
+   * @throws IntegrityException if data read from this repository is damaged (nothing of that
+   *     snapshot is committed in the destination)
+   * @throws StorageException if either storage fails; run the copy again to resume
+   */
+  public CopyReport copyTo(Repository destination, List<String> snapshots, ProgressListener progress) {
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(snapshots, "snapshots");
+    List<Snapshot> wanted = snapshots.isEmpty() ? snapshots()
+        : snapshots.stream().map(this::snapshot).distinct().toList();
+    return copySnapshots(destination, wanted, "", progress);
+  }
+
+  CopyReport copySnapshots(Repository destination, List<Snapshot> wanted, String target, ProgressListener progress) {
+    if (destination == this || destination.repo == repo) {
+      throw new IllegalArgumentException("cannot copy repository " + location() + " to itself");
+    }
+    return dev.cairn.backup.internal.copy.SnapshotCopier.copy(repo, destination.repo, wanted, target,
+        Objects.requireNonNull(progress, "progress"));
+  }
+
   /** Stops the repository's threads; unflushed data of a running backup is dropped. Idempotent. */
   @Override
   public void close() {
@@ -368,6 +405,7 @@ public final class Repository implements AutoCloseable {
     private final Storage storage;
     private Secret passphrase;
     private final RepositoryOptions.Builder options = RepositoryOptions.builder();
+    private Repository chunkingFrom;
 
     private Builder(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -390,6 +428,17 @@ public final class Repository implements AutoCloseable {
     /** Chunk sizes of a new repository (ignored by {@link #open()}; default 512 KiB / 1 MiB / 8 MiB). */
     public Builder chunking(Chunking chunking) {
       options.chunker(new ChunkerParams(chunking.min(), chunking.average(), chunking.max()));
+      return this;
+    }
+
+    /**
+     * For {@link #init()}: share the chunk id key, chunker seed and chunk sizes of {@code existing}
+     * (an open repository; its encryption key and passphrase are not shared), so the same content gets
+     * the same chunk ids in both and {@link Repository#copyTo copies} between them deduplicate, like
+     * restic's {@code init --copy-chunker-params}. Ignored by {@link #open()}.
+     */
+    public Builder chunkingFrom(Repository existing) {
+      this.chunkingFrom = Objects.requireNonNull(existing, "existing");
       return this;
     }
 
@@ -459,7 +508,8 @@ public final class Repository implements AutoCloseable {
      * @throws IllegalStateException if no passphrase was given
      */
     public Repository init() {
-      return new Repository(EncryptedRepository.init(storage, requirePassphrase(), options.build()));
+      return new Repository(EncryptedRepository.init(storage, requirePassphrase(), options.build(),
+          chunkingFrom == null ? null : chunkingFrom.repo));
     }
 
     /** Opens the repository, creating it first if the storage holds none. */

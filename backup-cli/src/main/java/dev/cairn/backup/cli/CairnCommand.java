@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       InitCommand.class,
+      CopyCommand.class,
       BackupCommand.class,
       SnapshotsCommand.class,
       LsCommand.class,

@@ -12,24 +12,30 @@ import picocli.CommandLine.Option;
 final class InitCommand extends CairnSubcommand {
 
   @Option(names = "--copy-chunker-params-from", paramLabel = "REPO",
-      description = "Use the chunker parameters of repository REPO, so snapshots copied between the two"
-          + " deduplicate (reserved: available with the copy command).")
+      description = "Use the chunker parameters and chunk id key of repository REPO, so snapshots copied between"
+          + " the two deduplicate. REPO's passphrase: --from-password-file, $CAIRN_FROM_PASSWORD_FILE,"
+          + " $CAIRN_FROM_PASSWORD, or a prompt.")
   String copyChunkerParamsFrom;
+
+  @Option(names = "--from-password-file", paramLabel = "FILE",
+      description = "Read the passphrase of the --copy-chunker-params-from repository from FILE.")
+  java.nio.file.Path fromPasswordFile;
 
   @Override
   int run() {
-    if (copyChunkerParamsFrom != null) {
-      throw new ConfigurationException("--copy-chunker-params-from is not available in this version yet;"
-          + " create the repository without it");
-    }
     String location = location();
     var storage = storage();
     if (Repository.exists(storage)) {
       throw new ConfigurationException("a repository already exists at " + location
           + "; use it as it is, or choose another --repo");
     }
-    try (Repository repo = root().repositoryBuilder(storage)
-        .passphrase(root().passphrases().forNewRepository(location)).init()) {
+    Repository chunkingFrom = copyChunkerParamsFrom == null ? null : OtherRepository.open(environment(), "FROM_",
+        fromPasswordFile, copyChunkerParamsFrom, "--copy-chunker-params-from");
+    Repository.Builder builder = root().repositoryBuilder(storage).passphrase(root().passphrases().forNewRepository(location));
+    if (chunkingFrom != null) {
+      builder.chunkingFrom(chunkingFrom);
+    }
+    try (chunkingFrom; Repository repo = builder.init()) {
       Output out = output();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("message_type", "initialized");
