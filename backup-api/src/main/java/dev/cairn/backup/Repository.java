@@ -21,6 +21,7 @@ import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,6 +183,13 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if stored data is damaged
    */
   public RestoreReport restore(RestoreRequest request) {
+    // a shared lock keeps prune from deleting packs while they are read
+    try (Lock lock = repo.lock(false)) {
+      return restoreLocked(request);
+    }
+  }
+
+  private RestoreReport restoreLocked(RestoreRequest request) {
     long start = System.nanoTime();
     Snapshot snapshot = Snapshots.resolve(repo, request.snapshot(), request.plan(), request.host());
     List<SnapshotSource> chosen = new ArrayList<>();
@@ -217,7 +225,7 @@ public final class Repository implements AutoCloseable {
       Restorer restorer = request.restorers().get(input.sourceName());
       if (restorer == null) {
         restorer = DirectoryRestorer.to(directorySources == 1 ? request.destination()
-            : request.destination().resolve(input.sourceName())).overwrite(request.overwrite());
+            : sourceDirectory(request.destination(), input.sourceName())).overwrite(request.overwrite());
       }
       try {
         results.add(restorer.restore(input));
@@ -228,6 +236,16 @@ public final class Repository implements AutoCloseable {
     }
     progress.emit();
     return new RestoreReport(snapshot, results, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** The subdirectory of {@code destination} for source {@code name}; never outside it. */
+  static Path sourceDirectory(Path destination, String name) {
+    Path base = destination.toAbsolutePath().normalize();
+    Path p = base.resolve(name.replaceAll("^/+", "")).normalize();
+    if (!p.startsWith(base) || p.equals(base)) {
+      p = base.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+    return p;
   }
 
   /** Verifies the repository; see {@link #verify(boolean, ProgressListener)}. */

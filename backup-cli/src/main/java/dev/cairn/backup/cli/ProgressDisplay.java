@@ -2,8 +2,15 @@ package dev.cairn.backup.cli;
 
 import dev.cairn.backup.Progress;
 import dev.cairn.backup.ProgressListener;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +36,8 @@ final class ProgressDisplay implements ProgressListener, AutoCloseable {
   private volatile long totalFiles = -1;
   private volatile long totalBytes = -1;
   private volatile String current = "";
+  private volatile long scannedFiles = -1;
+  private volatile long scannedBytes = -1;
   private int lastWidth;
 
   private ProgressDisplay(Output output, String action, boolean terminal, long periodMs) {
@@ -68,6 +77,54 @@ final class ProgressDisplay implements ProgressListener, AutoCloseable {
     this.current = current == null ? "" : current;
   }
 
+  /** True when something is drawn (terminal line or JSON status). */
+  boolean live() {
+    return ticker != null;
+  }
+
+  /**
+   * Walks {@code roots} on a background thread to estimate the totals, for an ETA when the engine has
+   * no estimate of its own (a first backup). Cheap: metadata only, and skipped when nothing is drawn.
+   */
+  void estimateTotals(List<Path> roots) {
+    if (!live() || roots.isEmpty()) {
+      return;
+    }
+    Thread scanner = new Thread(() -> {
+      long[] totals = new long[2];
+      for (Path root : roots) {
+        try {
+          Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile()) {
+                totals[0]++;
+                totals[1] += attrs.size();
+              }
+              return ticker.isShutdown() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+        } catch (IOException e) {
+          return; // no estimate: the line just shows no ETA
+        }
+      }
+      scannedFiles = totals[0];
+      scannedBytes = totals[1];
+    }, "cairn-progress-scan");
+    scanner.setDaemon(true);
+    scanner.start();
+  }
+
+  /** True once {@link #estimateTotals} has finished. */
+  boolean estimated() {
+    return scannedFiles >= 0;
+  }
+
   /** Takes a sample from the engine; drawn at the next tick. */
   @Override
   public void progress(Progress p) {
@@ -81,6 +138,8 @@ final class ProgressDisplay implements ProgressListener, AutoCloseable {
 
   /** Draws the current state once (the ticker calls it; tests call it directly). */
   synchronized void render() {
+    long totalFiles = this.totalFiles >= 0 ? this.totalFiles : scannedFiles;
+    long totalBytes = this.totalBytes >= 0 ? this.totalBytes : scannedBytes;
     double elapsed = elapsedSeconds();
     double rate = elapsed > 0 ? bytes / elapsed : 0;
     long eta = -1;

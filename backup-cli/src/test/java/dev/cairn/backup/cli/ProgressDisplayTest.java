@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The live progress line on a terminal and the JSON status messages. */
 class ProgressDisplayTest {
@@ -27,6 +31,23 @@ class ProgressDisplayTest {
     assertThat(line).startsWith("\r[").contains("12 / 100 files", "512.000 MiB / 1.000 GiB", "/s", "ETA ", "data/big.bin");
     assertThat(line).endsWith("\r").doesNotContain("\n");
     assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void firstBackupGetsTotalsAndAnEtaFromAScanOfThePaths(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("a"), new byte[1000]);
+    Files.createDirectories(dir.resolve("sub"));
+    Files.write(dir.resolve("sub/b"), new byte[3000]);
+    try (ProgressDisplay p = ProgressDisplay.start(output(false, false), true, "backup")) {
+      p.update(1, 1000, -1, -1, "a");
+      p.estimateTotals(List.of(dir));
+      for (int i = 0; i < 500 && !p.estimated(); i++) {
+        Thread.sleep(10);
+      }
+      assertThat(p.estimated()).isTrue();
+      p.render();
+    }
+    assertThat(err.toString()).contains("1 / 2 files", "1000 B / 3.906 KiB", "ETA ");
   }
 
   @Test
