@@ -17,8 +17,8 @@ final class Connections {
 
   /**
    * Opens a connection: text protocol, utf8mb4 both ways (results are converted to utf8mb4 whatever the
-   * column's charset), UTC session time zone so TIMESTAMP values travel unconverted, and for a restore
-   * {@code allowLoadLocalInfile}.
+   * column's charset; table dumps switch to binary results, see RowEncoder), UTC session time zone so
+   * TIMESTAMP values travel unconverted, and for a restore {@code allowLoadLocalInfile}.
    */
   static Connection open(String url, String user, Secret password, boolean loadLocal) throws SQLException {
     Properties p = new Properties();

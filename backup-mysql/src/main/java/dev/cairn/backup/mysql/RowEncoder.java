@@ -9,10 +9,10 @@ import java.util.Arrays;
 
 /**
  * Streams rows of one table (or one key range of it) from the server and encodes each as one line of
- * the data file format that {@code LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\'} reads:
- * fields separated by tab, rows ended by newline, NULL as {@code \N}; in text values backslash, tab,
- * newline, carriage return and NUL are written {@code \\ \t \n \r \0}; binary, bit and spatial values
- * are written as upper-case hex. Rows stream with {@code fetchSize = Integer.MIN_VALUE}, so no table is
+ * the data file format that {@code LOAD DATA ... CHARACTER SET binary FIELDS TERMINATED BY '\t'
+ * ESCAPED BY '\\'} reads: fields separated by tab, rows ended by newline, NULL as {@code \N}; text values
+ * are the stored bytes (the column's own character set) with backslash, tab, newline, carriage return
+ * and NUL written {@code \\ \t \n \r \0}; binary, bit and spatial values are written as upper-case hex. Rows stream with {@code fetchSize = Integer.MIN_VALUE}, so no table is
  * ever held in memory. Not thread-safe: one encoder per connection.
  */
 final class RowEncoder {
@@ -49,6 +49,9 @@ final class RowEncoder {
       hex[i] = table.columns().get(i).hex();
     }
     try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+      // values travel as the bytes the server stores, in each column's own character set: no conversion
+      // on the server, and LOAD DATA ... CHARACTER SET binary puts the same bytes back
+      st.execute("SET SESSION character_set_results = binary");
       st.setFetchSize(Integer.MIN_VALUE);
       try (ResultSet rs = st.executeQuery(sql.toString())) {
         while (rs.next()) {
@@ -61,6 +64,7 @@ final class RowEncoder {
           sink.line(buf, len);
         }
       }
+      st.execute("SET SESSION character_set_results = utf8mb4");
     }
   }
 
@@ -111,10 +115,24 @@ final class RowEncoder {
   }
 
   private void putEscaped(byte[] v) {
-    ensure(v.length * 2);
+    int first = 0;
+    while (first < v.length) {
+      byte x = v[first];
+      if (x == '\\' || x == '\t' || x == '\n' || x == '\r' || x == 0) {
+        break;
+      }
+      first++;
+    }
+    ensure(first == v.length ? v.length : v.length * 2);
+    System.arraycopy(v, 0, buf, len, first);
+    len += first;
+    if (first == v.length) {
+      return;
+    }
     byte[] b = buf;
     int p = len;
-    for (byte x : v) {
+    for (int i = first; i < v.length; i++) {
+      byte x = v[i];
       switch (x) {
         case '\\' -> { b[p++] = '\\'; b[p++] = '\\'; }
         case '\t' -> { b[p++] = '\\'; b[p++] = 't'; }

@@ -27,12 +27,17 @@ import java.util.Set;
 record TableDef(String database, String table, List<Column> columns, List<String> key, boolean integerKey,
     long estimatedRows) {
 
-  /** A stored column; {@code hex} when its bytes are written as hex and loaded through {@code UNHEX}. */
-  record Column(String name, boolean hex) {}
+  /**
+   * A stored column; {@code hex} when its bytes are written as hex and loaded through {@code UNHEX};
+   * {@code text} when the server must read the loaded value as text rather than as the binary bytes the
+   * data file is loaded as (JSON, UUID, INET4, INET6 parse a binary string as their binary form).
+   */
+  record Column(String name, boolean hex, boolean text) {}
 
   private static final Set<String> HEX_TYPES = Set.of("binary", "varbinary", "tinyblob", "blob",
       "mediumblob", "longblob", "bit", "geometry", "point", "linestring", "polygon", "multipoint",
       "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
+  private static final Set<String> TEXT_TYPES = Set.of("json", "uuid", "inet4", "inet6");
   private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
   TableDef {
@@ -64,7 +69,8 @@ record TableDef(String database, String table, List<Column> columns, List<String
           if (extra.contains("GENERATED")) {
             continue;
           }
-          columns.add(new Column(name, HEX_TYPES.contains(type) || "binary".equalsIgnoreCase(charset)));
+          columns.add(new Column(name, HEX_TYPES.contains(type) || "binary".equalsIgnoreCase(charset),
+              TEXT_TYPES.contains(type)));
         }
       }
     }
@@ -139,17 +145,17 @@ record TableDef(String database, String table, List<Column> columns, List<String
       if (i > 0) {
         cols.append(", ");
       }
-      if (col.hex()) {
+      if (col.hex() || col.text()) {
         String var = "@c" + (i + 1);
         cols.append(var);
         set.append(set.length() == 0 ? " SET " : ", ").append(Names.quote(col.name()))
-            .append(" = UNHEX(").append(var).append(')');
+            .append(col.hex() ? " = UNHEX(" + var + ")" : " = CONVERT(" + var + " USING utf8mb4)");
       } else {
         cols.append(Names.quote(col.name()));
       }
     }
     return "LOAD DATA LOCAL INFILE " + file + " INTO TABLE " + target
-        + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
+        + " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
         + " LINES TERMINATED BY '\\n' (" + cols + ")" + set;
   }
 }

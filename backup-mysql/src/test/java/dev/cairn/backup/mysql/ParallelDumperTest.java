@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ParallelDumperTest {
   private static TableDef table(long rows) {
-    return new TableDef("db", "t", List.of(new TableDef.Column("id", false)), List.of("id"), true, rows);
+    return new TableDef("db", "t", List.of(new TableDef.Column("id", false, false)), List.of("id"), true, rows);
   }
 
   private static List<String> ranges(long rows, long min, long max, long perChunk) {
