@@ -146,6 +146,12 @@ class Influx1RoundTripIT {
     RestoreResult merged = h.restore(InfluxRestorer.v1(influx.url()).target("busy").allowNonEmpty(true).build());
     assertThat(merged.verified()).isTrue();
     assertThat(influx.query("busy", "SHOW MEASUREMENTS")).contains("cpu", "other");
+
+    influx.execute("CREATE DATABASE conflicting");
+    influx.write("conflicting", null, "cpu value=\"text\" 946684800000000000");
+    assertThatThrownBy(() -> h.restore(InfluxRestorer.v1(influx.url()).target("conflicting").allowNonEmpty(true).build()))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("conflicting/autogen").hasMessageContaining("field type conflict");
   }
 
   @Test
