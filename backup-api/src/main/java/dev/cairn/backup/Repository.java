@@ -308,7 +308,7 @@ public final class Repository implements AutoCloseable {
 
   /**
    * Applies a retention policy: deletes the snapshots it removes. Their data stays until
-   * {@link #prune}. Takes the exclusive lock, so it waits for no backup and no backup runs meanwhile.
+   * {@link #prune}. Takes the exclusive lock (a dry run a shared one), so no backup runs meanwhile.
    *
    * <pre>{@code
    * RetentionPlan plan = repo.forget(Retention.policy().keepDaily(7).keepWeekly(4), true);
@@ -330,7 +330,8 @@ public final class Repository implements AutoCloseable {
    * Removes the data no snapshot needs any more: marks every blob the snapshots reach, repacks mostly
    * unused packs, writes a new index, then deletes the old indexes and packs, in that order and under
    * the exclusive lock, so that a prune interrupted at any point loses nothing a snapshot needs.
-   * Packs younger than the safety window are left alone. See docs/retention.md.
+   * Packs younger than the safety window are left alone; a dry run changes nothing and takes only a
+   * shared lock. See docs/retention.md.
    *
    * @throws RepositoryLockedException if backups hold locks for longer than {@link PruneOptions#lockWait()}
    * @throws IntegrityException if a snapshot or tree is unreadable or a needed blob is missing (nothing

@@ -19,14 +19,14 @@ public final class Forgetter {
   private Forgetter() {}
 
   /**
-   * Applies {@code policy} to every snapshot of {@code repo} under the exclusive lock and, unless
-   * {@code dryRun}, deletes the snapshots it removes.
+   * Applies {@code policy} to every snapshot of {@code repo} under the exclusive lock and deletes the
+   * snapshots it removes; a dry run only decides, under a shared lock, so backups may run meanwhile.
    *
    * @return the plan: what was (or would be) kept and removed, and why
    */
   public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
       Duration lockWait) {
-    try (Lock lock = Locks.exclusive(repo, lockWait)) {
+    try (Lock lock = Locks.acquire(repo, !dryRun, lockWait)) {
       RetentionPlan plan = policy.apply(Snapshots.all(repo, null), clock.instant());
       if (!dryRun) {
         for (Snapshot s : plan.remove()) {

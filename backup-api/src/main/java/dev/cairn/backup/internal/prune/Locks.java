@@ -6,22 +6,23 @@ import dev.cairn.backup.internal.lock.Lock;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import java.time.Duration;
 
-/** Taking the exclusive lock that forget and prune need, waiting for backups if allowed. */
+/** Taking the lock that forget and prune need (shared for a dry run), waiting for others if allowed. */
 final class Locks {
   private static final Duration POLL = Duration.ofMillis(500);
 
   private Locks() {}
 
   /**
-   * Takes the exclusive lock, retrying while another process holds a lock, for up to {@code wait}.
+   * Takes an exclusive (or, for a dry run, shared) lock, retrying while another process holds a
+   * conflicting lock, for up to {@code wait}.
    *
    * @throws RepositoryLockedException naming the holder when the wait is over
    */
-  static Lock exclusive(EncryptedRepository repo, Duration wait) {
+  static Lock acquire(EncryptedRepository repo, boolean exclusive, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       try {
-        return repo.lock(true);
+        return repo.lock(exclusive);
       } catch (RepositoryLockedException e) {
         if (System.nanoTime() - deadline >= 0) {
           throw e;

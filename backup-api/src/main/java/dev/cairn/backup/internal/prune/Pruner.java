@@ -1,6 +1,5 @@
 package dev.cairn.backup.internal.prune;
 
-import dev.cairn.backup.BackupException;
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.PruneOptions;
@@ -83,9 +82,27 @@ public final class Pruner {
    *     no pack: pruning then could lose data, so nothing is changed
    */
   public static PruneReport prune(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
+    PruneReport report;
+    try {
+      report = run(repo, options, clock, listener);
+    } catch (RuntimeException e) {
+      // whatever happened, this session must not go on with an index naming deleted packs
+      try {
+        repo.refreshIndex();
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    repo.refreshIndex();
+    return report;
+  }
+
+  private static PruneReport run(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
     Instant start = clock.instant();
     listener.progress(Phase.LOCK, 0, 1);
-    try (Lock lock = Locks.exclusive(repo, options.lockWait())) {
+    // a dry run changes nothing, so it shares the repository with running backups
+    try (Lock lock = Locks.acquire(repo, !options.dryRun(), options.lockWait())) {
       // backups may have finished while this session waited, or since it opened: see their packs
       repo.refreshIndex();
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
@@ -140,7 +157,6 @@ public final class Pruner {
         repo.delete(FileType.PACK, packId(p.name()));
         listener.progress(Phase.DELETE_PACKS, ++n, gone.size());
       }
-      repo.refreshIndex();
       listener.progress(Phase.DONE, 1, 1);
       PruneReport report = plan.toReport(false, snapshots.size(), Duration.between(start, clock.instant()));
       LOG.info("pruned {}: deleted {} packs, repacked {}, freed {}", repo.storage().location(),

@@ -4,12 +4,14 @@ import static dev.cairn.backup.testing.prune.PruneTest.builder;
 import static dev.cairn.backup.testing.prune.PruneTest.content;
 import static dev.cairn.backup.testing.prune.PruneTest.storedBytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.PruneReport;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.RepositoryLockedException;
 import dev.cairn.backup.RestoreRequest;
 import dev.cairn.backup.Retention;
 import dev.cairn.backup.RetentionPlan;
@@ -66,7 +68,7 @@ class PruneConcurrencyAndSpaceTest {
       backupSeries(repo, src, 4, 100, 300_000);
       repo.forget(Retention.policy().keepLast(2), false);
     }
-    int size = 6 << 20; // ~2 s at 64 KiB per 20 ms
+    int size = 12 << 20; // ~4 s at 64 KiB per 20 ms: long enough to find its lock held
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), SlowBackupMain.class.getName(),
         repoDir.toString(), "77", Integer.toString(size)));
@@ -80,6 +82,11 @@ class PruneConcurrencyAndSpaceTest {
 
     PruneReport report;
     try (Repository repo = builder(storage).open()) {
+      assertThatThrownBy(() -> repo.prune(ALL_NOW))
+          .as("without lockWait prune refuses at once, naming the backup's lock")
+          .isInstanceOf(RepositoryLockedException.class).hasMessageContaining("shared lock");
+      assertThat(repo.prune(ALL_NOW.toBuilder().dryRun(true).build()).dryRun())
+          .as("a dry run shares the repository with the backup").isTrue();
       report = repo.prune(ALL_NOW.toBuilder().lockWait(Duration.ofMinutes(2)).build());
     }
     String out = new String(backup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package dev.cairn.backup.testing.prune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.backup.BackupReport;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.PruneReport;
@@ -26,7 +25,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
