@@ -527,8 +527,9 @@ public final class Repository implements AutoCloseable {
      * @throws IllegalStateException if no passphrase was given
      */
     public Repository init() {
-      return new Repository(EncryptedRepository.init(storage, requirePassphrase(), options.build(),
-          chunkingFrom == null ? null : chunkingFrom.repo));
+      return new Repository(chunkingFrom == null
+          ? EncryptedRepository.init(storage, requirePassphrase(), options.build())
+          : EncryptedRepository.initSharingChunking(storage, requirePassphrase(), options.build(), chunkingFrom.repo));
     }
 
     /** Opens the repository, creating it first if the storage holds none. */
