@@ -498,19 +498,6 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
-   * Creates a new repository like {@link #init(Storage, Secret, RepositoryOptions)}, but with the
-   * chunk id key, chunker seed and chunk sizes of {@code chunkingFrom} (its encryption key stays
-   * fresh), so the same content gets the same chunk ids in both repositories and copies between
-   * them deduplicate (restic's {@code --copy-chunker-params}).
-   *
-   * @param chunkingFrom an open repository to share chunking with, or {@code null} for fresh keys
-   */
-  public static EncryptedRepository init(Storage storage, Secret passphrase, RepositoryOptions options,
-      EncryptedRepository chunkingFrom) {
-    return create(storage, passphrase, options, chunkingFrom);
-  }
-
-  /**
    * Creates a new repository that chunks and identifies content exactly like {@code template}: same
    * chunker sizes, gear seed and id key (its encryption key is new). The same content then gets the
    * same chunk ids in both, so snapshots can be copied between them without rewriting trees and
