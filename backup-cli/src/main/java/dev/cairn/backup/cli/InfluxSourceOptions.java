@@ -5,16 +5,14 @@ import dev.cairn.backup.spi.Source;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn backup --influx URL [--influx-db NAME...]} (1.x) or {@code --influx URL --influx-org ORG
  * --influx-token TOKEN [--influx-bucket NAME...]} (2.x): a logical export of an InfluxDB as line
  * protocol in daily windows, as a source named {@code influx}.
  */
-final class InfluxSourceOptions implements SourceOptions {
+final class InfluxSourceOptions extends ServerSourceOptions {
 
   @Mixin InfluxConnectionOptions connection;
 
@@ -25,12 +23,6 @@ final class InfluxSourceOptions implements SourceOptions {
   @Option(names = "--influx-bucket", paramLabel = "NAME", split = ",",
       description = "InfluxDB 2.x: back up only bucket NAME (repeatable; default every bucket of the organization).")
   List<String> buckets = new ArrayList<>();
-
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
-
-  private CliEnvironment environment() {
-    return ((CairnCommand) mixee.root().userObject()).environment();
-  }
 
   @Override
   public List<Source> sources() {

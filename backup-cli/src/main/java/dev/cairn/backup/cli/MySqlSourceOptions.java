@@ -5,16 +5,14 @@ import dev.cairn.backup.spi.Source;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn backup --mysql JDBC-URL [--mysql-database PATTERN...] [--mysql-exclude PATTERN...]}: a
  * consistent dump of a MySQL or MariaDB server (every non-system database unless chosen), as a source
  * named {@code mysql}.
  */
-final class MySqlSourceOptions implements SourceOptions {
+final class MySqlSourceOptions extends ServerSourceOptions {
 
   @Mixin MySqlConnectionOptions connection;
 
@@ -25,12 +23,6 @@ final class MySqlSourceOptions implements SourceOptions {
   @Option(names = "--mysql-exclude", paramLabel = "PATTERN", split = ",",
       description = "Leave out databases matching PATTERN (repeatable).")
   List<String> excludes = new ArrayList<>();
-
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
-
-  private CliEnvironment environment() {
-    return ((CairnCommand) mixee.root().userObject()).environment();
-  }
 
   @Override
   public List<Source> sources() {

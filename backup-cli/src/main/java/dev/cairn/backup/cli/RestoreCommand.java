@@ -153,7 +153,9 @@ final class RestoreCommand extends CairnSubcommand {
     m.put("bytes", r.bytes());
     m.put("verified", r.verified());
     m.put("verifications", r.results().stream().map(v -> Map.of(
-        "item", v.item(), "status", v.status().name(), "message", v.message())).toList());
+        "item", v.item(), "status", v.status().name(), "message", v.message(),
+        "expected_count", v.expectedCount(), "actual_count", v.actualCount(),
+        "expected_checksum", v.expectedChecksum(), "actual_checksum", v.actualChecksum())).toList());
     return m;
   }
 

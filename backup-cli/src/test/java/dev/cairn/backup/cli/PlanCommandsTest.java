@@ -60,16 +60,20 @@ class PlanCommandsTest {
         .contains("target offsite");
 
     Cli.Result before = cli.run("plan", "status", plan.toString());
-    assertThat(before.exitCode()).as("no snapshot yet: the RPO is missed").isEqualTo(1);
-    assertThat(before.out()).contains("OBJECTIVES MISSED");
+    assertThat(before.exitCode()).as("no repository yet").isEqualTo(ExitCodes.NO_REPOSITORY);
+    assertThat(before.err()).contains("repo-local");
 
     Cli.Result run = cli.run("plan", "run", "--init", plan.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("passed").contains("snapshot").contains("copied to offsite");
 
+    Cli.Result undrilled = cli.run("plan", "status", plan.toString());
+    assertThat(undrilled.exitCode()).as("the RTO is not proven by a drill yet").isEqualTo(1);
+    assertThat(undrilled.out()).contains("OBJECTIVES MISSED").contains("no restore drill");
+
     Cli.Result drill = cli.run("plan", "drill", plan.toString());
     assertThat(drill.exitCode()).as(drill.err()).isZero();
-    assertThat(drill.out()).contains("ansible").contains("OK");
+    assertThat(drill.out()).contains("source ansible").contains("result: PASSED");
     Cli.Result drillJson = cli.run("plan", "drill", "--json", plan.toString());
     assertThat(drillJson.out()).contains("\"passed\":true");
 
