@@ -9,6 +9,7 @@ import dev.cairn.backup.RetentionPlan;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -77,7 +78,10 @@ final class ForgetCommand extends CairnSubcommand {
     Output out = output();
     try (Repository repo = openRepository()) {
       RetentionPlan plan = repo.forget(policy, dryRun);
-      out.json(Map.of("message_type", "forget", "dry_run", dryRun, "groups", plan.toJson()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dry_run", dryRun);
+      m.put("groups", plan.toJson());
+      out.message("forget", m);
       out.text("%s", plan.render().stripTrailing());
       out.info("%s %d snapshots, kept %d", dryRun ? "would remove" : "removed", plan.remove().size(), plan.keep().size());
       if (prune) {

@@ -20,7 +20,7 @@ final class UnlockCommand extends CairnSubcommand {
     try (Repository repo = openRepository()) {
       removed = repo.unlock(removeAll);
     }
-    output().json(Map.of("message_type", "unlock", "removed", removed));
+    output().message("unlock", Map.of("removed", removed));
     output().info("removed %d %slock%s", removed, removeAll ? "" : "stale ", removed == 1 ? "" : "s");
     return ExitCodes.OK;
   }
