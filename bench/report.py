@@ -67,7 +67,7 @@ if "cairn" in tools and "restic" in tools:
             print(f"- {label}: not measured")
             continue
         got = c / r
-        verdict = "met" if got <= limit else f"MISSED by {(got / limit - 1) * 100:.0f}%"
+        verdict = "met" if got <= limit else f"MISSED by {(got / limit - 1) * 100:.1f}%"
         print(f"- {label}: {got:.2f}x — {verdict}")
     peak = max((value("cairn", p, "rss_kib") or 0) for p in phases)
     print(f"- peak RSS < 300 MiB: {peak:.0f} MiB — " + ("met" if peak < 300 else f"MISSED by {peak - 300:.0f} MiB"))

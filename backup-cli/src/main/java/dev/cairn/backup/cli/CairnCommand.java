@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
       "Encrypted, compressed, deduplicated backups.",
       "",
       "The repository comes from --repo or CAIRN_REPOSITORY: a directory, or s3://bucket/prefix and"
-          + " sftp://user@host/path when those modules are installed. The passphrase comes from"
+          + " sftp://user@host/path. The passphrase comes from"
           + " --password-file, CAIRN_PASSWORD_FILE, CAIRN_PASSWORD, or is asked on the terminal.",
     },
     subcommands = {
