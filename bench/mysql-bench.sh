@@ -8,7 +8,10 @@
 # as root). The server runs from a temporary data directory on a free loopback port and is stopped at
 # the end. Until the `cairn` CLI exists, Cairn runs through the test-scope main class
 # dev.cairn.backup.mysql.MySqlBench, which dumps into a plain directory (SourceHarness: no repository,
-# so no compression or deduplication) and restores with verification.
+# so no compression or deduplication) and restores with verification; and dev.cairn.backup.mysql.MySqlRepoBench,
+# which backs the database up through the real engine (chunking, dedup, zstd-3, AES-GCM) into a local
+# repository: day 1, then again after 1% of the rows changed (day 2), to measure the repository's growth
+# against a second compressed mysqldump.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -94,6 +97,20 @@ cat "$WORK/cairn.out" >&2
 CD=$(sed -n 's/cairn_dump_seconds=//p' "$WORK/cairn.out")
 CR=$(sed -n 's/cairn_restore_seconds=//p' "$WORK/cairn.out")
 
+echo "== Cairn through the repository: day 1, 1% of rows changed, day 2" >&2
+REPOBENCH="java -cp '$CP' dev.cairn.backup.mysql.MySqlRepoBench 'jdbc:mysql://127.0.0.1:$PORT/' bench bench sbtest $WORK/repo $THREADS"
+time_it cairn_repo_day1 "$REPOBENCH > $WORK/day1.out"
+cat "$WORK/day1.out" >&2
+for i in $(seq 1 "$TABLES"); do
+  $ROOTSQL -e "UPDATE sbtest.sbtest$i SET k = k + 1, c = CONCAT(LEFT(c, 100), '-day2') WHERE RAND(42 + $i) < 0.01"
+done
+time_it cairn_repo_day2 "$REPOBENCH > $WORK/day2.out"
+cat "$WORK/day2.out" >&2
+time_it mysqldump_day2 "mariadb-dump $CLIENT --single-transaction --master-data=2 --routines --triggers --events sbtest | zstd -q -3 -T1 > $WORK/dump2.sql.zst"
+R1=$(sed -n 's/repo_bytes_stored=//p' "$WORK/day1.out")
+R2=$(sed -n 's/repo_bytes_stored=//p' "$WORK/day2.out")
+Z1=$(stat -c %s "$WORK/dump.sql.zst"); Z2=$(stat -c %s "$WORK/dump2.sql.zst")
+
 ratio() { echo "scale=2; $1 / $2" | bc; }
 MD=$(cat "$WORK/t.mysqldump"); MR=$(cat "$WORK/t.mysql_restore")
 YD=$(cat "$WORK/t.mydumper"); YR=$(cat "$WORK/t.myloader")
@@ -104,6 +121,11 @@ printf '|%s|%s|%s|%s|%s|\n' "--------------------------------------" "----------
 printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "mysqldump | zstd -3 / mysql < dump" "$MD" "$MR" 1.00 1.00
 printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "mydumper / myloader (2 threads)" "$YD" "$YR" "$(ratio "$YD" "$MD")" "$(ratio "$YR" "$MR")"
 printf '| %-36s | %9.2f | %9.2f | %14s | %14s |\n' "Cairn (2 threads, restore verified)" "$CD" "$CR" "$(ratio "$CD" "$MD")" "$(ratio "$CR" "$MR")"
+RD1=$(sed -n 's/repo_backup_seconds=//p' "$WORK/day1.out")
+printf '| %-36s | %9.2f | %9s | %14s | %14s |\n' "Cairn into a repository (day 1)" "$RD1" "" "$(ratio "$RD1" "$MD")" ""
+printf '\nDay 2 (1%% of rows changed): Cairn repository grew %s MiB (day 1 stored %s MiB); a second mysqldump | zstd -3 is %s MiB (day 1 %s MiB)\n' \
+  "$(echo "scale=1; $R2 / 1048576" | bc)" "$(echo "scale=1; $R1 / 1048576" | bc)" \
+  "$(echo "scale=1; $Z2 / 1048576" | bc)" "$(echo "scale=1; $Z1 / 1048576" | bc)"
 printf 'Cairn JVM run incl. start-up: %.2f s; dump sizes: mysqldump.zst %s, mydumper %s, Cairn (uncompressed files) %s\n' \
   "$(cat "$WORK/t.cairn_total")" "$(du -sh "$WORK/dump.sql.zst" | cut -f1)" "$(du -sh "$WORK/mydumper" | cut -f1)" \
   "$(du -sh "$WORK/cairn" | cut -f1)"
