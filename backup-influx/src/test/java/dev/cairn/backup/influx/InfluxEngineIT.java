@@ -36,6 +36,10 @@ class InfluxEngineIT {
       for (int i = 0; i < 2_000; i++) {
         sb.append("cpu,host=h").append(i % 20).append(" usage=").append(i * 0.25).append(",n=").append(i)
             .append("i,note=\"a \\\"b\\\" c\" ").append(d0 + d * day + i * 1_000_000_000L).append('\n');
+        if (i % 20 == 0) { // a second measurement, exported on another thread at the same time
+          sb.append("mem,host=h").append(i % 7).append(" free=").append(i).append("i,ok=true ")
+              .append(d0 + d * day + i * 1_000_000_000L).append('\n');
+        }
       }
     }
     influx.write("metrics", null, sb.toString());
@@ -69,10 +73,11 @@ class InfluxEngineIT {
 
     assertThat(restored.verified()).isTrue();
     assertThat(restored.results()).singleElement().satisfies(r -> {
-      assertThat(r.results()).hasSize(11).allMatch(VerificationResult::ok);
+      assertThat(r.results()).hasSize(22).allMatch(VerificationResult::ok);
       assertThat(r.destination()).endsWith("/metrics_restored");
     });
-    String q = "SELECT * FROM cpu GROUP BY *";
-    assertThat(influx.query("metrics_restored", q)).isEqualTo(influx.query("metrics", q));
+    for (String q : new String[] {"SELECT * FROM cpu GROUP BY *", "SELECT * FROM mem GROUP BY *"}) {
+      assertThat(influx.query("metrics_restored", q)).isEqualTo(influx.query("metrics", q)).contains("\"values\"");
+    }
   }
 }
