@@ -63,7 +63,8 @@ import java.util.concurrent.Executor;
  * <p>Immutable and thread-safe: build once, share. Each operation opens the target repository (asking
  * the {@link Encryption} for the passphrase) and closes it when done; the plan never closes the
  * {@link dev.cairn.backup.spi.Storage} it was given. Retention, copies to further targets, schedules
- * and objectives are added to this type by later parts of the API.
+ * and objectives are added to this type by later parts of the API; copies (3-2-1) are set with
+ * {@link Builder#primary(Target)} and {@link Builder#copyTo(Rotation, Schedule)} (docs/copy.md).
  */
 public final class BackupPlan {
   private final String name;
@@ -80,13 +81,13 @@ public final class BackupPlan {
   private final int workers;
   private final ProgressListener progress;
   private final boolean createRepository;
+  private final List<PlanCopies.CopyTarget> copyTargets;
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
   private final Path drillDirectory;
   private final Path drillReports;
   private final Map<String, Function<Path, ScratchRestorer>> drillRestorers;
-  private final List<PlanCopies.CopyTarget> copyTargets;
 
   private BackupPlan(Builder b) {
     this.name = b.name;
@@ -103,13 +104,13 @@ public final class BackupPlan {
     this.workers = b.workers;
     this.progress = b.progress;
     this.createRepository = b.createRepository;
+    this.copyTargets = List.copyOf(b.copyTargets);
     this.hooks = b.hooks;
     this.rpo = b.rpo;
     this.rto = b.rto;
     this.drillDirectory = b.drillDirectory;
     this.drillReports = b.drillReports;
     this.drillRestorers = Map.copyOf(b.drillRestorers);
-    this.copyTargets = List.copyOf(b.copyTargets);
   }
 
   /** A new builder. */
@@ -134,13 +135,13 @@ public final class BackupPlan {
     b.workers = workers;
     b.progress = progress;
     b.createRepository = createRepository;
+    b.copyTargets.addAll(copyTargets);
     b.hooks = hooks;
     b.rpo = rpo;
     b.rto = rto;
     b.drillDirectory = drillDirectory;
     b.drillReports = drillReports;
     b.drillRestorers.putAll(drillRestorers);
-    b.copyTargets.addAll(copyTargets);
     return b;
   }
 
@@ -412,13 +413,13 @@ public final class BackupPlan {
     private int workers;
     private ProgressListener progress = ProgressListener.NONE;
     private boolean createRepository;
+    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
     private PlanHooks hooks = PlanHooks.NONE;
     private Duration rpo;
     private Duration rto;
     private Path drillDirectory;
     private Path drillReports;
     private final Map<String, Function<Path, ScratchRestorer>> drillRestorers = new LinkedHashMap<>();
-    private final List<PlanCopies.CopyTarget> copyTargets = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}

@@ -43,8 +43,9 @@ final class CopyCommand extends CairnSubcommand {
     String source = from != null ? from : location();
     Output out = output();
     CopyReport report;
-    try (Repository src = Repository.open(OtherRepository.existing(source, "--from / --repo"), root().passphrases().current(source));
-        Repository dst = OtherRepository.open(environment(), "TO_", toPasswordFile, to, "--to");
+    try (Repository src = root().repositoryBuilder(OtherRepository.existing(source, "--from / --repo"))
+            .passphrase(root().passphrases().current(source)).open();
+        Repository dst = OtherRepository.open(root(), "TO_", toPasswordFile, to, "--to");
         ProgressDisplay progress = progress("copy")) {
       report = src.copyTo(dst, snapshots, progress);
     }

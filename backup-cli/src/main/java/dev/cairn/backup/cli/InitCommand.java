@@ -29,9 +29,10 @@ final class InitCommand extends CairnSubcommand {
       throw new ConfigurationException("a repository already exists at " + location
           + "; use it as it is, or choose another --repo");
     }
-    Repository chunkingFrom = copyChunkerParamsFrom == null ? null : OtherRepository.open(environment(), "FROM_",
+    Repository chunkingFrom = copyChunkerParamsFrom == null ? null : OtherRepository.open(root(), "FROM_",
         fromPasswordFile, copyChunkerParamsFrom, "--copy-chunker-params-from");
-    Repository.Builder builder = root().repositoryBuilder(storage).passphrase(root().passphrases().forNewRepository(location));
+    Repository.Builder builder = root().repositoryBuilder(storage)
+        .passphrase(root().passphrases().forNewRepository(location));
     if (chunkingFrom != null) {
       builder.chunkingFrom(chunkingFrom);
     }

@@ -35,9 +35,9 @@ final class OtherRepository {
   }
 
   /** Opens the existing repository at {@code location}; {@code option} names the setting in errors. */
-  static Repository open(CliEnvironment environment, String prefix, Path passwordFile, String location,
-      String option) {
-    return Repository.open(existing(location, option), passphrase(environment, prefix, passwordFile, location));
+  static Repository open(CairnCommand root, String prefix, Path passwordFile, String location, String option) {
+    return root.repositoryBuilder(existing(location, option))
+        .passphrase(passphrase(root.environment(), prefix, passwordFile, location)).open();
   }
 
   /** The storage at {@code location}, which must hold a repository; {@code option} names the setting in errors. */
