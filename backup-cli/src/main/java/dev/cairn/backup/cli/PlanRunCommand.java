@@ -23,6 +23,13 @@ final class PlanRunCommand extends PlanSubcommand {
   @Option(names = "--init", description = "Create the plan's repositories where none exist yet (first run).")
   boolean init;
 
+  @Option(names = "--forget", description = "Then apply each target's retention to its repository, like 'cairn"
+      + " forget' (to every snapshot there: give each plan repositories of its own).")
+  boolean forget;
+
+  @Option(names = "--prune", description = "With --forget: then remove the data no snapshot needs, like 'cairn prune'.")
+  boolean prune;
+
   @Override
   int run() {
     PlanFile file = file();
@@ -72,6 +79,9 @@ final class PlanRunCommand extends PlanSubcommand {
     }
     for (String warning : report.warnings()) {
       out.warn("%s", warning);
+    }
+    if (forget) {
+      PlanRetention.apply(file, out, prune);
     }
     if (copyFailed) {
       return ExitCodes.FAILURE;

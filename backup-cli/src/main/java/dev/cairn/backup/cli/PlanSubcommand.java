@@ -32,20 +32,23 @@ abstract class PlanSubcommand extends CairnSubcommand {
     if (!builder.build().copyTargets().isEmpty()) {
       return builder;
     }
-    Path base = file.file().toAbsolutePath().getParent();
     for (PlanFile.TargetSpec t : file.targets()) {
       if (t.primary()) {
         continue;
       }
       List<Target> drives = new ArrayList<>();
       for (int i = 0; i < t.storages().size(); i++) {
-        String location = t.storages().get(i);
-        boolean uri = location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
         String name = t.storages().size() == 1 ? t.name() : t.name() + "-" + (i + 1);
-        drives.add(Target.of(name, Storages.fromUri(uri ? location : base.resolve(location).toString())));
+        drives.add(Target.of(name, Storages.fromUri(location(file, t.storages().get(i)))));
       }
       builder.copyTo(Rotation.of(t.name(), drives.toArray(Target[]::new)), t.schedule());
     }
     return builder;
+  }
+
+  /** A target's storage location as written in the file: a URI, or a path relative to the file's directory. */
+  static String location(PlanFile file, String written) {
+    boolean uri = written.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    return uri ? written : file.file().toAbsolutePath().getParent().resolve(written).toString();
   }
 }

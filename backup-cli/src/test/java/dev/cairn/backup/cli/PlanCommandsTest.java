@@ -35,6 +35,7 @@ class PlanCommandsTest {
             primary: true
             storage: repo-local
             schedule: daily
+            retention: {keep-last: 1}
           - name: offsite
             storage: repo-offsite
             schedule: monthly
@@ -81,12 +82,22 @@ class PlanCommandsTest {
     assertThat(after.exitCode()).as(after.out() + after.err()).isZero();
     assertThat(after.out()).contains("\"ok\":true").contains("\"target\":\"offsite\"");
 
+    // a second run with --forget applies the primary's retention (keep-last 1); the off-site copy keeps both
+    Files.writeString(dir.resolve("ansible/group_vars/all.yaml"), "ntp_server: ntp2.example\n");
+    Cli.Result second = cli.run("plan", "run", "--forget", plan.toString());
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("retention of target local").contains("kept 1, removed 1 snapshots");
+    Cli.Result local = new Cli().env("CAIRN_PASSWORD", "plan-pw")
+        .run("snapshots", "--json", "--repo", dir.resolve("repo-local").toString());
+    assertThat(local.out().split("\"short_id\"", -1)).hasSize(2);
+
     // the off-site copy alone restores the tree
     Path restored = dir.resolve("restored");
     Cli.Result restore = new Cli().env("CAIRN_PASSWORD", "plan-pw")
         .run("restore", "latest", "--repo", dir.resolve("repo-offsite").toString(), "--target", restored.toString());
     assertThat(restore.exitCode()).as(restore.err()).isZero();
-    assertThat(restored.resolve("group_vars/all.yaml")).hasSameTextualContentAs(dir.resolve("ansible/group_vars/all.yaml"));
+    assertThat(restored.resolve("group_vars/all.yaml")).as("the monthly copy holds the first run's snapshot")
+        .hasContent("ntp_server: ntp.example\nusers: [alice, bob]\n");
     assertThat(restored.resolve("notes.txt")).doesNotExist();
   }
 
