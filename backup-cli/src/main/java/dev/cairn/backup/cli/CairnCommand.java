@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
     })
 public final class CairnCommand implements Callable<Integer> {
   static final String REPOSITORY_VARIABLE = "CAIRN_REPOSITORY";
+  private static final int PACK_SIZE = 8 << 20;
+  private static final long IN_FLIGHT_BYTES = 16 << 20;
 
   @Spec CommandSpec spec;
 
@@ -139,9 +141,13 @@ public final class CairnCommand implements Callable<Integer> {
     return environment;
   }
 
-  /** A repository builder for {@code storage} with the command's settings. */
+  /**
+   * A repository builder for {@code storage} with the command's settings. The CLI writes 8 MiB packs
+   * and lets at most 16 MiB of chunks wait for packing: with the 192 MiB heap {@code bin/cairn} gives
+   * the JVM, that keeps a backup well inside the heap and the process under ~300 MiB resident.
+   */
   Repository.Builder repositoryBuilder(Storage storage) {
-    return repositorySettings.apply(Repository.builder(storage));
+    return repositorySettings.apply(Repository.builder(storage).packSize(PACK_SIZE).maxInFlightBytes(IN_FLIGHT_BYTES));
   }
 
   /** The repository location from --repo or CAIRN_REPOSITORY, or {@code null}. */
