@@ -13,6 +13,10 @@ import dev.cairn.backup.internal.snapshot.SnapshotCodec;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.Node;
 import dev.cairn.backup.internal.tree.TreeCodec;
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.internal.repository.BlobSink;
+import java.io.Closeable;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -25,6 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +55,12 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotCopier {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopier.class);
   private static final ObjectId ZERO = ObjectId.of(new byte[ObjectId.LENGTH]);
+  /**
+   * Source blobs are read, decrypted, decompressed and checked on this many threads (the caller and
+   * helpers), so reading keeps up with the destination's compress/encrypt workers; each thread holds
+   * at most one ranged read of up to 32 MiB.
+   */
+  private static final int READERS = 2;
 
   private final EncryptedRepository src;
   private final EncryptedRepository dst;
@@ -51,12 +68,15 @@ public final class SnapshotCopier {
   private final ProgressTracker progress;
   private final long flushEvery;
   /** Without shared chunking: source blob id to destination blob id, for blobs known to be complete in the destination. */
-  private final Map<ObjectId, ObjectId> mapped = new HashMap<>();
+  private final Map<ObjectId, ObjectId> mapped = new ConcurrentHashMap<>();
   /** With shared chunking: source trees handled completely in this run. */
   private final Set<ObjectId> doneTrees = new HashSet<>();
-  private long sinceFlush;
-  private long blobs;
-  private long bytes;
+  /** Threads reading (decrypting, checking) source blobs besides the calling thread. */
+  private final ExecutorService readers;
+  private final int readerCount;
+  private final AtomicLong sinceFlush = new AtomicLong();
+  private final AtomicLong blobs = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
 
   private SnapshotCopier(EncryptedRepository src, EncryptedRepository dst, ProgressListener listener) {
     this.src = src;
@@ -64,6 +84,12 @@ public final class SnapshotCopier {
     this.shared = src.sharesChunking(dst);
     this.progress = new ProgressTracker("copy", listener, -1, -1);
     this.flushEvery = 8L * dst.options().packSize();
+    this.readerCount = READERS;
+    this.readers = Executors.newFixedThreadPool(READERS - 1, r -> {
+      Thread t = new Thread(r, "cairn-copy-reader");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -80,14 +106,17 @@ public final class SnapshotCopier {
     Objects.requireNonNull(wanted, "wanted");
     long start = System.nanoTime();
     SnapshotCopier c = new SnapshotCopier(src, dst, listener);
-    try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false)) {
+    try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false); Closeable stop = c.readers::shutdownNow) {
       long uploadedBefore = dst.stats().uploadedPackBytes();
       List<Snapshot> copied = new ArrayList<>();
       List<Snapshot> present = new ArrayList<>();
       c.run(wanted, copied, present);
       c.progress.emit();
-      return new CopyReport(target, dst.storage().location(), copied, present, c.shared, c.blobs, c.bytes,
-          dst.stats().uploadedPackBytes() - uploadedBefore, Duration.ofNanos(System.nanoTime() - start), "");
+      return new CopyReport(target, dst.storage().location(), copied, present, c.shared, c.blobs.get(),
+          c.bytes.get(), dst.stats().uploadedPackBytes() - uploadedBefore, Duration.ofNanos(System.nanoTime() - start),
+          "");
+    } catch (IOException e) {
+      throw new IllegalStateException("stopping copy readers cannot fail", e);
     }
   }
 
@@ -127,7 +156,7 @@ public final class SnapshotCopier {
             part.entries(), part.bytes()));
       }
       dst.flush();
-      sinceFlush = 0;
+      sinceFlush.set(0);
       ObjectId parent = null;
       if (s.parent() != null && srcById.containsKey(s.parent())) {
         Snapshot p = dstByIdentity.get(identity(srcById.get(s.parent())));
@@ -186,13 +215,18 @@ public final class SnapshotCopier {
       }
     }
     if (!missing.isEmpty()) {
-      src.readBlobs(missing, (blob, b, off, len) -> {
+      readAll(missing, (blob, b, off, len) -> {
         ObjectId to = shared ? blob : dst.chunkId(b, off, len);
         if (!shared) {
           mapped.put(blob, to);
         }
         add(BlobType.DATA, to, b, off, len, path);
       });
+      if (sinceFlush.get() >= flushEvery) {
+        // Durable progress: an interrupted copy finds these blobs in the index and skips them.
+        dst.flush();
+        sinceFlush.set(0);
+      }
     }
     if (shared) {
       add(BlobType.TREE, id, raw, 0, raw.length, path);
@@ -212,17 +246,69 @@ public final class SnapshotCopier {
     return to;
   }
 
+  /**
+   * Reads {@code ids} from the source into {@code sink}, split by pack over the reader threads (the
+   * sink must be thread-safe); rethrows the first failure.
+   */
+  private void readAll(Set<ObjectId> ids, BlobSink sink) {
+    Map<ObjectId, List<ObjectId>> byPack = new TreeMap<>();
+    for (ObjectId id : ids) {
+      ObjectId pack = src.lookup(id).map(l -> l.pack()).orElse(ZERO); // unknown ids fail in readBlobs
+      byPack.computeIfAbsent(pack, k -> new ArrayList<>()).add(id);
+    }
+    List<List<ObjectId>> parts = new ArrayList<>();
+    for (int i = 0; i < readerCount; i++) {
+      parts.add(new ArrayList<>());
+    }
+    long[] load = new long[readerCount];
+    for (List<ObjectId> group : byPack.values()) {
+      int least = 0;
+      for (int i = 1; i < readerCount; i++) {
+        least = load[i] < load[least] ? i : least;
+      }
+      parts.get(least).addAll(group);
+      load[least] += group.size();
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (int i = 1; i < readerCount; i++) {
+      List<ObjectId> part = parts.get(i);
+      if (!part.isEmpty()) {
+        running.add(readers.submit(() -> src.readBlobs(part, sink)));
+      }
+    }
+    RuntimeException failure = null;
+    try {
+      src.readBlobs(parts.get(0), sink);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
+            : new BackupException("reading source blobs failed: " + e.getCause(), e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while copying", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   private void add(BlobType type, ObjectId id, byte[] b, int off, int len, String path) {
     if (dst.addBlob(type, id, b, off, len)) {
-      blobs++;
-      bytes += len;
-      sinceFlush += len;
+      blobs.incrementAndGet();
+      bytes.addAndGet(len);
+      sinceFlush.addAndGet(len);
       progress.bytes(len, path);
-      if (sinceFlush >= flushEvery) {
-        // Durable progress: an interrupted copy finds these blobs in the index and skips them.
-        dst.flush();
-        sinceFlush = 0;
-      }
     }
   }
 
