@@ -72,6 +72,7 @@ public final class MySqlRestorer implements Restorer {
   private final boolean allowNonEmpty;
   private final boolean includeUsers;
   private final int threads;
+  private final boolean writeBinlog;
 
   private MySqlRestorer(Builder b) {
     this.url = b.url;
@@ -83,6 +84,7 @@ public final class MySqlRestorer implements Restorer {
     this.allowNonEmpty = b.allowNonEmpty;
     this.includeUsers = b.includeUsers;
     this.threads = b.threads;
+    this.writeBinlog = b.writeBinlog;
   }
 
   /** Starts a builder; {@link Builder#url} is required. */
@@ -263,7 +265,17 @@ public final class MySqlRestorer implements Restorer {
 
   private Connection connect() {
     try {
-      return Connections.open(url, user, password, true);
+      Connection c = Connections.open(url, user, password, true);
+      if (!writeBinlog) {
+        try (Statement st = c.createStatement()) {
+          st.execute("SET SESSION sql_log_bin = 0");
+        } catch (SQLException e) {
+          c.close();
+          throw new RestoreException(Connections.explain(e, url, user, "turning the binlog off for the restore"
+              + " (writeBinlog(false) needs the SUPER or BINLOG ADMIN privilege)"), e);
+        }
+      }
+      return c;
     } catch (SQLException e) {
       throw new RestoreException(Connections.explain(e, url, user, "connecting"), e);
     }
@@ -651,8 +663,20 @@ public final class MySqlRestorer implements Restorer {
     private boolean allowNonEmpty;
     private boolean includeUsers;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private boolean writeBinlog = true;
 
     private Builder() {}
+
+    /**
+     * Whether the restore's statements and rows go to the target server's binlog (and so to its
+     * replicas); default true. {@code false} sets {@code sql_log_bin = 0} on the restore's sessions (as
+     * myloader does by default), which makes large loads faster but leaves replicas without the data;
+     * it needs the SUPER or BINLOG ADMIN privilege.
+     */
+    public Builder writeBinlog(boolean write) {
+      this.writeBinlog = write;
+      return this;
+    }
 
     /** The JDBC URL of the target server, e.g. {@code jdbc:mysql://db:3306/}. Required. */
     public Builder url(String url) {

@@ -121,12 +121,21 @@ class MySqlErrorsIT {
     assertThat(MySqlRoundTripIT.tables(db, "extra_new")).isEmpty();
     assertThat(schemaExists("extra_new")).isFalse();
 
-    RestoreResult allowed = backup.restore(MySqlRestorer.builder().url(db.url()).user("backup")
-        .password(Secret.of("right")).renameDatabase("shop", "occupied").includeDatabases("shop")
-        .allowNonEmpty(true).build());
+    String binlogBefore = position(db);
+    RestoreResult allowed = backup.restore(MySqlRestorer.builder().url(db.url()).user(EmbeddedMariaDb.USER)
+        .password(Secret.of(EmbeddedMariaDb.PASSWORD)).renameDatabase("shop", "occupied").includeDatabases("shop")
+        .allowNonEmpty(true).writeBinlog(false).build());
     assertThat(allowed.verified()).isTrue();
+    assertThat(position(db)).as("writeBinlog(false) leaves the binlog alone").isEqualTo(binlogBefore);
     assertThat(MySqlRoundTripIT.tables(db, "occupied")).containsExactly("items", "keep");
     assertThat(MySqlRoundTripIT.rows(db, "occupied.items")).isEqualTo(MySqlRoundTripIT.rows(db, "shop.items"));
+  }
+
+  private static String position(EmbeddedMariaDb db) throws Exception {
+    try (Connection c = db.connect(); Statement st = c.createStatement(); var rs = st.executeQuery("SHOW MASTER STATUS")) {
+      rs.next();
+      return rs.getString(1) + ":" + rs.getString(2);
+    }
   }
 
   private static boolean schemaExists(String name) throws Exception {
