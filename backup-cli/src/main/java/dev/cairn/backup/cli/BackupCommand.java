@@ -20,11 +20,13 @@ import picocli.CommandLine.Option;
  * in {@link #sourceOptions()}.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-    description = "Back up files, directories or a command's output. Exit code 3 if some files could not be read.")
+    description = "Back up files, directories, a command's output, a MySQL/MariaDB server or an InfluxDB. Exit code 3 if some files could not be read.")
 final class BackupCommand extends CairnSubcommand {
 
   @Mixin FileSourceOptions files;
   @Mixin CommandSourceOptions command;
+  @Mixin MySqlSourceOptions mysql;
+  @Mixin InfluxSourceOptions influx;
 
   @Option(names = "--tag", paramLabel = "TAG", split = ",",
       description = "Tag the snapshot with TAG (repeatable, or comma-separated).")
@@ -35,7 +37,7 @@ final class BackupCommand extends CairnSubcommand {
   String host;
 
   List<SourceOptions> sourceOptions() {
-    return List.of(files, command);
+    return List.of(files, command, mysql, influx);
   }
 
   @Override
@@ -45,7 +47,7 @@ final class BackupCommand extends CairnSubcommand {
       sources.addAll(options.sources());
     }
     if (sources.isEmpty()) {
-      throw new ConfigurationException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
+      throw new ConfigurationException("nothing to back up: give one or more PATHs, --stdin-from-command CMD, --mysql JDBC-URL or --influx URL");
     }
     Output out = output();
     BackupReport report;

@@ -1,6 +1,7 @@
 package dev.cairn.backup.cli;
 
 import dev.cairn.backup.BackupException;
+import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.RestoreException;
 import dev.cairn.backup.RestoreReport;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,8 +36,9 @@ final class RestoreCommand extends CairnSubcommand {
   @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "'latest', a snapshot id or a unique prefix of one.")
   String snapshot;
 
-  @Option(names = {"-t", "--target"}, paramLabel = "DIR", required = true,
-      description = "Directory to restore into; must be empty or absent unless --overwrite.")
+  @Option(names = {"-t", "--target"}, paramLabel = "DIR",
+      description = "Directory to restore into; must be empty or absent unless --overwrite. Required unless"
+          + " --mysql or --influx restore the snapshot's databases.")
   Path target;
 
   @Option(names = {"-i", "--include"}, paramLabel = "PATH",
@@ -48,11 +51,20 @@ final class RestoreCommand extends CairnSubcommand {
   @Option(names = "--host", paramLabel = "HOST", description = "With 'latest': the newest snapshot taken on HOST.")
   String host;
 
+  @Mixin DatabaseRestoreOptions databases;
+
   @Override
   int run() throws IOException {
-    if (!overwrite && !isEmptyOrAbsent(target)) {
+    if (target == null && !databases.given()) {
+      throw new ConfigurationException("nowhere to restore to: give --target DIR for files, or --mysql JDBC-URL /"
+          + " --influx URL to restore the snapshot's databases into a server");
+    }
+    if (target != null && !overwrite && !isEmptyOrAbsent(target)) {
       throw new RestoreException("the target directory " + target + " is not empty: choose an empty or new"
           + " directory, or pass --overwrite to replace files in it");
+    }
+    if (databases.given()) {
+      return new DatabaseRestore(this, databases).run(target, overwrite);
     }
     Output out = output();
     List<RestoreReport> reports = new ArrayList<>();
@@ -97,7 +109,7 @@ final class RestoreCommand extends CairnSubcommand {
     return ExitCodes.OK;
   }
 
-  private Snapshot resolve(Repository repo) {
+  Snapshot resolve(Repository repo) {
     if (host != null && snapshot.equals("latest")) {
       return repo.snapshots().stream().filter(s -> s.host().equals(host))
           .max(Comparator.comparing(Snapshot::time))
@@ -133,7 +145,7 @@ final class RestoreCommand extends CairnSubcommand {
     return RestoreRequest.builder().snapshot(chosen.id()).overwrite(overwrite).progress(progress);
   }
 
-  private static Map<String, Object> result(RestoreResult r) {
+  static Map<String, Object> result(RestoreResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("source", r.source());
     m.put("destination", r.destination());
@@ -141,7 +153,9 @@ final class RestoreCommand extends CairnSubcommand {
     m.put("bytes", r.bytes());
     m.put("verified", r.verified());
     m.put("verifications", r.results().stream().map(v -> Map.of(
-        "item", v.item(), "status", v.status().name(), "message", v.message())).toList());
+        "item", v.item(), "status", v.status().name(), "message", v.message(),
+        "expected_count", v.expectedCount(), "actual_count", v.actualCount(),
+        "expected_checksum", v.expectedChecksum(), "actual_checksum", v.actualChecksum())).toList());
     return m;
   }
 

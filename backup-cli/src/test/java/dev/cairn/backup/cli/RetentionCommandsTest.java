@@ -1,0 +1,96 @@
+package dev.cairn.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cairn forget}, {@code prune} and {@code unlock}, run in-process on a local repository. */
+class RetentionCommandsTest {
+  @TempDir Path dir;
+
+  private Cli cli() {
+    return new Cli().env("CAIRN_REPOSITORY", dir.resolve("repo").toString()).env("CAIRN_PASSWORD", "pw");
+  }
+
+  /** Three backups of a directory whose big file changes each time (so each adds data). */
+  private Cli threeBackups() throws Exception {
+    Cli cli = cli();
+    assertThat(cli.run("init").exitCode()).isZero();
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Random random = new Random(42);
+    for (int i = 0; i < 3; i++) {
+      byte[] bytes = new byte[3 << 20];
+      random.nextBytes(bytes);
+      Files.write(data.resolve("big.bin"), bytes);
+      assertThat(cli.run("backup", "--tag", i == 0 ? "pinned" : "daily", data.toString()).exitCode()).isZero();
+    }
+    return cli;
+  }
+
+  @Test
+  void forgetDryRunShowsReasonsAndRemovesNothing() throws Exception {
+    Cli cli = threeBackups();
+    Cli.Result r = cli.run("forget", "--keep-last", "1", "--keep-tag", "pinned", "--dry-run");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("last 1 of 1").contains("tag pinned").contains("would remove 1 snapshots, kept 2");
+    assertThat(snapshotCount(cli)).isEqualTo(3);
+
+    Cli.Result json = cli.run("forget", "--keep-last", "1", "--dry-run", "--json");
+    assertThat(json.out()).startsWith("{\"message_type\":\"forget\"").contains("\"remove\"").contains("\"reasons\"");
+  }
+
+  @Test
+  void forgetWithPruneRemovesSnapshotsAndFreesSpace() throws Exception {
+    Cli cli = threeBackups();
+    long before = size(dir.resolve("repo"));
+    Cli.Result r = cli.run("forget", "--keep-last", "1", "--prune", "--safety-window", "0h", "--max-unused", "0");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("removed 2 snapshots, kept 1").contains("free:");
+    assertThat(snapshotCount(cli)).isEqualTo(1);
+    assertThat(size(dir.resolve("repo"))).isLessThan(before - (4 << 20));
+    Path restored = dir.resolve("restored");
+    assertThat(cli.run("restore", "latest", "--target", restored.toString()).exitCode()).isZero();
+    assertThat(Files.readAllBytes(restored.resolve("big.bin"))).isEqualTo(Files.readAllBytes(dir.resolve("data/big.bin")));
+    assertThat(cli.run("verify", "--read-data").exitCode()).isZero();
+  }
+
+  @Test
+  void pruneDryRunChangesNothingAndUnlockRuns() throws Exception {
+    Cli cli = threeBackups();
+    assertThat(cli.run("forget", "--keep-last", "1").exitCode()).isZero();
+    long before = size(dir.resolve("repo"));
+    Cli.Result dry = cli.run("prune", "--dry-run", "--safety-window", "0h");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would delete:");
+    assertThat(size(dir.resolve("repo"))).isEqualTo(before);
+
+    Cli.Result unlock = cli.run("unlock", "--remove-all");
+    assertThat(unlock.exitCode()).as(unlock.err()).isZero();
+    assertThat(unlock.out()).contains("removed 0 locks");
+  }
+
+  @Test
+  void forgetWithoutARuleIsRefused() throws Exception {
+    Cli cli = threeBackups();
+    Cli.Result r = cli.run("forget");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("--keep-daily");
+    assertThat(cli.run("forget", "--keep-within", "3x").err()).contains("'3x' is not a duration");
+    assertThat(snapshotCount(cli)).isEqualTo(3);
+  }
+
+  private static long snapshotCount(Cli cli) {
+    return cli.run("snapshots", "--json").out().split("\"id\"", -1).length - 1;
+  }
+
+  private static long size(Path root) throws Exception {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+}
