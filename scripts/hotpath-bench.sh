@@ -9,7 +9,7 @@ MIB=${1:-512}
 WORK=${2:-/tmp/cairn-hotpath}
 shift $(( $# > 2 ? 2 : $# )) || true
 JAVA_OPTS=("$@")
-[ ${#JAVA_OPTS[@]} -eq 0 ] && JAVA_OPTS=(-Xmx192m -XX:+UseParallelGC -XX:TieredStopAtLevel=4)
+[ ${#JAVA_OPTS[@]} -eq 0 ] && JAVA_OPTS=(-Xmx224m -XX:+UseG1GC)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${CAIRN_BENCH_JAR:-$ROOT/backup-benchmarks/target/benchmarks.jar}
 [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl backup-benchmarks -am package -DskipTests)

@@ -83,6 +83,12 @@ public final class EncryptedRepository implements AutoCloseable {
   private static final long MAX_READ_GAP = 256 * 1024;
   private static final long MAX_READ_RUN = 32L * 1024 * 1024;
   private static final int HEADER_READ = 64 * 1024;
+  /**
+   * Blobs of this size or more are bulk data: before the first one, the JIT is made to compile
+   * AES-GCM and SHA-256 with their intrinsics ({@link Aead#warmUp()}, once per JVM), which small
+   * metadata reads (a backup of unchanged files) never need.
+   */
+  private static final int BULK = 64 * 1024;
   /** Largest blob accepted; packs stay below 2^31 bytes. */
   static final int MAX_BLOB = 512 * 1024 * 1024;
   private final Object flushLock = new Object();
@@ -135,7 +141,6 @@ public final class EncryptedRepository implements AutoCloseable {
     this.keys = keys;
     this.currentKey = currentKey;
     this.gear = Chunker.gearTable(keys.chunkerSeed());
-    Aead.warmUp(); // once per JVM: without it, bulk AES-GCM runs uncompiled for many seconds
     this.compression = options.compression().orElse(config.compression());
     byte[] idKey = keys.id();
     this.idMac = ThreadLocal.withInitial(() -> {
@@ -149,7 +154,7 @@ public final class EncryptedRepository implements AutoCloseable {
     });
     this.budgetPermits = (int) Math.min(Integer.MAX_VALUE, options.maxInFlightBlobBytes());
     this.blobBudget = new Semaphore(budgetPermits);
-    this.blobBuffers = new BlobBuffers(budgetPermits);
+    this.blobBuffers = new BlobBuffers(budgetPermits / 2);
     this.slotCount = options.workers();
     int maxBlob = Math.max(config.chunker().max(), 1 << 20);
     // a pack is closed before a blob would overflow its buffer, so buffers need only the pack size plus
@@ -605,6 +610,9 @@ public final class EncryptedRepository implements AutoCloseable {
   /** The id of a blob: HMAC-SHA-256 of {@code b[off, off+len)} under the repository's id key. Thread-safe. */
   public ObjectId chunkId(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (len >= BULK) {
+      Aead.warmUp();
+    }
     Mac mac = idMac.get();
     mac.update(b, off, len);
     return ObjectId.of(mac.doFinal());
@@ -735,6 +743,9 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public byte[] readBlob(ObjectId id) {
     BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
+    if (loc.length() >= BULK) {
+      Aead.warmUp();
+    }
     byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length(),
         blobBuffers.take(loc.length()));
     byte[] scratch = loc.codec() == Codec.NONE ? null : blobBuffers.take(loc.length());
@@ -755,6 +766,7 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
+    Aead.warmUp();
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
     for (ObjectId id : ids) {
@@ -931,6 +943,7 @@ public final class EncryptedRepository implements AutoCloseable {
    * (authentication, decompression, id). Never throws for damage: reports it.
    */
   public PackCheck checkPack(ObjectId pack) {
+    Aead.warmUp();
     return PackChecker.check(this, pack);
   }
 
