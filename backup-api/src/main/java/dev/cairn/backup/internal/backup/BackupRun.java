@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +48,6 @@ public final class BackupRun {
   final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
   final ProgressTracker progress;
   private final AtomicLong sinceCheckpoint = new AtomicLong();
-  /** Held shared while adding a blob, exclusively by a checkpoint, so a checkpoint drains quickly. */
-  private final ReentrantReadWriteLock checkpointGate = new ReentrantReadWriteLock();
 
   private BackupRun(EncryptedRepository repo, BackupOptions options) {
     this.repo = repo;
@@ -186,33 +183,22 @@ public final class BackupRun {
   }
 
   /**
-   * Counts {@code n} new bytes; past the checkpoint interval, makes everything added so far durable
-   * and indexed, so that a killed backup leaves data the next one reuses.
+   * Counts {@code n} new bytes; past the checkpoint interval, indexes the packs uploaded so far
+   * (without draining the pipeline), so that a killed backup leaves data the next one reuses.
    */
   void countNew(long n) {
     bytesNew.addAndGet(n);
-    if (sinceCheckpoint.addAndGet(n) >= options.checkpointBytes()) {
-      checkpointGate.writeLock().lock();
-      try {
-        if (sinceCheckpoint.get() >= options.checkpointBytes()) {
-          sinceCheckpoint.set(0);
-          LOG.debug("checkpoint after {} bytes read", bytesRead.get());
-          repo.flush();
-        }
-      } finally {
-        checkpointGate.writeLock().unlock();
-      }
+    long since = sinceCheckpoint.addAndGet(n);
+    if (since >= options.checkpointBytes() && sinceCheckpoint.compareAndSet(since, 0)) {
+      // index what is uploaded, without draining the pipeline: adders and uploads go on
+      LOG.debug("checkpoint after {} bytes read", bytesRead.get());
+      repo.checkpoint();
     }
   }
 
-  /** Adds a data blob; returns true if it was new. Not to be called while holding the gate. */
+  /** Adds a data blob; returns true if it was new. */
   boolean addData(ObjectId id, byte[] b, int off, int len) {
-    checkpointGate.readLock().lock();
-    try {
-      return repo.addBlob(BlobType.DATA, id, b, off, len);
-    } finally {
-      checkpointGate.readLock().unlock();
-    }
+    return repo.addBlob(BlobType.DATA, id, b, off, len);
   }
 
   /** Stores a tree blob and returns its id. */

@@ -151,6 +151,22 @@ public final class PackFormat {
   }
 
   /**
+   * Like {@link #openBlob(SecretKey, PackEntry, byte[], int, String)}, but decrypts a compressed blob
+   * into {@code scratch} (at least {@code e.length()} bytes) instead of a new array.
+   */
+  public static byte[] openBlob(SecretKey key, PackEntry e, byte[] src, int off, String packName, byte[] scratch) {
+    if (e.codec() == Codec.NONE || scratch.length < e.length()) {
+      return openBlob(key, e, src, off, packName);
+    }
+    String what = "blob " + e.id() + " in pack " + packName;
+    int clen = Aead.decrypt(key, blobNonce(e.offset()), blobAad(e.type(), e.id()), src, off, e.length(), scratch, 0,
+        what);
+    byte[] plain = new byte[e.uncompressedLength()];
+    Compressor.decompress(e.codec(), scratch, 0, clen, plain, 0, plain.length, what);
+    return plain;
+  }
+
+  /**
    * Reads and validates the header length stored in the 4 bytes ending at {@code end} (the end of
    * a pack of {@code packSize} bytes).
    *

@@ -29,6 +29,7 @@ public final class PackWriter {
   private SecretKey key;
   private final List<PackEntry> entries = new ArrayList<>();
   private long plainBytes;
+  private int staged = -1; // compressed length in scratch, or -1: stored raw
 
   /**
    * Creates a writer.
@@ -81,11 +82,27 @@ public final class PackWriter {
    * @return the entry written
    */
   public PackEntry add(BlobType type, ObjectId id, byte[] src, int off, int len, Compressor compressor) {
+    stage(src, off, len, compressor);
+    return commit(type, id, src, off, len, compressor);
+  }
+
+  /**
+   * First half of {@link #add}: compresses the blob into the writer's scratch space (the pack need
+   * not be open) and returns the bytes it will take in the pack, so the caller can close a pack that
+   * it would overflow before calling {@link #commit} with the same blob.
+   */
+  public int stage(byte[] src, int off, int len, Compressor compressor) {
     if (scratch == null) {
       scratch = new byte[scratchSize];
     }
-    ensure(pos + len + Aead.TAG_LENGTH);
-    int clen = compressor.compress(src, off, len, scratch, 0, scratch.length);
+    staged = compressor.compress(src, off, len, scratch, 0, scratch.length);
+    return (staged >= 0 ? staged : len) + Aead.TAG_LENGTH;
+  }
+
+  /** Second half of {@link #add}: encrypts the blob staged by {@link #stage} into the open pack. */
+  public PackEntry commit(BlobType type, ObjectId id, byte[] src, int off, int len, Compressor compressor) {
+    int clen = staged;
+    ensure(pos + (clen >= 0 ? clen : len) + Aead.TAG_LENGTH);
     byte[] nonce = PackFormat.blobNonce(pos);
     byte[] aad = PackFormat.blobAad(type, id);
     int stored;
@@ -102,6 +119,11 @@ public final class PackWriter {
     pos += stored;
     plainBytes += len;
     return e;
+  }
+
+  /** Bytes the open pack's buffer still has room for, keeping {@code reserve} for the header. */
+  public int room(int reserve) {
+    return buf.length - pos - reserve;
   }
 
   private void ensure(int capacity) {

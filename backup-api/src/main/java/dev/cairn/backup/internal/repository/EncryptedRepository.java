@@ -9,6 +9,7 @@ import dev.cairn.backup.Secret;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.WrongPassphraseException;
 import dev.cairn.backup.internal.chunker.Chunker;
+import dev.cairn.backup.internal.compress.Codec;
 import dev.cairn.backup.internal.compress.Compression;
 import dev.cairn.backup.internal.compress.Compressor;
 import dev.cairn.backup.internal.crypto.Aead;
@@ -29,7 +30,6 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -83,6 +83,12 @@ public final class EncryptedRepository implements AutoCloseable {
   private static final long MAX_READ_GAP = 256 * 1024;
   private static final long MAX_READ_RUN = 32L * 1024 * 1024;
   private static final int HEADER_READ = 64 * 1024;
+  /**
+   * Blobs of this size or more are bulk data: before the first one, the JIT is made to compile
+   * AES-GCM and SHA-256 with their intrinsics ({@link Aead#warmUp()}, once per JVM), which small
+   * metadata reads (a backup of unchanged files) never need.
+   */
+  private static final int BULK = 64 * 1024;
   /** Largest blob accepted; packs stay below 2^31 bytes. */
   static final int MAX_BLOB = 512 * 1024 * 1024;
   private final Object flushLock = new Object();
@@ -109,6 +115,7 @@ public final class EncryptedRepository implements AutoCloseable {
   private final BlockingQueue<PackSlot> writers;
   private final Semaphore packsInFlight;
   private final ConcurrentLinkedQueue<byte[]> bufferPool = new ConcurrentLinkedQueue<>();
+  private final BlobBuffers blobBuffers;
   private final int bufferSize;
   private final Pending pending = new Pending();
   /** Packing jobs not yet started; run by the workers, or by adders and flush while they wait. */
@@ -149,9 +156,12 @@ public final class EncryptedRepository implements AutoCloseable {
     });
     this.budgetPermits = (int) Math.min(Integer.MAX_VALUE, options.maxInFlightBlobBytes());
     this.blobBudget = new Semaphore(budgetPermits);
+    this.blobBuffers = new BlobBuffers(budgetPermits / 2);
     this.slotCount = options.workers();
     int maxBlob = Math.max(config.chunker().max(), 1 << 20);
-    this.bufferSize = options.packSize() + maxBlob + 64 * 1024;
+    // a pack is closed before a blob would overflow its buffer, so buffers need only the pack size plus
+    // room for a header (blobs larger than that go alone into a grown buffer)
+    this.bufferSize = options.packSize() + 64 * 1024;
     this.writers = new ArrayBlockingQueue<>(slotCount);
     for (int i = 0; i < slotCount; i++) {
       writers.add(new PackSlot(new PackWriter(keys, random, maxBlob),
@@ -310,16 +320,22 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /** Runs on a worker: compress and encrypt one blob into an open pack; close the pack when full. */
-  private void packBlob(BlobType type, ObjectId id, byte[] data) throws InterruptedException {
+  private void packBlob(BlobType type, ObjectId id, byte[] data, int len) throws InterruptedException {
     PackSlot slot = writers.take();
     try {
+      int stored = slot.writer.stage(data, 0, len, slot.compressor);
+      if (slot.writer.isOpen() && slot.writer.count() > 0
+          && slot.writer.room(PackFormat.headerSize(slot.writer.count() + 1) + 4) < stored) {
+        // close the pack rather than grow its buffer: buffers stay at the pack size
+        closeAndUpload(slot.writer);
+      }
       if (!slot.writer.isOpen()) {
         byte[] buf = bufferPool.poll();
         slot.writer.start(buf != null ? buf : new byte[bufferSize]);
       }
-      PackEntry e = slot.writer.add(type, id, data, 0, data.length, slot.compressor);
+      PackEntry e = slot.writer.commit(type, id, data, 0, len, slot.compressor);
       addedBlobs.increment();
-      addedBytes.add(data.length);
+      addedBytes.add(len);
       addedStoredBytes.add(e.length());
       if (slot.writer.size() >= options.packSize()) {
         closeAndUpload(slot.writer);
@@ -441,15 +457,24 @@ public final class EncryptedRepository implements AutoCloseable {
 
   /** Decrypts, decompresses and checks the blob stored at {@code src[off]}. */
   byte[] openBlob(BlobLocation loc, byte[] src, int off) {
+    return openBlob(loc, src, off, null);
+  }
+
+  private byte[] openBlob(BlobLocation loc, byte[] src, int off, byte[] scratch) {
     byte[] salt = index.salt(loc.pack());
     if (salt == null) {
       throw new IntegrityException("pack " + loc.pack() + " of blob " + loc.id() + " is not in the index");
     }
-    return openBlob(loc, PackFormat.packKey(keys, salt), src, off);
+    return openBlob(loc, PackFormat.packKey(keys, salt), src, off, scratch);
   }
 
   byte[] openBlob(BlobLocation loc, javax.crypto.SecretKey packKey, byte[] src, int off) {
-    byte[] plain = PackFormat.openBlob(packKey, entry(loc), src, off, loc.pack().hex());
+    return openBlob(loc, packKey, src, off, null);
+  }
+
+  private byte[] openBlob(BlobLocation loc, javax.crypto.SecretKey packKey, byte[] src, int off, byte[] scratch) {
+    byte[] plain = scratch == null ? PackFormat.openBlob(packKey, entry(loc), src, off, loc.pack().hex())
+        : PackFormat.openBlob(packKey, entry(loc), src, off, loc.pack().hex(), scratch);
     if (!chunkId(plain, 0, plain.length).equals(loc.id())) {
       throw new IntegrityException("blob " + loc.id() + " in pack " + loc.pack()
           + " is damaged: its content does not match its id");
@@ -617,6 +642,9 @@ public final class EncryptedRepository implements AutoCloseable {
   /** The id of a blob: HMAC-SHA-256 of {@code b[off, off+len)} under the repository's id key. Thread-safe. */
   public ObjectId chunkId(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (len >= BULK) {
+      Aead.warmUp();
+    }
     Mac mac = idMac.get();
     mac.update(b, off, len);
     return ObjectId.of(mac.doFinal());
@@ -674,14 +702,16 @@ public final class EncryptedRepository implements AutoCloseable {
       forget(id);
       throw new BackupException("interrupted while waiting to add blob " + id.shortHex(), e);
     }
-    byte[] copy = Arrays.copyOfRange(b, off, off + len);
+    byte[] copy = blobBuffers.take(len);
+    System.arraycopy(b, off, copy, 0, len);
     pending.increment();
     jobs.add(() -> {
       try {
-        packBlob(type, id, copy);
+        packBlob(type, id, copy, len);
       } catch (Throwable t) {
         fail(t);
       } finally {
+        blobBuffers.give(copy);
         blobBudget.release(permits);
         pending.decrement();
       }
@@ -733,6 +763,20 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
+   * Makes the packs uploaded so far reusable by a later session, without waiting for anything: writes
+   * an index file for the uploaded packs not yet in one. Blobs still being packed or uploaded are not
+   * covered (an interrupted backup uploads them again); adders are never stopped. Use {@link #flush()}
+   * where everything added must be durable.
+   *
+   * @throws dev.cairn.backup.StorageException if a background write failed, or the index cannot be written
+   */
+  public void checkpoint() {
+    checkOpen();
+    rethrowFailure();
+    writeIndex(true);
+  }
+
+  /**
    * Reads, decrypts, decompresses and checks one blob.
    *
    * @throws dev.cairn.backup.IntegrityException if the blob is not in the index, or damaged (naming
@@ -740,8 +784,20 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public byte[] readBlob(ObjectId id) {
     BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
-    byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length());
-    return openBlob(loc, stored, 0);
+    if (loc.length() >= BULK) {
+      Aead.warmUp();
+    }
+    byte[] stored = store.readRange(ObjectStore.name(FileType.PACK, loc.pack()), loc.offset(), loc.length(),
+        blobBuffers.take(loc.length()));
+    byte[] scratch = loc.codec() == Codec.NONE ? null : blobBuffers.take(loc.length());
+    try {
+      return openBlob(loc, stored, 0, scratch);
+    } finally {
+      blobBuffers.give(stored);
+      if (scratch != null) {
+        blobBuffers.give(scratch);
+      }
+    }
   }
 
   /**
@@ -751,6 +807,7 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
+    Aead.warmUp();
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
     for (ObjectId id : ids) {
@@ -927,6 +984,7 @@ public final class EncryptedRepository implements AutoCloseable {
    * (authentication, decompression, id). Never throws for damage: reports it.
    */
   public PackCheck checkPack(ObjectId pack) {
+    Aead.warmUp();
     return PackChecker.check(this, pack);
   }
 

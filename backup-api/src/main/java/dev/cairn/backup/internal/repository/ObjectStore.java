@@ -70,6 +70,8 @@ final class ObjectStore {
     }
   }
 
+  private static final int READ_SLICE = 256 * 1024;
+
   void put(String name, byte[] b, int off, int len) {
     try {
       storage.put(name, ByteBuffer.wrap(b, off, len));
@@ -110,13 +112,29 @@ final class ObjectStore {
   }
 
   byte[] readRange(String name, long offset, int length) {
+    return readRange(name, offset, length, new byte[length]);
+  }
+
+  /**
+   * Reads {@code length} bytes at {@code offset} into {@code into[0, length)} and returns it. Reads
+   * in slices of 256 KiB: {@code InputStream.readNBytes(int)} would read 8 KiB at a time and copy
+   * twice, and one huge read makes NIO cache a direct buffer of that size per thread.
+   */
+  byte[] readRange(String name, long offset, int length, byte[] into) {
     try (InputStream in = storage.get(name, offset, length)) {
-      byte[] b = in.readNBytes(length);
-      if (b.length != length) {
-        throw new IntegrityException(name + " is truncated: wanted " + length + " bytes at offset " + offset
-            + ", got " + b.length);
+      int n = 0;
+      while (n < length) {
+        int r = in.read(into, n, Math.min(READ_SLICE, length - n));
+        if (r < 0) {
+          break;
+        }
+        n += r;
       }
-      return b;
+      if (n != length) {
+        throw new IntegrityException(name + " is truncated: wanted " + length + " bytes at offset " + offset
+            + ", got " + n);
+      }
+      return into;
     } catch (IOException e) {
       throw readFailure(name, e);
     }

@@ -51,6 +51,8 @@ public final class LocalStorage implements Storage {
     return root.resolve(StorageNames.check(name));
   }
 
+  private static final int WRITE_SLICE = 1024 * 1024;
+
   @Override
   public void put(String name, ByteBuffer content) throws IOException {
     Path target = resolve(name);
@@ -59,8 +61,12 @@ public final class LocalStorage implements Storage {
     Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // write in slices: NIO copies a heap buffer through a per-thread cached direct buffer of the
+        // write's size, which for whole packs would pin tens of MiB of native memory per thread
         ByteBuffer src = content.duplicate();
-        while (src.hasRemaining()) {
+        int end = src.limit();
+        while (src.position() < end) {
+          src.limit(Math.min(end, src.position() + WRITE_SLICE));
           ch.write(src);
         }
         ch.force(true);

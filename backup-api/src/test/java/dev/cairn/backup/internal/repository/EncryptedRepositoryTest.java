@@ -451,6 +451,53 @@ class EncryptedRepositoryTest {
   }
 
   @Test
+  void packsStayWithinThePackSizeUnlessOneBlobIsLarger() throws IOException {
+    Map<ObjectId, byte[]> blobs = new LinkedHashMap<>();
+    try (EncryptedRepository repo = init()) { // pack size 256 KiB
+      for (int i = 0; i < 30; i++) {
+        byte[] data = random(40_000 + 7_000 * i, 500 + i); // 40..243 KB, incompressible
+        blobs.put(add(repo, BlobType.DATA, data), data);
+      }
+      byte[] big = random(600_000, 499);
+      ObjectId bigId = add(repo, BlobType.DATA, big);
+      repo.flush();
+      long limit = 256 * 1024 + 64 * 1024;
+      for (ObjectId pack : repo.packs()) {
+        long size = Files.size(dir.resolve(ObjectStore.name(FileType.PACK, pack)));
+        List<BlobLocation> contents = repo.packContents(pack);
+        if (contents.stream().anyMatch(l -> l.id().equals(bigId))) {
+          assertThat(contents).as("a blob larger than a pack is alone in its pack").hasSize(1);
+        } else {
+          assertThat(size).as("pack " + pack).isLessThanOrEqualTo(limit);
+        }
+      }
+      assertThat(repo.readBlob(bigId)).isEqualTo(big);
+      blobs.forEach((id, data) -> assertThat(repo.readBlob(id)).isEqualTo(data));
+    }
+  }
+
+  @Test
+  void checkpointIndexesUploadedPacksWithoutFlushing() throws InterruptedException {
+    RepositoryOptions opts = options().packSize(64 * 1024).workers(1).build();
+    List<ObjectId> ids = new ArrayList<>();
+    try (EncryptedRepository repo = EncryptedRepository.init(storage(dir), PASSPHRASE, opts)) {
+      for (int i = 0; i < 4; i++) {
+        ids.add(add(repo, BlobType.DATA, random(70_000, 700 + i))); // one blob fills a pack
+      }
+      // wait (up to a minute) until some packs are uploaded, then checkpoint; no flush, as if killed after
+      for (int i = 0; i < 600 && repo.stats().uploadedPackBytes() == 0; i++) {
+        Thread.sleep(100);
+      }
+      repo.checkpoint();
+      try (EncryptedRepository second = EncryptedRepository.open(storage(dir), PASSPHRASE, opts)) {
+        List<ObjectId> known = ids.stream().filter(second::hasBlob).toList();
+        assertThat(known).isNotEmpty();
+        known.forEach(id -> assertThat(second.readBlob(id)).hasSize(70_000));
+      }
+    }
+  }
+
+  @Test
   void blobsLargerThanAPackAndTheChunkerMaximumAreStored() {
     try (EncryptedRepository repo = init()) {
       byte[] bigTree = text(1_500_000, 11); // pack size 256 KiB, chunker max 256 KiB in the fixture
