@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param warnings inputs that could not be read, as {@code path: reason}; a snapshot with warnings
  *     is marked incomplete
  * @param checks outcomes of the usability checks, also stored in the snapshot
+ * @param copies the copies {@link BackupPlan#backup()} made to further targets after the backup
+ *     (only targets a copy was due for; a failed copy is listed with its failure), else empty
+ * @param retention the retention {@link BackupPlan#backup()} applied afterwards, one per target that
+ *     has a policy and received the snapshot (the primary, then each copy destination), else empty
  */
 public record BackupReport(
     String target,
@@ -31,14 +35,43 @@ public record BackupReport(
     long bytesStored,
     Duration duration,
     List<String> warnings,
-    List<CheckOutcome> checks) {
+    List<CheckOutcome> checks,
+    List<CopyReport> copies,
+    List<RetentionReport> retention) {
+  /** A report without copies or retention. */
+  public BackupReport(String target, Snapshot snapshot, long files, long bytesRead, long bytesTotal, long bytesNew,
+      long bytesStored, Duration duration, List<String> warnings, List<CheckOutcome> checks) {
+    this(target, snapshot, files, bytesRead, bytesTotal, bytesNew, bytesStored, duration, warnings, checks, List.of(), List.of());
+  }
+
+  /** A report without retention. */
+  public BackupReport(String target, Snapshot snapshot, long files, long bytesRead, long bytesTotal, long bytesNew,
+      long bytesStored, Duration duration, List<String> warnings, List<CheckOutcome> checks, List<CopyReport> copies) {
+    this(target, snapshot, files, bytesRead, bytesTotal, bytesNew, bytesStored, duration, warnings, checks, copies,
+        List.of());
+  }
+
   /** Checks the values and copies the lists. */
   public BackupReport {
+    copies = List.copyOf(copies);
+    retention = List.copyOf(retention);
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(duration, "duration");
     warnings = List.copyOf(warnings);
     checks = List.copyOf(checks);
+  }
+
+  /** This report with {@code copies} as its copies. */
+  public BackupReport withCopies(List<CopyReport> copies) {
+    return new BackupReport(target, snapshot, files, bytesRead, bytesTotal, bytesNew, bytesStored, duration, warnings,
+        checks, copies, retention);
+  }
+
+  /** This report with {@code retention} as its retention reports. */
+  public BackupReport withRetention(List<RetentionReport> retention) {
+    return new BackupReport(target, snapshot, files, bytesRead, bytesTotal, bytesNew, bytesStored, duration, warnings,
+        checks, copies, retention);
   }
 
   /** The id of the snapshot written. */

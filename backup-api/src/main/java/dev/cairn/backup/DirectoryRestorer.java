@@ -123,8 +123,8 @@ public final class DirectoryRestorer implements Restorer {
         ensureParent(target);
         switch (e.type()) {
           case DIRECTORY -> {
-            if (Files.isSymbolicLink(target)) {
-              Files.delete(target);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+              Files.delete(target); // only possible when overwriting: a file or link where the snapshot has a directory
             }
             Files.createDirectories(target);
             directories.add(e);
@@ -221,17 +221,19 @@ public final class DirectoryRestorer implements Restorer {
   private void ensureParent(Path target) throws IOException {
     Path parent = target.getParent();
     if (!parent.equals(destination) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isSymbolicLink(parent)) {
-        Files.delete(parent);
+      if (Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(parent); // a file or link in the way of a directory, when overwriting
       }
       Files.createDirectories(parent);
     }
   }
 
   private static void deleteIfNotDirectory(Path target) throws IOException {
-    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      Files.deleteIfExists(target);
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new RestoreException("cannot restore '" + target + "': a directory is in the way of a file or link;"
+          + " move it away or restore into an empty directory");
     }
+    Files.deleteIfExists(target);
   }
 
   private static void setMode(Path p, int mode) throws IOException {

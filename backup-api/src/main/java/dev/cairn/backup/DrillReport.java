@@ -22,6 +22,8 @@ public record DrillReport(
     String plan, String target, String snapshot, Instant started, Duration duration, Duration rto,
     List<SourceResult> sources) {
 
+  /** Checks the values and copies the lists. */
+
   public DrillReport {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(target, "target");
@@ -45,6 +47,7 @@ public record DrillReport(
    */
   public record SourceResult(String source, String type, String destination, long entries, long bytes,
       Duration duration, List<VerificationResult> results, String error) {
+    /** Checks the values and copies the lists. */
     public SourceResult {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(type, "type");

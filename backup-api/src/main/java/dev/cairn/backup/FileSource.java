@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A directory tree to back up: a root and optional include and exclude globs, relative to the root.
+ * A directory tree to back up: a root and optional include and exclude globs, relative to the root
+ * (or a single regular file, stored as one entry named after it).
  * Keeps file contents, POSIX modes, modification times, symlinks (verbatim, never followed) and empty
  * directories. Files whose size, modification time and inode are unchanged since the parent snapshot
  * are not read again.
@@ -36,6 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * whole tree is included; excludes win over includes. For example
  * {@code FileSource.of(Path.of("/etc/ansible")).include("group_vars/all.yaml", "roles/*}{@code /tasks/main.yaml")}.
  *
+ * <p>File names are decoded by the JVM with the locale's encoding: run the JVM with a UTF-8 locale
+ * (e.g. {@code LC_ALL=C.UTF-8}), or names that are not ASCII cannot be read back exactly; a warning is
+ * logged when the encoding is not UTF-8.
+ *
  * <p>Files that vanish or cannot be opened during the walk are reported as warnings (the snapshot is
  * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning. Immutable
  * and thread-safe: the {@code include}/{@code exclude}/{@code name} methods return changed copies.
@@ -44,6 +52,7 @@ public final class FileSource implements Source {
   /** The source type this source and {@link DirectoryRestorer} share. */
   public static final String TYPE = "files";
   private static final int BUFFER = 1 << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
   private final Path root;
   private final String name;
@@ -138,14 +147,20 @@ public final class FileSource implements Source {
 
   @Override
   public void check() {
-    if (!Files.isDirectory(root)) {
-      throw new SourceException("source '" + name + "': root " + root + " is not a readable directory");
+    if (!Files.isDirectory(root) && !Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SourceException("source '" + name + "': root " + root + " is neither a readable directory nor a"
+          + " regular file; check the path");
     }
   }
 
   @Override
   public void backup(SourceContext context) throws IOException {
     check();
+    String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+    if (!encoding.equalsIgnoreCase("UTF-8")) {
+      LOG.warn("source '{}': the JVM decodes file names as {}, so names that are not ASCII will not back up "
+          + "exactly; run it with a UTF-8 locale such as LC_ALL=C.UTF-8", name, encoding);
+    }
     context.putMetadata("root", root.toString());
     if (!includes.isEmpty()) {
       context.putMetadata("include", String.join(",", includes));
@@ -155,7 +170,13 @@ public final class FileSource implements Source {
     }
     Readers pool = new Readers(readers);
     try {
-      walk(context, root, "", pool);
+      if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
+        // a single file: one entry named after it
+        EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
+        pool.submit(context, root, meta);
+      } else {
+        walk(context, root, "", pool);
+      }
       pool.finish();
     } finally {
       pool.shutdown();

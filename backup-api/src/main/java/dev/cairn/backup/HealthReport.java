@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public record HealthReport(String plan, Instant time, Duration rpo, Duration rto, List<TargetHealth> targets) {
 
+  /** Checks the values and copies the lists. */
+
   public HealthReport {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(time, "time");
@@ -58,6 +60,7 @@ public record HealthReport(String plan, Instant time, Duration rpo, Duration rto
    * @param message what was measured against what, and the fix when violated
    */
   public record ObjectiveResult(Objective objective, Status status, Duration limit, Duration measured, String message) {
+    /** Checks the values and copies the lists. */
     public ObjectiveResult {
       Objects.requireNonNull(objective, "objective");
       Objects.requireNonNull(status, "status");
@@ -77,6 +80,7 @@ public record HealthReport(String plan, Instant time, Duration rpo, Duration rto
    */
   public record TargetHealth(String target, Snapshot newestGood, Duration age, Instant lastCopy,
       DrillReport lastDrill, List<ObjectiveResult> objectives) {
+    /** Checks the values and copies the lists. */
     public TargetHealth {
       Objects.requireNonNull(target, "target");
       objectives = List.copyOf(objectives);
@@ -103,6 +107,7 @@ public record HealthReport(String plan, Instant time, Duration rpo, Duration rto
    * @param lastCopy when it last received a copy, or {@code null}
    */
   public record TargetState(String name, Duration maxAge, List<Snapshot> snapshots, Instant lastCopy) {
+    /** Checks the values and copies the lists. */
     public TargetState {
       Objects.requireNonNull(name, "name");
       snapshots = List.copyOf(snapshots);

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param details further facts for scripts (e.g. {@code target}, {@code bytesNew}); never secrets
  */
 public record HookEvent(String plan, String operation, Instant time, String snapshot, Map<String, String> details) {
+  /** Checks the values and copies the lists. */
   public HookEvent {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(operation, "operation");

@@ -15,6 +15,8 @@ public record ObjectiveViolation(Objective objective, String target, String mess
   public enum Objective {
     /** Backups at least as often as the recovery point objective. */
     RPO,
+    /** Restore drills can measure the recovery time objective (every source can be drilled). */
+    RTO,
     /** At least three copies of the backups (distinct storage locations). */
     THREE_COPIES,
     /** On at least two different kinds of storage. */

@@ -5,6 +5,8 @@ import dev.cairn.backup.internal.backup.ProgressTracker;
 import dev.cairn.backup.internal.chunker.ChunkerParams;
 import dev.cairn.backup.internal.crypto.Argon2Parameters;
 import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.prune.Forgetter;
+import dev.cairn.backup.internal.prune.Pruner;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.KeyInfo;
 import dev.cairn.backup.internal.repository.RepositoryOptions;
@@ -19,6 +21,7 @@ import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +183,13 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if stored data is damaged
    */
   public RestoreReport restore(RestoreRequest request) {
+    // a shared lock keeps prune from deleting packs while they are read
+    try (Lock lock = repo.lock(false)) {
+      return restoreLocked(request);
+    }
+  }
+
+  private RestoreReport restoreLocked(RestoreRequest request) {
     long start = System.nanoTime();
     Snapshot snapshot = Snapshots.resolve(repo, request.snapshot(), request.plan(), request.host());
     List<SnapshotSource> chosen = new ArrayList<>();
@@ -215,7 +225,7 @@ public final class Repository implements AutoCloseable {
       Restorer restorer = request.restorers().get(input.sourceName());
       if (restorer == null) {
         restorer = DirectoryRestorer.to(directorySources == 1 ? request.destination()
-            : request.destination().resolve(input.sourceName())).overwrite(request.overwrite());
+            : sourceDirectory(request.destination(), input.sourceName())).overwrite(request.overwrite());
       }
       try {
         results.add(restorer.restore(input));
@@ -226,6 +236,16 @@ public final class Repository implements AutoCloseable {
     }
     progress.emit();
     return new RestoreReport(snapshot, results, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** The subdirectory of {@code destination} for source {@code name}; never outside it. */
+  static Path sourceDirectory(Path destination, String name) {
+    Path base = destination.toAbsolutePath().normalize();
+    Path p = base.resolve(name.replaceAll("^/+", "")).normalize();
+    if (!p.startsWith(base) || p.equals(base)) {
+      p = base.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+    return p;
   }
 
   /** Verifies the repository; see {@link #verify(boolean, ProgressListener)}. */
@@ -286,6 +306,61 @@ public final class Repository implements AutoCloseable {
         .orElse(new RepositoryKey(id, null, "", true));
   }
 
+  /**
+   * Applies a retention policy: deletes the snapshots it removes. Their data stays until
+   * {@link #prune}. Takes the exclusive lock (a dry run a shared one), so no backup runs meanwhile.
+   *
+   * <pre>{@code
+   * RetentionPlan plan = repo.forget(Retention.policy().keepDaily(7).keepWeekly(4), true);
+   * System.out.print(plan.render());   // the dry run: what would be kept and removed, and why
+   * }</pre>
+   *
+   * @param policy which snapshots to keep
+   * @param dryRun decide and report only, delete nothing
+   * @return every decision with its reasons
+   * @throws ConfigurationException if the policy would remove every snapshot of a group (see
+   *     {@link Retention#allowRemoveAll()})
+   * @throws RepositoryLockedException if a backup or another maintenance holds a lock
+   */
+  public RetentionPlan forget(Retention policy, boolean dryRun) {
+    return Forgetter.forget(repo, policy, repo.options().clock(), dryRun, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #forget(Retention, boolean)}, but only for the snapshots of plan {@code plan}: other
+   * plans' snapshots in a shared repository are neither counted nor removed. {@link BackupPlan} applies
+   * its targets' retention this way.
+   */
+  public RetentionPlan forget(Retention policy, boolean dryRun, String plan) {
+    Objects.requireNonNull(plan, "plan");
+    return Forgetter.forget(repo, policy, repo.options().clock(), dryRun, Duration.ZERO, s -> s.plan().equals(plan));
+  }
+
+  /**
+   * Removes the data no snapshot needs any more: marks every blob the snapshots reach, repacks mostly
+   * unused packs, writes a new index, then deletes the old indexes and packs, in that order and under
+   * the exclusive lock, so that a prune interrupted at any point loses nothing a snapshot needs.
+   * Packs younger than the safety window are left alone; a dry run changes nothing and takes only a
+   * shared lock. See docs/retention.md.
+   *
+   * @throws RepositoryLockedException if backups hold locks for longer than {@link PruneOptions#lockWait()}
+   * @throws IntegrityException if a snapshot or tree is unreadable or a needed blob is missing (nothing
+   *     is changed then; run {@link #verify})
+   */
+  public PruneReport prune(PruneOptions options) {
+    return Pruner.prune(repo, options, repo.options().clock(), Pruner.Listener.NONE);
+  }
+
+  /**
+   * Removes stale locks left by crashed processes ({@code cairn unlock}); with {@code removeAll}, every
+   * lock, also live ones (only when no other process uses the repository).
+   *
+   * @return how many locks were removed
+   */
+  public int unlock(boolean removeAll) {
+    return repo.removeLocks(removeAll);
+  }
+
   /** Sizes: snapshots, packs, distinct chunks and trees, stored bytes and logical bytes. */
   public RepositoryStats stats() {
     var s = repo.stats();
@@ -300,6 +375,43 @@ public final class Repository implements AutoCloseable {
     }
     return new RepositoryStats(snapshots.size(), s.packs(), s.dataBlobs(), s.treeBlobs(), s.uncompressedBytes(),
         stored, snapshots.stream().mapToLong(Snapshot::bytes).sum());
+  }
+
+  /** Copies every snapshot this repository has to {@code destination}; see {@link #copyTo(Repository, List, ProgressListener)}. */
+  public CopyReport copyTo(Repository destination) {
+    return copyTo(destination, List.of(), ProgressListener.NONE);
+  }
+
+  /**
+   * Copies snapshots to {@code destination} (3-2-1: another drive, S3, SFTP), transferring only the
+   * blobs the destination lacks. A snapshot the destination already holds (the same snapshot, copied
+   * before; snapshots are matched by content, not by id) is skipped. The destination may have another
+   * passphrase: blobs are decrypted, checked and re-encrypted. If the destination was created with
+   * this repository's chunking ({@link Builder#chunkingFrom}), blobs keep their ids and deduplicate
+   * against everything already there; otherwise their ids are recomputed with the destination's key.
+   * An interrupted copy keeps what it flushed, and the next copy transfers only the rest; each
+   * snapshot is written last. See docs/copy.md.
+   *
+   * @param snapshots {@code latest}, ids or id prefixes; empty for every snapshot
+   * @throws BackupException naming a reference that matches no snapshot
+   * @throws IntegrityException if data read from this repository is damaged (nothing of that
+   *     snapshot is committed in the destination)
+   * @throws StorageException if either storage fails; run the copy again to resume
+   */
+  public CopyReport copyTo(Repository destination, List<String> snapshots, ProgressListener progress) {
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(snapshots, "snapshots");
+    List<Snapshot> wanted = snapshots.isEmpty() ? snapshots()
+        : snapshots.stream().map(this::snapshot).distinct().toList();
+    return copySnapshots(destination, wanted, "", progress);
+  }
+
+  CopyReport copySnapshots(Repository destination, List<Snapshot> wanted, String target, ProgressListener progress) {
+    if (destination == this || destination.repo == repo) {
+      throw new IllegalArgumentException("cannot copy repository " + location() + " to itself");
+    }
+    return dev.cairn.backup.internal.copy.SnapshotCopier.copy(repo, destination.repo, wanted, target,
+        Objects.requireNonNull(progress, "progress"));
   }
 
   /** Stops the repository's threads; unflushed data of a running backup is dropped. Idempotent. */
@@ -322,6 +434,7 @@ public final class Repository implements AutoCloseable {
     private final Storage storage;
     private Secret passphrase;
     private final RepositoryOptions.Builder options = RepositoryOptions.builder();
+    private Repository chunkingFrom;
 
     private Builder(Storage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -344,6 +457,17 @@ public final class Repository implements AutoCloseable {
     /** Chunk sizes of a new repository (ignored by {@link #open()}; default 512 KiB / 1 MiB / 8 MiB). */
     public Builder chunking(Chunking chunking) {
       options.chunker(new ChunkerParams(chunking.min(), chunking.average(), chunking.max()));
+      return this;
+    }
+
+    /**
+     * For {@link #init()}: share the chunk id key, chunker seed and chunk sizes of {@code existing}
+     * (an open repository; its encryption key and passphrase are not shared), so the same content gets
+     * the same chunk ids in both and {@link Repository#copyTo copies} between them deduplicate, like
+     * restic's {@code init --copy-chunker-params}. Ignored by {@link #open()}.
+     */
+    public Builder chunkingFrom(Repository existing) {
+      this.chunkingFrom = Objects.requireNonNull(existing, "existing");
       return this;
     }
 
@@ -413,7 +537,9 @@ public final class Repository implements AutoCloseable {
      * @throws IllegalStateException if no passphrase was given
      */
     public Repository init() {
-      return new Repository(EncryptedRepository.init(storage, requirePassphrase(), options.build()));
+      return new Repository(chunkingFrom == null
+          ? EncryptedRepository.init(storage, requirePassphrase(), options.build())
+          : EncryptedRepository.initSharingChunking(storage, requirePassphrase(), options.build(), chunkingFrom.repo));
     }
 
     /** Opens the repository, creating it first if the storage holds none. */

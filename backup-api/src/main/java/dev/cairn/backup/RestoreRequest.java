@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>Sources without an explicit restorer are written as files into {@link #destination()} by a
  * {@link DirectoryRestorer}: when one source is restored, straight into the destination; when several,
- * each into a subdirectory named after the source.
+ * each into a subdirectory named after the source (a name like {@code /etc} goes to
+ * {@code <destination>/etc}; nothing is ever written outside the destination).
  *
  * @param snapshot {@code latest} (the newest snapshot, of {@link #plan()} and {@link #host()} where
  *     given), a full snapshot id or a unique prefix of one

@@ -187,6 +187,39 @@ public final class Schedule {
   }
 
   /**
+   * The longest time between two consecutive firings over the year after {@code from}: how much can
+   * pass between two runs (a day for {@code daily}, 31 days for {@code monthly}). Daylight-saving
+   * changes do not lengthen it: each gap is the shorter of elapsed and wall-clock time, so a daily run
+   * stays one day apart although that day has 23 or 25 hours. For {@link #every(Duration)} schedules, the interval. Used to prove a plan's
+   * RPO and to judge how old a copy target's newest copy may be.
+   */
+  public Duration longestGap(Instant from) {
+    if (interval != null) {
+      return interval;
+    }
+    Duration longest = Duration.ZERO;
+    Instant previous = nextAfter(from);
+    Instant end = from.plus(Duration.ofDays(400));
+    for (int i = 0; i < 1000 && previous != null && previous.isBefore(end); i++) {
+      Instant next = nextAfter(previous);
+      if (next == null) {
+        break;
+      }
+      // the shorter of elapsed and wall-clock time: a daily 02:00 run skipped forward to 03:00 in spring is
+      // 24 h after the previous one but 25 h on the wall clock; a run repeated in the autumn's extra hour
+      // is a day on the wall clock but 25 h later
+      Duration elapsed = Duration.between(previous, next);
+      Duration wall = Duration.between(previous.atZone(zone).toLocalDateTime(), next.atZone(zone).toLocalDateTime());
+      Duration gap = elapsed.compareTo(wall) < 0 ? elapsed : wall;
+      if (gap.compareTo(longest) > 0) {
+        longest = gap;
+      }
+      previous = next;
+    }
+    return longest;
+  }
+
+  /**
    * The first time strictly after {@code after} at which this schedule fires, or {@code null} if it
    * never fires again (only for expressions that match no real date, which {@link #cron} rejects).
    */

@@ -1,5 +1,6 @@
 package dev.cairn.backup.spi;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +47,6 @@ public interface SourceFactory {
 
     /** Removes the scratch destination; idempotent. */
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
   }
 }

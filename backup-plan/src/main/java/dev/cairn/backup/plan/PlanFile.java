@@ -1,14 +1,32 @@
 package dev.cairn.backup.plan;
 
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.Checks;
+import dev.cairn.backup.Compression;
 import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.DrillReport;
+import dev.cairn.backup.DrillReports;
+import dev.cairn.backup.Encryption;
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.HealthReport;
 import dev.cairn.backup.PlanHooks;
+import dev.cairn.backup.PruneOptions;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.Retention;
+import dev.cairn.backup.Rotation;
 import dev.cairn.backup.Schedule;
+import dev.cairn.backup.Scheduler;
 import dev.cairn.backup.Secret;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.StreamSource;
+import dev.cairn.backup.Target;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceFactory;
 import dev.cairn.backup.spi.SourceSettings;
+import dev.cairn.backup.spi.Storage;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -18,9 +36,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +53,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backup plan read from a YAML file: sources, targets with storage URIs, schedules, retention,
@@ -48,12 +70,14 @@ import java.util.regex.Pattern;
  * {@code influx}, …) come from {@link SourceFactory}s on the class path.
  */
 public final class PlanFile {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanFile.class);
   private static final Set<String> TOP_KEYS = Set.of("version", "name", "host", "timezone", "tags", "sources",
       "encryption", "compression", "targets", "checks", "hooks", "objectives", "drill");
   private static final Set<String> TARGET_KEYS = Set.of("name", "storage", "rotate", "primary", "schedule",
-      "retention");
+      "retention", "prune", "offsite", "object-lock");
   private static final Set<String> RETENTION_KEYS = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
-      "keep-monthly", "keep-yearly", "keep-within", "keep-tag");
+      "keep-monthly", "keep-yearly", "keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",
+      "keep-within-monthly", "keep-within-yearly", "keep-tag");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
 
   private final Path file;
@@ -69,6 +93,7 @@ public final class PlanFile {
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
+  private final BackupPlan.ObjectivesPolicy objectivesPolicy;
   private final Path drillDirectory;
   private final Path drillReports;
 
@@ -93,10 +118,18 @@ public final class PlanFile {
    * @param storages its storage URIs or paths; several means the target rotates through them, one per run
    * @param schedule when it receives snapshots (backups for the primary, copies for the others)
    * @param retention retention settings by key ({@code keep-daily} → {@code 7}, …), as written
+   * @param policy the retention policy they make, in the plan's time zone; {@code null} if none is given
    * @param line the line it starts on, for messages
+   * @param prune how to prune after the retention ({@code prune: true} or {@code prune: {max-unused: 5%,
+   *     safety-window: 2h}}); {@code null} not to prune
+   * @param offsite {@code offsite: true|false}, or {@code null} to guess from the storage (local
+   *     directories are on site, anything else off site)
+   * @param objectLock {@code object-lock: 400d}, the storage's Object Lock period; zero if not given
    */
   public record TargetSpec(String name, boolean primary, List<String> storages, Schedule schedule,
-      Map<String, String> retention, int line) {
+      Map<String, String> retention, Retention policy, int line, PruneOptions prune, Boolean offsite,
+      Duration objectLock) {
+    /** Checks the values and copies the lists. */
     public TargetSpec {
       storages = List.copyOf(storages);
       retention = Map.copyOf(retention);
@@ -128,12 +161,22 @@ public final class PlanFile {
     this.targets = targets(root.require("targets"));
     YamlNode objectives = root.get("objectives");
     if (objectives != null) {
-      objectives.allowOnly(Set.of("rpo", "rto"));
+      objectives.allowOnly(Set.of("rpo", "rto", "enforce"));
       this.rpo = objectives.get("rpo") == null ? null : duration(objectives.get("rpo"));
       this.rto = objectives.get("rto") == null ? null : duration(objectives.get("rto"));
+      YamlNode enforce = objectives.get("enforce");
+      if (enforce == null || enforce.text().equalsIgnoreCase("fail")) {
+        this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
+      } else if (enforce.text().equalsIgnoreCase("warn")) {
+        this.objectivesPolicy = BackupPlan.ObjectivesPolicy.WARN;
+      } else {
+        throw enforce.error("expected 'fail' (a plan that cannot meet its objectives is refused) or 'warn'"
+            + " (it runs, with a warning), found '" + enforce.text() + "'");
+      }
     } else {
       this.rpo = null;
       this.rto = null;
+      this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
     }
     YamlNode drill = root.get("drill");
     if (drill != null) {
@@ -242,6 +285,11 @@ public final class PlanFile {
     return Optional.ofNullable(rto);
   }
 
+  /** What building the plan does when it cannot meet its objectives ({@code objectives.enforce}, default fail). */
+  public BackupPlan.ObjectivesPolicy objectivesPolicy() {
+    return objectivesPolicy;
+  }
+
   /** Where drills restore to (a fresh temporary directory under it per drill), if set. */
   public Optional<Path> drillDirectory() {
     return Optional.ofNullable(drillDirectory);
@@ -250,6 +298,152 @@ public final class PlanFile {
   /** Where drill reports are written, if set. */
   public Optional<Path> drillReports() {
     return Optional.ofNullable(drillReports);
+  }
+
+  /**
+   * Reads a plan file and builds its plan.
+   *
+   * @throws ConfigurationException naming file, line and key if the file is malformed
+   */
+  public static BackupPlan load(Path file) {
+    return read(file).toPlan();
+  }
+
+  /** Builds the plan this file describes. */
+  public BackupPlan toPlan() {
+    return toPlanBuilder().build();
+  }
+
+  /**
+   * A plan builder holding everything this file describes, to add what a file cannot say (a clock, a
+   * progress listener, executors) before {@code build()}.
+   */
+  public BackupPlan.Builder toPlanBuilder() {
+    BackupPlan.Builder b = BackupPlan.builder().name(name);
+    if (host != null) {
+      b.host(host);
+    }
+    tags.forEach(b::addTag);
+    for (SourceSpec s : sources) {
+      b.source(switch (s.type()) {
+        case "files" -> FileSource.of(s.settings().path("root").orElseThrow()).name(s.name())
+            .include(s.settings().strings("include").toArray(String[]::new))
+            .exclude(s.settings().strings("exclude").toArray(String[]::new));
+        case "stream" -> StreamSource.command(s.name(), s.settings().string("path").orElseThrow(),
+            s.settings().strings("command"));
+        default -> s.source();
+      });
+      if (s.factory() != null) {
+        SourceFactory factory = s.factory();
+        SourceSettings settings = s.settings();
+        b.drillRestorer(s.name(), dir -> factory.scratchRestorer(settings, dir).orElseThrow(() ->
+            settings.error("type", "source type '" + factory.type() + "' offers no scratch destination for drills")));
+      }
+    }
+    TargetSpec primary = primary();
+    b.primary(target(primary, primary.name(), primary.storages().get(0)));
+    b.schedule(primary.schedule());
+    for (TargetSpec t : targets) {
+      if (t.primary()) {
+        continue;
+      }
+      List<Target> drives = new ArrayList<>();
+      for (int i = 0; i < t.storages().size(); i++) {
+        // drives of a rotation are named target-1, target-2, … in reports; a single location keeps the name
+        drives.add(target(t, t.storages().size() == 1 ? t.name() : t.name() + "-" + (i + 1), t.storages().get(i)));
+      }
+      b.copyTo(new Rotation(t.name(), drives), t.schedule());
+    }
+    b.objectivesPolicy(objectivesPolicy);
+    b.encryption(Encryption.passphrase(passphrase));
+    if (compressionLevel != null) {
+      b.compression(Compression.zstd(compressionLevel));
+    }
+    checks.forEach(b::check);
+    b.hooks(hooks);
+    if (rpo != null || rto != null) {
+      b.objectives(rpo, rto);
+    }
+    if (drillDirectory != null) {
+      b.drillDirectory(drillDirectory);
+    }
+    if (drillReports != null) {
+      b.drillReports(drillReports);
+    }
+    return b;
+  }
+
+  /**
+   * Adds to {@code scheduler} a job named after the plan that runs {@code plan.backup()} on the primary
+   * target's schedule; a run missed while the application was down (the newest snapshot is older than
+   * the last due time) is caught up once at start.
+   *
+   * @param plan the plan built from this file (e.g. by {@link #toPlan()})
+   */
+  public Scheduler.Builder schedule(BackupPlan plan, Scheduler.Builder scheduler) {
+    return scheduler.job(plan.name(), primary().schedule(), plan::backup,
+        () -> plan.snapshots().stream().map(Snapshot::time).max(Comparator.naturalOrder()));
+  }
+
+  /**
+   * The health of every target of this file, not only the primary: copy targets are opened read-only
+   * (each location of a rotating target; an unreachable or missing one counts as holding nothing) and
+   * judged against their own limit, the longest gap of their schedule plus the RPO. The RTO is judged
+   * on the drill reports in {@link #drillReports()}.
+   *
+   * @param plan the plan built from this file
+   * @param now the time to measure ages against
+   */
+  public HealthReport health(BackupPlan plan, Instant now) {
+    List<DrillReport> drills;
+    try {
+      drills = plan.drillReports().isPresent() ? DrillReports.readAll(plan.drillReports().get()) : List.of();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read the drill reports in " + plan.drillReports().get() + ": "
+          + e.getMessage(), e);
+    }
+    List<HealthReport.TargetState> states = new ArrayList<>();
+    for (TargetSpec t : targets) {
+      if (t.primary()) {
+        states.add(new HealthReport.TargetState(t.name(), null, plan.snapshots(), null));
+        continue;
+      }
+      List<Snapshot> held = new ArrayList<>();
+      for (String location : t.storages()) {
+        held.addAll(snapshotsAt(location));
+      }
+      Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo);
+      states.add(new HealthReport.TargetState(t.name(), limit, held, null));
+    }
+    return HealthReport.evaluate(name, now, rpo, rto, states, drills);
+  }
+
+  private List<Snapshot> snapshotsAt(String location) {
+    try {
+      Storage storage = Storages.fromUri(location(location));
+      if (!Repository.exists(storage)) {
+        LOG.warn("plan {}: no repository at {} yet", name, location);
+        return List.of();
+      }
+      try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
+        return repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+      }
+    } catch (BackupException e) {
+      LOG.warn("plan {}: cannot read the snapshots at {}: {}", name, location, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private Target target(TargetSpec spec, String targetName, String storage) {
+    Target t = Target.of(targetName, Storages.fromUri(location(storage)), spec.policy()).withPrune(spec.prune())
+        .withObjectLock(spec.objectLock());
+    return spec.offsite() == null ? t : t.withOffsite(spec.offsite());
+  }
+
+  /** A plain path is read relative to the plan file; URIs are kept. */
+  private String location(String storage) {
+    boolean uri = storage.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    return uri ? storage : file.toAbsolutePath().getParent().resolve(storage).toString();
   }
 
   // ---- parsing -------------------------------------------------------------------------------
@@ -301,6 +495,9 @@ public final class PlanFile {
           break;
         default:
           SourceFactory factory = factories.get(type);
+          if (factory == null) {
+            factory = ReflectiveSourceFactory.find(type, PlanFile.class.getClassLoader()).orElse(null);
+          }
           if (factory == null) {
             String module = switch (type) {
               case "mysql" -> ": add dev.cairn:backup-mysql to the class path";
@@ -355,9 +552,40 @@ public final class PlanFile {
       }
       YamlNode scheduleNode = item.get("schedule");
       Schedule schedule = scheduleNode == null ? Schedule.daily().withZone(zone) : schedule(scheduleNode);
-      out.add(new TargetSpec(targetName, primary, storages, schedule, retention(item.get("retention")), item.line()));
+      YamlNode retentionNode = item.get("retention");
+      PruneOptions prune = prune(item.get("prune"));
+      if (prune != null && retentionNode == null) {
+        throw item.get("prune").error("prune runs after the retention, but target '" + targetName
+            + "' has none; add a retention (e.g. retention: {keep-daily: 7}) or remove prune");
+      }
+      Boolean offsite = item.get("offsite") == null ? null : bool(item.get("offsite"));
+      Duration objectLock = item.get("object-lock") == null ? Duration.ZERO : duration(item.get("object-lock"));
+      out.add(new TargetSpec(targetName, primary, storages, schedule, retention(retentionNode),
+          retentionNode == null ? null : policy(retentionNode), item.line(), prune, offsite, objectLock));
     }
     return List.copyOf(out);
+  }
+
+  private static PruneOptions prune(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.kind() != YamlNode.Kind.MAP) {
+      return bool(node) ? PruneOptions.DEFAULTS : null;
+    }
+    node.allowOnly(Set.of("max-unused", "safety-window"));
+    PruneOptions.Builder b = PruneOptions.builder();
+    if (node.get("max-unused") != null) {
+      try {
+        b.maxUnused(node.get("max-unused").text());
+      } catch (IllegalArgumentException e) {
+        throw node.get("max-unused").error(e.getMessage() + " (e.g. 10%, 200M, 0 or unlimited)", e);
+      }
+    }
+    if (node.get("safety-window") != null) {
+      b.safetyWindow(duration(node.get("safety-window")));
+    }
+    return b.build();
   }
 
   private Schedule schedule(YamlNode node) {
@@ -385,14 +613,42 @@ public final class PlanFile {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
       YamlNode v = e.getValue();
-      switch (e.getKey()) {
-        case "keep-within" -> duration(v);
-        case "keep-tag" -> v.strings();
-        default -> positiveInt(v);
+      if (e.getKey().startsWith("keep-within")) {
+        duration(v);
+      } else if (!e.getKey().equals("keep-tag")) {
+        positiveInt(v);
       }
       out.put(e.getKey(), e.getKey().equals("keep-tag") ? String.join(",", v.strings()) : v.text());
     }
     return out;
+  }
+
+  /** The {@link Retention} the (already checked) retention keys make; its own checks name the key. */
+  private Retention policy(YamlNode node) {
+    Retention r = Retention.policy().zone(zone);
+    for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
+      YamlNode v = e.getValue();
+      try {
+        r = switch (e.getKey()) {
+          case "keep-last" -> r.keepLast(positiveInt(v));
+          case "keep-hourly" -> r.keepHourly(positiveInt(v));
+          case "keep-daily" -> r.keepDaily(positiveInt(v));
+          case "keep-weekly" -> r.keepWeekly(positiveInt(v));
+          case "keep-monthly" -> r.keepMonthly(positiveInt(v));
+          case "keep-yearly" -> r.keepYearly(positiveInt(v));
+          case "keep-within" -> r.keepWithin(duration(v));
+          case "keep-within-hourly" -> r.keepWithinHourly(duration(v));
+          case "keep-within-daily" -> r.keepWithinDaily(duration(v));
+          case "keep-within-weekly" -> r.keepWithinWeekly(duration(v));
+          case "keep-within-monthly" -> r.keepWithinMonthly(duration(v));
+          case "keep-within-yearly" -> r.keepWithinYearly(duration(v));
+          default -> r.keepTag(v.strings().toArray(String[]::new));
+        };
+      } catch (IllegalArgumentException ex) {
+        throw v.error(ex.getMessage(), ex);
+      }
+    }
+    return r;
   }
 
   private static Integer compression(YamlNode node) {

@@ -2,6 +2,7 @@ package dev.cairn.backup.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.backup.BackupPlan;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceContext;
@@ -42,8 +43,11 @@ class ExamplePlanTest {
       new StubFactory("influx", Set.of("url", "version", "username", "password", "token", "org", "databases",
           "buckets", "measurements", "window", "incremental-horizon")));
 
+  @org.junit.jupiter.api.io.TempDir Path s3;
+
   @Test
   void examplePlanMirrorsTheTeamsPlan() throws IOException {
+    System.setProperty("cairn.test.s3.root", s3.toString());   // s3:// opens a directory (FakeS3StorageProvider)
     Path file = TestResources.projectRoot().resolve("examples/plans/infra.yaml");
     PlanFile plan;
     try (Reader r = Files.newBufferedReader(file)) {
@@ -66,5 +70,21 @@ class ExamplePlanTest {
     assertThat(plan.rto()).contains(Duration.ofHours(12));
     assertThat(plan.checks()).extracting(Check::name).contains(
         "command:ansible-playbook --syntax-check infra.yaml", "reachable:mysql", "reachable:influx");
+    // and it builds a plan: sources, the primary target, checks, objectives
+    BackupPlan built = plan.toPlan();
+    assertThat(built.name()).isEqualTo("infra");
+    assertThat(built.sources()).extracting(Source::name).containsExactly("mysql", "influx", "ansible");
+    assertThat(built.target().name()).isEqualTo("local");
+    assertThat(built.checks()).hasSize(4);
+    assertThat(built.rpo()).contains(Duration.ofHours(24));
+    assertThat(built.rto()).contains(Duration.ofHours(12));
+    assertThat(built.drillReports()).contains(Path.of("/var/lib/cairn/drills"));
+    // copies to the two drives in turn and off site; the plan meets its RPO and 3-2-1
+    assertThat(built.copyTargets()).extracting(dev.cairn.backup.Rotation::name).containsExactly("drives", "offsite");
+    assertThat(built.copyTargets().get(0).drives()).extracting(dev.cairn.backup.Target::name)
+        .containsExactly("drives-1", "drives-2");
+    assertThat(built.target().retention()).isNotNull();
+    assertThat(built.target().prune()).as("local prunes after its retention").isNotNull();
+    assertThat(built.objectiveViolations()).isEmpty();
   }
 }

@@ -102,6 +102,10 @@ class PlanFileTest {
     assertThat(plan.targets()).extracting(PlanFile.TargetSpec::name).containsExactly("local", "drives", "offsite");
     assertThat(plan.primary().name()).isEqualTo("local");
     assertThat(plan.primary().retention()).isEqualTo(Map.of("keep-daily", "7", "keep-weekly", "4"));
+    assertThat(plan.primary().policy().daily()).isEqualTo(7);
+    assertThat(plan.primary().policy().weekly()).isEqualTo(4);
+    assertThat(plan.primary().policy().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(plan.targets().get(2).policy().monthly()).isEqualTo(12);
     assertThat(plan.targets().get(1).storages()).containsExactly("/mnt/backup-a/cairn", "/mnt/backup-b/cairn");
     // 02:00 Berlin in winter is 01:00 UTC
     assertThat(plan.primary().schedule().nextAfter(Instant.parse("2026-11-28T00:00:00Z")))
@@ -131,7 +135,7 @@ class PlanFileTest {
   @Test
   void unknownKeyNamesLineKeyAndAllowedKeys() throws IOException {
     assertRejects(GOOD.replace("    retention: {keep-weekly: 8}", "    retension: {keep-weekly: 8}"))
-        .hasMessageContaining("line 30, column 16: targets[1].retension: unknown key 'retension'; allowed here: name, primary,");
+        .hasMessageContaining("line 30, column 16: targets[1].retension: unknown key 'retension'; allowed here: name, object-lock, offsite, primary, prune,");
     assertRejects(GOOD.replace("keep-daily: 7", "keep-dayly: 7"))
         .hasMessageContaining("line 26").hasMessageContaining("targets[0].retention.keep-dayly: unknown key");
   }
@@ -193,6 +197,20 @@ class PlanFileTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("the plan file is empty");
     assertThatThrownBy(() -> PlanFile.read(dir.resolve("nope.yaml")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void longestGapOfASchedule() {
+    Instant from = Instant.parse("2026-11-28T00:00:00Z");
+    assertThat(dev.cairn.backup.Schedule.cron("0 4 * * SUN", java.time.ZoneOffset.UTC).longestGap(from))
+        .isEqualTo(Duration.ofDays(7));
+    assertThat(dev.cairn.backup.Schedule.cron("@monthly", java.time.ZoneOffset.UTC).longestGap(from))
+        .isEqualTo(Duration.ofDays(31));
+    assertThat(dev.cairn.backup.Schedule.every(Duration.ofHours(6)).longestGap(from))
+        .isEqualTo(Duration.ofHours(6));
+    // daylight saving time does not make a daily run "25 hours apart" (spring and autumn in Berlin)
+    assertThat(dev.cairn.backup.Schedule.cron("0 2 * * *", java.time.ZoneId.of("Europe/Berlin")).longestGap(from))
+        .isEqualTo(Duration.ofDays(1));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -238,6 +239,12 @@ public final class FaultyStorage implements Storage {
   public Optional<StorageObject> stat(String name) throws IOException {
     enter(Operation.STAT, name);
     return delegate.stat(name);
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    enter(Operation.STAT, name);
+    return delegate.modified(name);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /** A storage held in memory, for tests. Thread-safe. */
 public final class InMemoryStorage implements Storage {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Instant> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public String location() {
@@ -27,6 +29,7 @@ public final class InMemoryStorage implements Storage {
     byte[] bytes = new byte[src.remaining()];
     src.get(bytes);
     objects.put(StorageNames.check(name), bytes);
+    written.put(name, Instant.now());
   }
 
   @Override
@@ -52,12 +55,18 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void delete(String name) {
     objects.remove(StorageNames.check(name));
+    written.remove(name);
   }
 
   @Override
   public Optional<StorageObject> stat(String name) {
     byte[] bytes = objects.get(StorageNames.check(name));
     return bytes == null ? Optional.empty() : Optional.of(new StorageObject(name, bytes.length));
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) {
+    return objects.containsKey(StorageNames.check(name)) ? Optional.ofNullable(written.get(name)) : Optional.empty();
   }
 
   /** Direct access for fault-injection tests: the stored bytes (a live array), or null. */

@@ -179,6 +179,16 @@ public abstract class StorageCompatibilityKit {
   }
 
   @Test
+  void reportsWhenAnObjectWasWritten() throws Exception {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(120);
+    storage.put("data/dd/written", ByteBuffer.wrap(new byte[10]));
+    // prune relies on this to leave packs of running backups alone
+    assertThat(storage.modified("data/dd/written")).hasValueSatisfying(t ->
+        assertThat(t).isBetween(before, java.time.Instant.now().plusSeconds(120)));
+    assertThat(storage.modified("data/dd/missing")).isEmpty();
+  }
+
+  @Test
   void locationNamesTheStorage() {
     assertThat(storage.location()).isNotBlank();
   }

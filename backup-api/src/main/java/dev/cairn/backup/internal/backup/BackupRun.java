@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ public final class BackupRun {
   final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
   final ProgressTracker progress;
   private final AtomicLong sinceCheckpoint = new AtomicLong();
-  private final Object checkpointLock = new Object();
+  /** Held shared while adding a blob, exclusively by a checkpoint, so a checkpoint drains quickly. */
+  private final ReentrantReadWriteLock checkpointGate = new ReentrantReadWriteLock();
 
   private BackupRun(EncryptedRepository repo, BackupOptions options) {
     this.repo = repo;
@@ -91,6 +93,8 @@ public final class BackupRun {
     List<CheckOutcome> checks = runChecks();
     long storedBefore = repo.stats().uploadedPackBytes();
     try (Lock lock = repo.lock(false)) {
+      // a prune may have run since this session loaded the index: never deduplicate against deleted blobs
+      repo.refreshIndex();
       List<Snapshot> all = Snapshots.all(repo, (id, e) -> LOG.warn("snapshot {} unreadable, not used as parent: {}",
           id.shortHex(), e.getMessage()));
       List<SnapshotSource> parts = new ArrayList<>();
@@ -188,13 +192,26 @@ public final class BackupRun {
   void countNew(long n) {
     bytesNew.addAndGet(n);
     if (sinceCheckpoint.addAndGet(n) >= options.checkpointBytes()) {
-      synchronized (checkpointLock) {
+      checkpointGate.writeLock().lock();
+      try {
         if (sinceCheckpoint.get() >= options.checkpointBytes()) {
           sinceCheckpoint.set(0);
           LOG.debug("checkpoint after {} bytes read", bytesRead.get());
           repo.flush();
         }
+      } finally {
+        checkpointGate.writeLock().unlock();
       }
+    }
+  }
+
+  /** Adds a data blob; returns true if it was new. Not to be called while holding the gate. */
+  boolean addData(ObjectId id, byte[] b, int off, int len) {
+    checkpointGate.readLock().lock();
+    try {
+      return repo.addBlob(BlobType.DATA, id, b, off, len);
+    } finally {
+      checkpointGate.readLock().unlock();
     }
   }
 

@@ -4,7 +4,6 @@ import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.internal.chunker.ChunkConsumer;
 import dev.cairn.backup.internal.chunker.Chunker;
-import dev.cairn.backup.internal.repository.BlobType;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.tree.Node;
 import dev.cairn.backup.internal.tree.TreeBuilder;
@@ -172,7 +171,7 @@ final class SourceRun implements SourceContext {
     @Override
     public void accept(byte[] buf, int off, int len) {
       ObjectId id = repo.chunkId(buf, off, len);
-      if (repo.addBlob(BlobType.DATA, id, buf, off, len)) {
+      if (run.addData(id, buf, off, len)) {
         run.countNew(len);
       }
       chunks.add(id);

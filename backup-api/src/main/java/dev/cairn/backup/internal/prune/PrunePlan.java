@@ -1,9 +1,7 @@
 package dev.cairn.backup.internal.prune;
 
-import dev.cairn.backup.ObjectId;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a prune will do, decided before anything is changed: the dry-run report and the executor's
@@ -36,18 +34,6 @@ public record PrunePlan(
   /** Whether the plan changes nothing. */
   public boolean isEmpty() {
     return repack.isEmpty() && delete.isEmpty();
-  }
-
-  /** Names of every pack that is gone after prune. */
-  public Set<String> removedPackNames() {
-    return java.util.stream.Stream.concat(repack.stream(), delete.stream()).map(PackInfo::name)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
-  }
-
-  /** Ids of the blobs copied by repacking. */
-  public Set<ObjectId> copiedBlobIds() {
-    return copy.values().stream().flatMap(List::stream).map(PackInfo.Blob::id)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /**

@@ -97,6 +97,8 @@ public final class EncryptedRepository implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private volatile ObjectId currentKey;
   private volatile BlobIndex index = new BlobIndex();
+  /** The index files {@link #index} was loaded from (plus those this session wrote), to notice others' changes. */
+  private volatile Set<ObjectId> indexFiles = Set.of();
 
   // write pipeline
   private final Object dedupLock = new Object();
@@ -205,14 +207,41 @@ public final class EncryptedRepository implements AutoCloseable {
 
   private void loadIndex() {
     BlobIndex fresh = new BlobIndex();
-    for (ObjectId id : store.list(FileType.INDEX)) {
+    List<ObjectId> files = store.list(FileType.INDEX);
+    for (ObjectId id : files) {
       IndexFile f = IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id));
       for (IndexFile.PackRecord p : f.packs()) {
         fresh.addPack(p.id(), p.salt(), p.entries());
       }
     }
-    index = fresh;
+    synchronized (dedupLock) {
+      synchronized (indexWriteLock) {
+        // packs this session uploaded but has not indexed yet stay known
+        for (IndexFile.PackRecord p : unindexed) {
+          fresh.addPack(p.id(), p.salt(), p.entries());
+        }
+        index = fresh;
+        indexFiles = Set.copyOf(files);
+      }
+    }
     LOG.debug("loaded index: {} blobs in {} packs", fresh.size(), fresh.packs().size());
+  }
+
+  /**
+   * Reloads the index if index files were added or removed since it was loaded, by another
+   * process's backup or prune. A backup calls it right after taking its lock, so a long-lived
+   * session never deduplicates against blobs that a prune has deleted meanwhile. Cheap when nothing
+   * changed (one listing).
+   *
+   * @return whether the index was reloaded
+   */
+  public boolean refreshIndex() {
+    checkOpen();
+    if (Set.copyOf(store.list(FileType.INDEX)).equals(indexFiles)) {
+      return false;
+    }
+    loadIndex();
+    return true;
   }
 
   private void checkOpen() {
@@ -360,6 +389,9 @@ public final class EncryptedRepository implements AutoCloseable {
       }
       IndexFile f = new IndexFile(List.of(), unindexed);
       ObjectId id = saveUnpacked(FileType.INDEX, f.encode());
+      Set<ObjectId> files = new HashSet<>(indexFiles);
+      files.add(id);
+      indexFiles = Set.copyOf(files);
       LOG.debug("wrote index {} for {} packs", id.shortHex(), unindexed.size());
       unindexed = new ArrayList<>();
     }
@@ -588,6 +620,15 @@ public final class EncryptedRepository implements AutoCloseable {
     Mac mac = idMac.get();
     mac.update(b, off, len);
     return ObjectId.of(mac.doFinal());
+  }
+
+  /**
+   * True if {@code other} computes the same chunk ids as this repository (same id key, chunker seed
+   * and chunk sizes): one was created with the other's chunking, so blobs keep their ids when copied.
+   */
+  public boolean sharesChunking(EncryptedRepository other) {
+    return Arrays.equals(keys.id(), other.keys.id()) && Arrays.equals(keys.chunkerSeed(), other.keys.chunkerSeed())
+        && config.chunker().equals(other.config.chunker());
   }
 
   /** True if blob {@code id} is in the index or has been added in this session (possibly still in flight). */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -74,6 +75,11 @@ public final class RateLimitedStorage implements Storage {
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
     return delegate.stat(name);
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    return delegate.modified(name);
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -118,6 +119,11 @@ public final class RetryingStorage implements Storage {
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
     return run("stat", name, () -> delegate.stat(name));
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    return run("modified", name, () -> delegate.modified(name));
   }
 
   @Override

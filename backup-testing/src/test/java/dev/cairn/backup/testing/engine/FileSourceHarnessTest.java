@@ -47,6 +47,17 @@ class FileSourceHarnessTest {
   }
 
   @Test
+  void aSingleFileRootIsOneEntry() throws Exception {
+    Path file = tmp.resolve("hosts");
+    Files.writeString(file, "127.0.0.1 localhost\n");
+    SourceHarness h = SourceHarness.run(FileSource.of(file), tmp.resolve("h"));
+    assertThat(h.entries().keySet()).containsExactly("hosts");
+    assertThat(Files.readString(h.file("hosts"))).isEqualTo("127.0.0.1 localhost\n");
+    assertThatThrownBy(() -> FileSource.of(tmp.resolve("missing")).check())
+        .isInstanceOf(SourceException.class).hasMessageContaining("missing");
+  }
+
+  @Test
   void unchangedFilesAreReusedFromTheParent() throws Exception {
     Path src = tmp.resolve("src");
     TestTrees.writeAwkwardTree(src, 10, 0);
@@ -69,8 +80,14 @@ class FileSourceHarnessTest {
     assertThatThrownBy(() -> h.restore(DirectoryRestorer.to(dest)))
         .isInstanceOf(RestoreException.class).hasMessageContaining(dest.toString()).hasMessageContaining("precious");
     assertThat(Files.list(dest).count()).isEqualTo(1);
+    Files.writeString(dest.resolve("empty dir"), "a file where the snapshot has a directory");
+    Files.createDirectories(dest.resolve("secret"));
+    assertThatThrownBy(() -> h.restore(DirectoryRestorer.to(dest).overwrite(true)))
+        .isInstanceOf(RestoreException.class).hasMessageContaining("secret");
+    Files.delete(dest.resolve("secret"));
     h.restore(DirectoryRestorer.to(dest).overwrite(true));
     h.restore(DirectoryRestorer.to(dest).overwrite(true)); // twice: replaces files and links in place
+    assertThat(dest.resolve("empty dir")).isDirectory();
     assertThat(Files.readString(dest.resolve("secret"))).isEqualTo("s3cr3t");
     assertThat(Files.readString(dest.resolve("precious"))).isEqualTo("keep");
   }

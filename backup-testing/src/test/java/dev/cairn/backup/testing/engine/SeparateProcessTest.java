@@ -52,20 +52,20 @@ class SeparateProcessTest {
     Files.createDirectories(src);
     Random r = new Random(9);
     byte[] b = new byte[8 << 20];
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < 40; i++) {
       r.nextBytes(b);
       Files.write(src.resolve(String.format("part-%02d.bin", i)), b);
     }
-    long total = 64L * b.length;
+    long total = 40L * b.length;
     Path repoDir = tmp.resolve("repo");
     try (Repository repo = TestRepos.init(Storages.local(repoDir))) {
       assertThat(repo.snapshots()).isEmpty();
     }
     Process p = java("-Xmx256m", repoDir.toString(), "tree", src.toString(), String.valueOf(4 << 20),
-        String.valueOf(16 << 20), String.valueOf(32 << 20))
+        String.valueOf(16 << 20), String.valueOf(16 << 20))
         .redirectOutput(tmp.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (packCount(repoDir) < 24 && p.isAlive() && System.nanoTime() < deadline) {
+    while (packCount(repoDir) < 20 && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     assertThat(p.isAlive()).as("the child must still be running when killed: "
@@ -81,13 +81,13 @@ class SeparateProcessTest {
       assertThat(structural.problems()).isEmpty();
 
       BackupReport next = repo.backup(List.of(FileSource.of(src)));
-      assertThat(next.files()).isEqualTo(64);
+      assertThat(next.files()).isEqualTo(40);
       assertThat(next.bytesNew()).as("data uploaded before the kill (" + packsAtKill + " packs) is reused")
-          .isLessThan(total - (40L << 20));
+          .isLessThan(total - (32L << 20));
       assertThat(repo.verify(false).problems()).isEmpty();
       Path dest = tmp.resolve("restored");
       repo.restore(RestoreRequest.builder().destination(dest).build());
-      for (int i = 0; i < 64; i += 9) {
+      for (int i = 0; i < 40; i += 7) {
         String name = String.format("part-%02d.bin", i);
         assertThat(Files.mismatch(src.resolve(name), dest.resolve(name))).isEqualTo(-1);
       }

@@ -318,17 +318,25 @@ public final class S3Storage implements Storage {
 
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
+    return head("stat", name).map(h -> new StorageObject(name, h.contentLength()));
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    return head("modified", name).map(HeadObjectResponse::lastModified);
+  }
+
+  private Optional<HeadObjectResponse> head(String op, String name) throws IOException {
     String key = key(name);
     try {
-      HeadObjectResponse head = client.headObject(r -> r.bucket(bucket).key(key));
-      return Optional.of(new StorageObject(name, head.contentLength()));
+      return Optional.of(client.headObject(r -> r.bucket(bucket).key(key)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
         return Optional.empty();
       }
-      throw failure("stat", name, e);
+      throw failure(op, name, e);
     } catch (SdkException e) {
-      throw failure("stat", name, e);
+      throw failure(op, name, e);
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -476,14 +477,23 @@ public final class SftpStorage implements Storage {
 
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
+    return regularFile("stat", name).map(a -> new StorageObject(name, a.getSize()));
+  }
+
+  @Override
+  public Optional<Instant> modified(String name) throws IOException {
+    return regularFile("modified", name).map(a -> a.getModifyTime() == null ? null : a.getModifyTime().toInstant());
+  }
+
+  private Optional<SftpClient.Attributes> regularFile(String op, String name) throws IOException {
     String path = path(name);
-    return call("stat", name, sftp -> {
+    return call(op, name, sftp -> {
       try {
         SftpClient.Attributes attrs = sftp.stat(path);
-        return attrs.isRegularFile() ? Optional.of(new StorageObject(name, attrs.getSize())) : Optional.empty();
+        return attrs.isRegularFile() ? Optional.of(attrs) : Optional.<SftpClient.Attributes>empty();
       } catch (SftpException e) {
         if (isMissing(e)) {
-          return Optional.empty();
+          return Optional.<SftpClient.Attributes>empty();
         }
         throw e;
       }

@@ -1,0 +1,331 @@
+package dev.cairn.backup.internal.copy;
+
+import dev.cairn.backup.CopyReport;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.ProgressListener;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.SnapshotSource;
+import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.BlobType;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.snapshot.SnapshotCodec;
+import dev.cairn.backup.internal.snapshot.Snapshots;
+import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.TreeCodec;
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.internal.repository.BlobSink;
+import java.io.Closeable;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies snapshots from one repository to another (docs/copy.md). A snapshot is identified across
+ * repositories by its content ({@link #identity}): everything it records except tree ids and parent,
+ * which differ between repositories. For each snapshot the destination lacks, every tree of the
+ * snapshot is read from the source (checked), and only blobs the destination lacks are added
+ * (decrypted, checked, re-encrypted with the destination's keys). When both repositories share their
+ * chunking ({@link EncryptedRepository#sharesChunking}) blobs keep their ids; otherwise data blob ids
+ * are recomputed with the destination's id key and trees are rewritten to refer to them. Data is
+ * flushed (packs, then an index) every few packs, so an interrupted copy leaves indexed blobs that
+ * the next copy reuses; the snapshot is written last, after a final flush.
+ *
+ * <p>Not thread-safe: one instance per copy.
+ */
+public final class SnapshotCopier {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopier.class);
+  private static final ObjectId ZERO = ObjectId.of(new byte[ObjectId.LENGTH]);
+  /**
+   * Source blobs are read, decrypted, decompressed and checked on this many threads (the caller and
+   * helpers), so reading keeps up with the destination's compress/encrypt workers; each thread holds
+   * at most one ranged read of up to 32 MiB.
+   */
+  private static final int READERS = 2;
+
+  private final EncryptedRepository src;
+  private final EncryptedRepository dst;
+  private final boolean shared;
+  private final ProgressTracker progress;
+  private final long flushEvery;
+  /** Without shared chunking: source blob id to destination blob id, for blobs known to be complete in the destination. */
+  private final Map<ObjectId, ObjectId> mapped = new ConcurrentHashMap<>();
+  /** With shared chunking: source trees handled completely in this run. */
+  private final Set<ObjectId> doneTrees = new HashSet<>();
+  /** Threads reading (decrypting, checking) source blobs besides the calling thread. */
+  private final ExecutorService readers;
+  private final int readerCount;
+  private final AtomicLong sinceFlush = new AtomicLong();
+  private final AtomicLong blobs = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+
+  private SnapshotCopier(EncryptedRepository src, EncryptedRepository dst, ProgressListener listener) {
+    this.src = src;
+    this.dst = dst;
+    this.shared = src.sharesChunking(dst);
+    this.progress = new ProgressTracker("copy", listener, -1, -1);
+    this.flushEvery = 8L * dst.options().packSize();
+    this.readerCount = READERS;
+    this.readers = Executors.newFixedThreadPool(READERS - 1, r -> {
+      Thread t = new Thread(r, "cairn-copy-reader");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Copies {@code wanted} (snapshots of {@code src}) to {@code dst}, skipping those {@code dst} already
+   * holds. Takes shared locks on both repositories.
+   *
+   * @param target the destination's name for the report
+   * @throws dev.cairn.backup.IntegrityException if a source blob or tree is damaged (nothing of the
+   *     damaged snapshot is committed)
+   * @throws dev.cairn.backup.StorageException if either storage fails; a later copy resumes
+   */
+  public static CopyReport copy(EncryptedRepository src, EncryptedRepository dst, List<Snapshot> wanted,
+      String target, ProgressListener listener) {
+    Objects.requireNonNull(wanted, "wanted");
+    long start = System.nanoTime();
+    SnapshotCopier c = new SnapshotCopier(src, dst, listener);
+    try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false); Closeable stop = c.readers::shutdownNow) {
+      long uploadedBefore = dst.stats().uploadedPackBytes();
+      List<Snapshot> copied = new ArrayList<>();
+      List<Snapshot> present = new ArrayList<>();
+      c.run(wanted, copied, present);
+      c.progress.emit();
+      return new CopyReport(target, dst.storage().location(), copied, present, c.shared, c.blobs.get(),
+          c.bytes.get(), dst.stats().uploadedPackBytes() - uploadedBefore, Duration.ofNanos(System.nanoTime() - start),
+          "");
+    } catch (IOException e) {
+      throw new IllegalStateException("stopping copy readers cannot fail", e);
+    }
+  }
+
+  private void run(List<Snapshot> wanted, List<Snapshot> copied, List<Snapshot> present) {
+    Map<ObjectId, Snapshot> dstByIdentity = new HashMap<>();
+    for (Snapshot s : Snapshots.all(dst, null)) {
+      dstByIdentity.put(identity(s), s);
+    }
+    List<Snapshot> todo = new ArrayList<>();
+    for (Snapshot s : wanted) {
+      (dstByIdentity.containsKey(identity(s)) ? present : todo).add(s);
+    }
+    todo.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
+    if (todo.isEmpty()) {
+      return;
+    }
+    List<Snapshot> srcAll = Snapshots.all(src, null);
+    if (!shared) {
+      // Trees of snapshots copied before tell which destination id each source blob got.
+      for (Snapshot s : srcAll) {
+        Snapshot d = dstByIdentity.get(identity(s));
+        if (d != null) {
+          for (SnapshotSource part : s.sources()) {
+            d.source(part.name()).ifPresent(dp -> pair(part.tree(), dp.tree()));
+          }
+        }
+      }
+    }
+    Map<ObjectId, Snapshot> srcById = new HashMap<>();
+    srcAll.forEach(s -> srcById.put(s.id(), s));
+    for (Snapshot s : todo) {
+      LOG.debug("copying snapshot {} to {}", s.id().shortHex(), dst.storage().location());
+      List<SnapshotSource> parts = new ArrayList<>();
+      for (SnapshotSource part : s.sources()) {
+        ObjectId tree = copyTree(part.tree(), part.name());
+        parts.add(new SnapshotSource(part.name(), part.type(), tree, part.metadata(), part.verifications(),
+            part.entries(), part.bytes()));
+      }
+      dst.flush();
+      sinceFlush.set(0);
+      ObjectId parent = null;
+      if (s.parent() != null && srcById.containsKey(s.parent())) {
+        Snapshot p = dstByIdentity.get(identity(srcById.get(s.parent())));
+        parent = p == null ? null : p.id();
+      }
+      Snapshot written = Snapshots.save(dst, new Snapshot(s.id(), s.time(), s.host(), s.plan(), s.tags(), parent,
+          parts, s.checks(), s.complete()));
+      dstByIdentity.put(identity(written), written);
+      copied.add(written);
+      LOG.info("copied snapshot {} to {} as {}", s.id().shortHex(), dst.storage().location(),
+          written.id().shortHex());
+    }
+  }
+
+  /** Records which destination ids the blobs of an already copied source tree have. */
+  private void pair(ObjectId srcTree, ObjectId dstTree) {
+    if (mapped.putIfAbsent(srcTree, dstTree) != null) {
+      return;
+    }
+    List<Node> a = TreeCodec.decode(src.readBlob(srcTree), "tree " + srcTree);
+    List<Node> b = TreeCodec.decode(dst.readBlob(dstTree), "tree " + dstTree);
+    if (a.size() != b.size()) {
+      return;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Node x = a.get(i);
+      Node y = b.get(i);
+      if (!x.name().equals(y.name()) || x.content().size() != y.content().size()) {
+        continue;
+      }
+      if (x.subtree() != null && y.subtree() != null) {
+        pair(x.subtree(), y.subtree());
+      }
+      for (int k = 0; k < x.content().size(); k++) {
+        mapped.putIfAbsent(x.content().get(k), y.content().get(k));
+      }
+    }
+  }
+
+  /** Copies the tree {@code id} and everything below it; returns its id in the destination. */
+  private ObjectId copyTree(ObjectId id, String path) {
+    if (shared ? doneTrees.contains(id) : mapped.containsKey(id)) {
+      return shared ? id : mapped.get(id);
+    }
+    byte[] raw = src.readBlob(id);
+    List<Node> nodes = TreeCodec.decode(raw, "tree " + id + " at " + path);
+    Set<ObjectId> missing = new LinkedHashSet<>();
+    for (Node n : nodes) {
+      if (n.subtree() != null) {
+        copyTree(n.subtree(), path + "/" + n.name());
+      }
+      for (ObjectId c : n.content()) {
+        if (shared ? !dst.hasBlob(c) : !mapped.containsKey(c)) {
+          missing.add(c);
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      readAll(missing, (blob, b, off, len) -> {
+        ObjectId to = shared ? blob : dst.chunkId(b, off, len);
+        if (!shared) {
+          mapped.put(blob, to);
+        }
+        add(BlobType.DATA, to, b, off, len, path);
+      });
+      if (sinceFlush.get() >= flushEvery) {
+        // Durable progress: an interrupted copy finds these blobs in the index and skips them.
+        dst.flush();
+        sinceFlush.set(0);
+      }
+    }
+    if (shared) {
+      add(BlobType.TREE, id, raw, 0, raw.length, path);
+      doneTrees.add(id);
+      return id;
+    }
+    List<Node> rewritten = new ArrayList<>(nodes.size());
+    for (Node n : nodes) {
+      rewritten.add(new Node(n.name(), n.type(), n.size(), n.modifiedTime(), n.mode(), n.inode(), n.attributes(),
+          n.linkTarget(), n.content().stream().map(mapped::get).toList(),
+          n.subtree() == null ? null : mapped.get(n.subtree())));
+    }
+    byte[] encoded = TreeCodec.encode(rewritten);
+    ObjectId to = dst.chunkId(encoded, 0, encoded.length);
+    add(BlobType.TREE, to, encoded, 0, encoded.length, path);
+    mapped.put(id, to);
+    return to;
+  }
+
+  /**
+   * Reads {@code ids} from the source into {@code sink}, split by pack over the reader threads (the
+   * sink must be thread-safe); rethrows the first failure.
+   */
+  private void readAll(Set<ObjectId> ids, BlobSink sink) {
+    Map<ObjectId, List<ObjectId>> byPack = new TreeMap<>();
+    for (ObjectId id : ids) {
+      ObjectId pack = src.lookup(id).map(l -> l.pack()).orElse(ZERO); // unknown ids fail in readBlobs
+      byPack.computeIfAbsent(pack, k -> new ArrayList<>()).add(id);
+    }
+    List<List<ObjectId>> parts = new ArrayList<>();
+    for (int i = 0; i < readerCount; i++) {
+      parts.add(new ArrayList<>());
+    }
+    long[] load = new long[readerCount];
+    for (List<ObjectId> group : byPack.values()) {
+      int least = 0;
+      for (int i = 1; i < readerCount; i++) {
+        least = load[i] < load[least] ? i : least;
+      }
+      parts.get(least).addAll(group);
+      load[least] += group.size();
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (int i = 1; i < readerCount; i++) {
+      List<ObjectId> part = parts.get(i);
+      if (!part.isEmpty()) {
+        running.add(readers.submit(() -> src.readBlobs(part, sink)));
+      }
+    }
+    RuntimeException failure = null;
+    try {
+      src.readBlobs(parts.get(0), sink);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
+            : new BackupException("reading source blobs failed: " + e.getCause(), e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while copying", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void add(BlobType type, ObjectId id, byte[] b, int off, int len, String path) {
+    if (dst.addBlob(type, id, b, off, len)) {
+      blobs.incrementAndGet();
+      bytes.addAndGet(len);
+      sinceFlush.addAndGet(len);
+      progress.bytes(len, path);
+    }
+  }
+
+  /**
+   * A snapshot's identity across repositories: the SHA-256 of its stored form with tree ids and
+   * parent left out (time, host, plan, tags, per-source names, types, metadata, verification data,
+   * counts, check outcomes and completeness stay). Equal for a snapshot and its copies.
+   */
+  public static ObjectId identity(Snapshot s) {
+    List<SnapshotSource> parts = s.sources().stream().map(p -> new SnapshotSource(p.name(), p.type(), ZERO,
+        p.metadata(), p.verifications(), p.entries(), p.bytes())).toList();
+    byte[] form = SnapshotCodec.encode(new Snapshot(ZERO, s.time(), s.host(), s.plan(), s.tags(), null, parts,
+        s.checks(), s.complete()));
+    try {
+      return ObjectId.of(MessageDigest.getInstance("SHA-256").digest(form));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable in this JDK", e);
+    }
+  }
+}

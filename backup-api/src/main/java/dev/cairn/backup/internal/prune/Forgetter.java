@@ -1,0 +1,46 @@
+package dev.cairn.backup.internal.prune;
+
+import dev.cairn.backup.Retention;
+import dev.cairn.backup.RetentionPlan;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.FileType;
+import dev.cairn.backup.internal.snapshot.Snapshots;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies a retention policy and deletes the snapshot objects it removes (not their data: see {@link Pruner}). */
+public final class Forgetter {
+  private static final Logger LOG = LoggerFactory.getLogger(Forgetter.class);
+
+  private Forgetter() {}
+
+  /**
+   * Applies {@code policy} to every snapshot of {@code repo} under the exclusive lock and deletes the
+   * snapshots it removes; a dry run only decides, under a shared lock, so backups may run meanwhile.
+   *
+   * @return the plan: what was (or would be) kept and removed, and why
+   */
+  public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
+      Duration lockWait) {
+    return forget(repo, policy, clock, dryRun, lockWait, s -> true);
+  }
+
+  /** Like {@link #forget(EncryptedRepository, Retention, Clock, boolean, Duration)}, for the snapshots {@code which} accepts only. */
+  public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
+      Duration lockWait, java.util.function.Predicate<Snapshot> which) {
+    try (Lock lock = Locks.acquire(repo, !dryRun, lockWait)) {
+      RetentionPlan plan = policy.apply(Snapshots.all(repo, null).stream().filter(which).toList(), clock.instant());
+      if (!dryRun) {
+        for (Snapshot s : plan.remove()) {
+          repo.delete(FileType.SNAPSHOT, s.id());
+        }
+        LOG.info("forgot {} snapshots of {}, kept {}", plan.remove().size(), repo.storage().location(), plan.keep().size());
+      }
+      return plan;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package dev.cairn.backup.internal.prune;
+
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.PruneOptions;
+import dev.cairn.backup.PruneReport;
+import dev.cairn.backup.RepositoryLockedException;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.SnapshotSource;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.BlobLocation;
+import dev.cairn.backup.internal.repository.BlobType;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.FileType;
+import dev.cairn.backup.internal.repository.PackRewriter;
+import dev.cairn.backup.internal.snapshot.Snapshots;
+import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.TreeCodec;
+import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.spi.StorageObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a prune: lock, mark, plan, repack, write new indexes, delete old indexes, delete packs — in
+ * that order, so that a prune killed at any point leaves a repository in which every blob a snapshot
+ * needs is still indexed and stored.
+ */
+public final class Pruner {
+  private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
+
+  /** The phases, in order; the listener hears each before it starts. */
+  public enum Phase {
+    /** Taking the exclusive lock (waiting for backups' shared locks if allowed). */
+    LOCK,
+    /** Walking every snapshot's trees to find the blobs in use. */
+    MARK,
+    /** Deciding what to keep, repack and delete. */
+    PLAN,
+    /** Copying used blobs out of packs to repack into new packs. */
+    REPACK,
+    /** Writing the index that names every surviving blob and supersedes the old ones. */
+    WRITE_INDEX,
+    /** Deleting the old index files. */
+    DELETE_INDEX,
+    /** Deleting the repacked and unused packs. */
+    DELETE_PACKS,
+    /** Finished. */
+    DONE
+  }
+
+  /** Hears progress: {@code done} of {@code total} steps of {@code phase} (0 of n when it starts). */
+  @FunctionalInterface
+  public interface Listener {
+    /** Called when a phase starts and after each step of it. */
+    void progress(Phase phase, long done, long total);
+
+    /** A listener that ignores everything. */
+    Listener NONE = (p, d, t) -> {};
+  }
+
+  private Pruner() {}
+
+  /**
+   * Prunes {@code repo}.
+   *
+   * @throws RepositoryLockedException if another process holds a lock longer than {@code lockWait}
+   * @throws IntegrityException if a snapshot or tree cannot be read, or a blob a snapshot needs is in
+   *     no pack: pruning then could lose data, so nothing is changed
+   */
+  public static PruneReport prune(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
+    PruneReport report;
+    try {
+      report = run(repo, options, clock, listener);
+    } catch (RuntimeException e) {
+      // whatever happened, this session must not go on with an index naming deleted packs
+      try {
+        repo.refreshIndex();
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    repo.refreshIndex();
+    return report;
+  }
+
+  private static PruneReport run(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
+    Instant start = clock.instant();
+    listener.progress(Phase.LOCK, 0, 1);
+    // a dry run changes nothing, so it shares the repository with running backups
+    try (Lock lock = Locks.acquire(repo, !options.dryRun(), options.lockWait())) {
+      // backups may have finished while this session waited, or since it opened: see their packs
+      repo.refreshIndex();
+      List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
+      listener.progress(Phase.MARK, 0, 0);
+      List<Snapshot> snapshots = Snapshots.all(repo, null);
+      Set<ObjectId> used = mark(repo, snapshots, listener);
+
+      listener.progress(Phase.PLAN, 0, 1);
+      List<PackInfo> packs = packs(repo);
+      PrunePlan plan = PrunePlanner.plan(packs, used, MaxUnused.parse(options.maxUnused()), clock.instant(),
+          options.safetyWindow());
+      if (plan.stats().missingBlobs() > 0) {
+        throw new IntegrityException("prune stopped before changing anything: " + plan.stats().missingBlobs()
+            + " blobs that snapshots need are in no pack; run 'cairn verify' to see which snapshots are damaged");
+      }
+      if (options.dryRun() || plan.isEmpty()) {
+        listener.progress(Phase.DONE, 1, 1);
+        return plan.toReport(options.dryRun(), snapshots.size(), Duration.between(start, clock.instant()));
+      }
+
+      long toCopy = plan.copy().values().stream().mapToLong(List::size).sum();
+      listener.progress(Phase.REPACK, 0, toCopy);
+      List<ObjectId> kept = plan.keep().stream().filter(PackInfo::indexed).map(p -> packId(p.name())).toList();
+      try (PackRewriter rewriter = new PackRewriter(repo)) {
+        long done = 0;
+        for (PackInfo p : plan.repack()) {
+          for (PackInfo.Blob b : plan.copy().get(p.name())) {
+            rewriter.copy(b.id());
+            listener.progress(Phase.REPACK, ++done, toCopy);
+          }
+        }
+        List<ObjectId> written = rewriter.finish();
+        LOG.debug("repacked {} blobs from {} packs into {} packs", toCopy, plan.repack().size(), written.size());
+
+        listener.progress(Phase.WRITE_INDEX, 0, 1);
+        ObjectId index = rewriter.writeIndex(kept, oldIndexes);
+        listener.progress(Phase.WRITE_INDEX, 1, 1);
+        LOG.debug("wrote index {} superseding {} index files", index.shortHex(), oldIndexes.size());
+      }
+
+      listener.progress(Phase.DELETE_INDEX, 0, oldIndexes.size());
+      long n = 0;
+      for (ObjectId old : oldIndexes) {
+        repo.delete(FileType.INDEX, old);
+        listener.progress(Phase.DELETE_INDEX, ++n, oldIndexes.size());
+      }
+      List<PackInfo> gone = new ArrayList<>(plan.repack());
+      gone.addAll(plan.delete());
+      listener.progress(Phase.DELETE_PACKS, 0, gone.size());
+      n = 0;
+      for (PackInfo p : gone) {
+        repo.delete(FileType.PACK, packId(p.name()));
+        listener.progress(Phase.DELETE_PACKS, ++n, gone.size());
+      }
+      listener.progress(Phase.DONE, 1, 1);
+      PruneReport report = plan.toReport(false, snapshots.size(), Duration.between(start, clock.instant()));
+      LOG.info("pruned {}: deleted {} packs, repacked {}, freed {}", repo.storage().location(),
+          report.packsDeleted(), report.packsRepacked(), PruneReport.bytes(report.bytesFreed()));
+      return report;
+    }
+  }
+
+  /** Every tree and data blob reachable from {@code snapshots}; each tree is read once. */
+  static Set<ObjectId> mark(EncryptedRepository repo, List<Snapshot> snapshots, Listener listener) {
+    Set<ObjectId> used = new HashSet<>();
+    Deque<ObjectId> todo = new ArrayDeque<>();
+    long done = 0;
+    for (Snapshot s : snapshots) {
+      for (SnapshotSource src : s.sources()) {
+        todo.push(src.tree());
+        while (!todo.isEmpty()) {
+          ObjectId tree = todo.pop();
+          if (!used.add(tree)) {
+            continue; // an unchanged subtree shared with an earlier snapshot
+          }
+          byte[] data;
+          try {
+            data = repo.readBlob(tree);
+          } catch (RuntimeException e) {
+            throw new IntegrityException("prune stopped before changing anything: tree " + tree.shortHex()
+                + " of snapshot " + s.id().shortHex() + " (source '" + src.name() + "') cannot be read (" + e.getMessage()
+                + "); run 'cairn verify'", e);
+          }
+          for (Node node : TreeCodec.decode(data, "tree " + tree.shortHex())) {
+            used.addAll(node.content());
+            if (node.subtree() != null) {
+              todo.push(node.subtree());
+            }
+          }
+        }
+      }
+      listener.progress(Phase.MARK, ++done, snapshots.size());
+    }
+    return used;
+  }
+
+  /** Every pack in storage, with its blobs from the index (none if unindexed) and its write time. */
+  static List<PackInfo> packs(EncryptedRepository repo) {
+    Storage storage = repo.storage();
+    Map<ObjectId, List<PackInfo.Blob>> indexed = new HashMap<>();
+    for (ObjectId pack : repo.packs()) {
+      indexed.put(pack, new ArrayList<>());
+    }
+    repo.forEachBlob((BlobLocation l) -> {
+      List<PackInfo.Blob> blobs = indexed.get(l.pack());
+      if (blobs != null) {
+        synchronized (blobs) {
+          blobs.add(new PackInfo.Blob(l.id(), l.type() == BlobType.TREE, l.offset(), l.length()));
+        }
+      }
+    });
+    List<PackInfo> out = new ArrayList<>();
+    try {
+      for (StorageObject o : storage.list(FileType.PACK.prefix())) {
+        ObjectId id;
+        try {
+          id = packId(o.name());
+        } catch (IllegalArgumentException notAPack) {
+          continue;
+        }
+        Instant written = storage.modified(o.name()).orElse(null);
+        List<PackInfo.Blob> blobs = indexed.get(id);
+        out.add(new PackInfo(o.name(), o.size(), written, blobs != null, blobs == null ? List.of() : blobs));
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot list the packs of " + storage.location() + ": " + e.getMessage(), false, e);
+    }
+    return out;
+  }
+
+  /** The pack id in a storage name such as {@code data/ab/ab12…}. */
+  static ObjectId packId(String name) {
+    return ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.BackupOptions;
+import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.SourceException;
+import dev.cairn.backup.spi.Source;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cairn backup}: backs up files, directories or a command's output into the repository. Each
+ * kind of source is an option group of its own ({@link SourceOptions}); a new kind is one more mixin
+ * in {@link #sourceOptions()}.
+ */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = "Back up files, directories or a command's output. Exit code 3 if some files could not be read.")
+final class BackupCommand extends CairnSubcommand {
+
+  @Mixin FileSourceOptions files;
+  @Mixin CommandSourceOptions command;
+
+  @Option(names = "--tag", paramLabel = "TAG", split = ",",
+      description = "Tag the snapshot with TAG (repeatable, or comma-separated).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--host", paramLabel = "HOST",
+      description = "Record HOST as the snapshot's host (default: this machine's host name).")
+  String host;
+
+  List<SourceOptions> sourceOptions() {
+    return List.of(files, command);
+  }
+
+  @Override
+  int run() {
+    List<Source> sources = new ArrayList<>();
+    for (SourceOptions options : sourceOptions()) {
+      sources.addAll(options.sources());
+    }
+    if (sources.isEmpty()) {
+      throw new ConfigurationException("nothing to back up: give one or more PATHs, or --stdin-from-command CMD");
+    }
+    Output out = output();
+    BackupReport report;
+    try (Repository repo = openRepository(); ProgressDisplay progress = progress("backup")) {
+      progress.estimateTotals(files.paths);
+      BackupOptions.Builder options = BackupOptions.builder().tags(tags).progress(progress);
+      if (host != null) {
+        options.host(host);
+      }
+      report = repo.backup(sources, options.build());
+    } catch (SourceException e) {
+      throw command.explain(e);
+    }
+    for (String warning : report.warnings()) {
+      out.warn("%s", warning);
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("snapshot_id", report.snapshotId().hex());
+    summary.put("files", report.files());
+    summary.put("bytes_read", report.bytesRead());
+    summary.put("bytes_total", report.bytesTotal());
+    summary.put("bytes_new", report.bytesNew());
+    summary.put("bytes_stored", report.bytesStored());
+    summary.put("duration_seconds", report.duration().toMillis() / 1000.0);
+    summary.put("complete", report.snapshot().complete());
+    summary.put("warnings", report.warnings());
+    out.message("summary", summary);
+    out.info("files: %d, %s in total, %s read (unchanged files are not read again)",
+        report.files(), Format.bytes(report.bytesTotal()), Format.bytes(report.bytesRead()));
+    out.info("new data: %s, stored %s after compression and encryption, in %s",
+        Format.bytes(report.bytesNew()), Format.bytes(report.bytesStored()), Format.duration(report.duration()));
+    out.info("snapshot %s saved%s", report.snapshotId().shortHex(),
+        report.warnings().isEmpty() ? "" : " (incomplete: " + report.warnings().size() + " inputs could not be read)");
+    return report.warnings().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.SourceException;
+import dev.cairn.backup.StreamSource;
+import dev.cairn.backup.spi.Source;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cairn backup --stdin-from-command CMD --stdin-filename NAME}: the standard output of a
+ * command, stored as one file entry in a source named NAME. The command runs through
+ * {@code /bin/sh -c}; if it exits non-zero the backup fails and no snapshot is written.
+ */
+final class CommandSourceOptions implements SourceOptions {
+  private static final String SHELL = "/bin/sh";
+
+  @Option(names = "--stdin-from-command", paramLabel = "CMD",
+      description = "Back up the standard output of CMD (run with /bin/sh -c); a non-zero exit fails the"
+          + " backup and writes no snapshot.")
+  String command;
+
+  @Option(names = "--stdin-filename", paramLabel = "NAME", defaultValue = "stdin",
+      description = "The file name the command's output is stored under (default: ${DEFAULT-VALUE}).")
+  String fileName;
+
+  @Override
+  public List<Source> sources() {
+    if (command == null) {
+      return List.of();
+    }
+    String name = fileName.replaceAll("^/+|/+$", "");
+    if (name.isEmpty()) {
+      throw new ConfigurationException("--stdin-filename must name a file, got '" + fileName + "'");
+    }
+    return List.of(StreamSource.command(name, name, List.of(SHELL, "-c", command)));
+  }
+
+  /** A failure of the backup, naming CMD instead of the shell that ran it. */
+  SourceException explain(SourceException failure) {
+    String message = failure.getMessage();
+    if (command == null || message == null || !message.contains("'" + SHELL + "'")) {
+      return failure;
+    }
+    return new SourceException(message.replace("'" + SHELL + "'", "'" + command + "' (run by " + SHELL + " -c)"), failure);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.SourceException;
+import dev.cairn.backup.spi.Source;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn backup PATH... [--exclude GLOB]}: directories and files to back up. Each PATH becomes a
+ * source named after its absolute path without the leading {@code /} (e.g. {@code srv/app}), so the next
+ * backup of the same PATH finds its parent snapshot, and a restore of several sources nests them like
+ * restic does.
+ */
+final class FileSourceOptions implements SourceOptions {
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Directories or files to back up; each becomes a source named after its absolute path.")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = {"-e", "--exclude"}, paramLabel = "GLOB",
+      description = "Leave out entries matching GLOB (repeatable): relative to each PATH when it contains '/',"
+          + " e.g. 'cache/**', else a name in any directory, e.g. '*.tmp'.")
+  List<String> excludes = new ArrayList<>();
+
+  @Override
+  public List<Source> sources() {
+    List<Source> sources = new ArrayList<>();
+    for (Path given : paths) {
+      Path path = given.toAbsolutePath().normalize();
+      if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new SourceException("cannot back up " + given + ": no such file or directory");
+      }
+      FileSource source;
+      if (Files.isDirectory(path)) {
+        source = FileSource.of(path);
+      } else {
+        // a single file: its directory as the root, and only the file included
+        source = FileSource.of(path.getParent()).include(globLiteral(path.getFileName().toString()));
+      }
+      if (!excludes.isEmpty()) {
+        source = source.exclude(excludes.stream().map(FileSourceOptions::anywhere).toArray(String[]::new));
+      }
+      sources.add(source.name(sourceName(path)));
+    }
+    return sources;
+  }
+
+  /** {@code /srv/app} → {@code srv/app}; the root directory is {@code root}. */
+  static String sourceName(Path absolute) {
+    String name = absolute.toString().replaceAll("^/+", "");
+    return name.isEmpty() ? "root" : name;
+  }
+
+  /** A glob matching exactly {@code name}: wildcard characters become one-character classes. */
+  private static String globLiteral(String name) {
+    return name.replaceAll("([*?\\[])", "[$1]");
+  }
+
+  /** Like restic, a glob without {@code /} matches a name in any directory. */
+  static String anywhere(String glob) {
+    return glob.contains("/") ? glob : "**/" + glob;
+  }
+}

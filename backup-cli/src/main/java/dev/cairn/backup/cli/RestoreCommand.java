@@ -1,0 +1,159 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RestoreException;
+import dev.cairn.backup.RestoreReport;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.spi.RestoreResult;
+import dev.cairn.backup.spi.VerificationResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn restore SNAPSHOT|latest --target DIR}: restores a snapshot, every chunk checked as it is
+ * read and recorded verification data compared. A snapshot with one source is restored straight into
+ * DIR; with several, each source goes into DIR/its-name.
+ */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+    description = "Restore a snapshot (or chosen paths of it) into a directory; every chunk is verified.")
+final class RestoreCommand extends CairnSubcommand {
+
+  @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "'latest', a snapshot id or a unique prefix of one.")
+  String snapshot;
+
+  @Option(names = {"-t", "--target"}, paramLabel = "DIR", required = true,
+      description = "Directory to restore into; must be empty or absent unless --overwrite.")
+  Path target;
+
+  @Option(names = {"-i", "--include"}, paramLabel = "PATH",
+      description = "Restore only PATH and what is under it (repeatable; paths as 'cairn ls' shows them).")
+  List<String> includes = new ArrayList<>();
+
+  @Option(names = "--overwrite", description = "Allow a non-empty target directory, replacing files there.")
+  boolean overwrite;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "With 'latest': the newest snapshot taken on HOST.")
+  String host;
+
+  @Override
+  int run() throws IOException {
+    if (!overwrite && !isEmptyOrAbsent(target)) {
+      throw new RestoreException("the target directory " + target + " is not empty: choose an empty or new"
+          + " directory, or pass --overwrite to replace files in it");
+    }
+    Output out = output();
+    List<RestoreReport> reports = new ArrayList<>();
+    Snapshot chosen;
+    try (Repository repo = openRepository(); ProgressDisplay progress = progress("restore")) {
+      chosen = resolve(repo);
+      for (RestoreRequest request : requests(chosen, progress)) {
+        reports.add(repo.restore(request));
+      }
+    }
+    List<RestoreResult> results = reports.stream().flatMap(r -> r.results().stream()).toList();
+    long entries = reports.stream().mapToLong(RestoreReport::entries).sum();
+    long bytes = reports.stream().mapToLong(RestoreReport::bytes).sum();
+    Duration duration = reports.stream().map(RestoreReport::duration).reduce(Duration.ZERO, Duration::plus);
+    boolean verified = reports.stream().allMatch(RestoreReport::verified);
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("snapshot_id", chosen.id().hex());
+    summary.put("target", target.toString());
+    summary.put("entries", entries);
+    summary.put("bytes", bytes);
+    summary.put("duration_seconds", duration.toMillis() / 1000.0);
+    summary.put("verified", verified);
+    summary.put("results", results.stream().map(RestoreCommand::result).toList());
+    out.message("summary", summary);
+
+    for (RestoreResult result : results) {
+      for (VerificationResult v : result.results()) {
+        if (!v.ok()) {
+          out.warn("verification of %s in %s: %s %s", v.item(), result.source(), v.status(), v.message());
+        } else {
+          out.detail("verified %s: %d, %s", v.item(), v.actualCount(), v.actualChecksum());
+        }
+      }
+    }
+    out.info("restored snapshot %s into %s: %d entries, %s in %s%s", chosen.id().shortHex(), target, entries,
+        Format.bytes(bytes), Format.duration(duration), verified ? "; every chunk and recorded checksum verified" : "");
+    if (!verified) {
+      throw new RestoreException("the restored data of snapshot " + chosen.id().shortHex()
+          + " does not match what was recorded at backup time (see the warnings above); run 'cairn verify --read-data'");
+    }
+    return ExitCodes.OK;
+  }
+
+  private Snapshot resolve(Repository repo) {
+    if (host != null && snapshot.equals("latest")) {
+      return repo.snapshots().stream().filter(s -> s.host().equals(host))
+          .max(Comparator.comparing(Snapshot::time))
+          .orElseThrow(() -> new BackupException("no snapshot of host '" + host + "' in " + location()
+              + "; list them with 'cairn snapshots'"));
+    }
+    return repo.snapshot(snapshot);
+  }
+
+  /** One request, or with --include over several sources one per source (each into TARGET/source). */
+  private List<RestoreRequest> requests(Snapshot chosen, ProgressDisplay progress) {
+    if (includes.isEmpty()) {
+      return List.of(base(chosen, progress).destination(target).build());
+    }
+    Map<String, List<String>> bySource = new LinkedHashMap<>();
+    for (String include : includes) {
+      SnapshotPaths.Selection s = SnapshotPaths.select(chosen, include);
+      bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s.path());
+    }
+    List<RestoreRequest> requests = new ArrayList<>();
+    bySource.forEach((source, paths) -> {
+      RestoreRequest.Builder b = base(chosen, progress).source(source)
+          .destination(chosen.sources().size() == 1 ? target : target.resolve(source));
+      if (!paths.contains("")) {
+        b.paths(paths);
+      }
+      requests.add(b.build());
+    });
+    return requests;
+  }
+
+  private RestoreRequest.Builder base(Snapshot chosen, ProgressDisplay progress) {
+    return RestoreRequest.builder().snapshot(chosen.id()).overwrite(overwrite).progress(progress);
+  }
+
+  private static Map<String, Object> result(RestoreResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", r.source());
+    m.put("destination", r.destination());
+    m.put("entries", r.entries());
+    m.put("bytes", r.bytes());
+    m.put("verified", r.verified());
+    m.put("verifications", r.results().stream().map(v -> Map.of(
+        "item", v.item(), "status", v.status().name(), "message", v.message())).toList());
+    return m;
+  }
+
+  private static boolean isEmptyOrAbsent(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return true;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new RestoreException("the target " + dir + " exists and is not a directory: choose a directory");
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.findAny().isEmpty();
+    }
+  }
+}

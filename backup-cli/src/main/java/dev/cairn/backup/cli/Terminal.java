@@ -1,0 +1,51 @@
+package dev.cairn.backup.cli;
+
+import java.io.Console;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What {@code cairn} needs from the terminal: whether stderr is one (for live progress) and a prompt
+ * for passphrases. Replaced in tests.
+ */
+public interface Terminal {
+
+  /** True when stderr is an interactive terminal, so a live progress line makes sense. */
+  boolean stderrIsTerminal();
+
+  /**
+   * Asks for a secret without echo; returns {@code null} when there is no terminal to ask on.
+   *
+   * @param prompt the text shown before the input, e.g. {@code "enter passphrase for repository: "}
+   */
+  char[] readPassword(String prompt);
+
+  /** The terminal of this process: {@link System#console()} for prompts. */
+  static Terminal system() {
+    return new Terminal() {
+      @Override
+      public boolean stderrIsTerminal() {
+        String fromLauncher = System.getProperty("cairn.stderr.tty");
+        if (fromLauncher != null && !fromLauncher.isEmpty()) {
+          return Boolean.parseBoolean(fromLauncher);
+        }
+        if ("dumb".equals(System.getenv("TERM"))) {
+          return false;
+        }
+        try {
+          // Linux: fd 2 links to /dev/pts/N or /dev/ttyN when it is a terminal
+          String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+          return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+          return System.console() != null;
+        }
+      }
+
+      @Override
+      public char[] readPassword(String prompt) {
+        Console console = System.console();
+        return console == null ? null : console.readPassword("%s", prompt);
+      }
+    };
+  }
+}

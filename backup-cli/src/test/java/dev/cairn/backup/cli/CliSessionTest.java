@@ -1,0 +1,257 @@
+package dev.cairn.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.repository.RepositoryOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real {@code cairn} commands in-process against local repositories, as a user would: a
+ * full session, and the documented exit codes for the failures a script must tell apart.
+ */
+class CliSessionTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Path repo;
+  private Path data;
+  private Cli cli;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    repo = dir.resolve("repo");
+    data = dir.resolve("data");
+    Files.createDirectories(data.resolve("sub/deeper"));
+    Files.createDirectories(data.resolve("empty"));
+    Files.writeString(data.resolve("a.txt"), "alpha\n");
+    Files.writeString(data.resolve("sub/b.txt"), "bravo ".repeat(10_000));
+    Files.write(data.resolve("sub/deeper/c.bin"), new java.util.Random(3).ints(200_000).mapToObj(Integer::toString)
+        .reduce(new StringBuilder(), StringBuilder::append, StringBuilder::append).toString().getBytes(StandardCharsets.UTF_8));
+    Files.writeString(data.resolve("with space ü.txt"), "unicode\n");
+    Files.createSymbolicLink(data.resolve("link"), Path.of("a.txt"));
+    cli = new Cli().env("CAIRN_REPOSITORY", repo.toString()).env("CAIRN_PASSWORD", "correct horse");
+  }
+
+  @Test
+  void fullSessionInitBackupSnapshotsLsRestoreVerifyKeysStats() throws Exception {
+    Cli.Result init = cli.run("init");
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    assertThat(init.out()).contains("created repository");
+    assertThat(cli.run("init").err()).contains("already exists");
+
+    Cli.Result first = cli.run("backup", data.toString());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).containsPattern("snapshot [0-9a-f]{8} saved");
+
+    Files.writeString(data.resolve("a.txt"), "alpha, changed\n");
+    Cli.Result second = cli.run("backup", "--json", "--tag", "daily,test", data.toString());
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    JsonNode summary = lastJson(second.out());
+    assertThat(summary.get("message_type").asText()).isEqualTo("summary");
+    assertThat(summary.get("complete").asBoolean()).isTrue();
+    assertThat(summary.get("files").asLong()).isEqualTo(4);
+    String secondId = summary.get("snapshot_id").asText();
+
+    Cli.Result listText = cli.run("snapshots");
+    assertThat(listText.exitCode()).isZero();
+    assertThat(listText.out()).contains(secondId.substring(0, 8), "daily,test", "2 snapshots");
+
+    Cli.Result listJson = cli.run("snapshots", "--json");
+    JsonNode snapshots = JSON.readTree(listJson.out());
+    assertThat(snapshots.isArray()).isTrue();
+    assertThat(snapshots).hasSize(2);
+    JsonNode latest = snapshots.get(1);
+    assertThat(latest.get("id").asText()).isEqualTo(secondId);
+    assertThat(latest.get("tags")).extracting(JsonNode::asText).containsExactly("daily", "test");
+    assertThat(latest.get("parent").asText()).isEqualTo(snapshots.get(0).get("id").asText());
+    assertThat(latest.get("sources").get(0).get("name").asText())
+        .isEqualTo(data.toAbsolutePath().toString().substring(1));
+
+    Cli.Result ls = cli.run("ls", "latest");
+    assertThat(ls.outLines()).contains("a.txt", "sub/", "sub/b.txt", "sub/deeper/c.bin", "link", "empty/",
+        "with space ü.txt");
+    assertThat(cli.run("ls", secondId.substring(0, 8), "sub").outLines())
+        .containsExactlyInAnyOrder("sub/", "sub/b.txt", "sub/deeper/", "sub/deeper/c.bin");
+
+    Path target = dir.resolve("restored");
+    Cli.Result restore = cli.run("restore", "latest", "--target", target.toString());
+    assertThat(restore.exitCode()).as(restore.err()).isZero();
+    assertSameTree(data, target);
+    assertThat(Files.readSymbolicLink(target.resolve("link"))).isEqualTo(Path.of("a.txt"));
+
+    Cli.Result again = cli.run("restore", "latest", "--target", target.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("not empty", "--overwrite");
+    assertThat(cli.run("restore", "latest", "--target", target.toString(), "--overwrite").exitCode()).isZero();
+
+    Path partial = dir.resolve("partial");
+    assertThat(cli.run("restore", "latest", "--target", partial.toString(), "--include", "sub/deeper").exitCode()).isZero();
+    assertThat(files(partial)).containsExactly("sub/deeper/c.bin");
+
+    Cli.Result verify = cli.run("verify");
+    assertThat(verify.exitCode()).as(verify.err()).isZero();
+    assertThat(verify.out()).contains("no problems found");
+    Cli.Result readData = cli.run("verify", "--read-data", "--json");
+    assertThat(readData.exitCode()).isZero();
+    JsonNode verified = lastJson(readData.out());
+    assertThat(verified.get("ok").asBoolean()).isTrue();
+    assertThat(verified.get("read_data").asBoolean()).isTrue();
+    assertThat(verified.get("bytes_read").asLong()).isPositive();
+
+    Path newPass = Files.writeString(dir.resolve("new-pass"), "battery staple\n");
+    Cli.Result add = cli.run("key", "add", "--new-password-file", newPass.toString());
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    JsonNode keys = JSON.readTree(cli.run("key", "list", "--json").out());
+    assertThat(keys).hasSize(2);
+    String oldKey = keys.findParents("current").stream().filter(k -> k.get("current").asBoolean())
+        .findFirst().orElseThrow().get("id").asText();
+    assertThat(cli.run("key", "list").outLines()).anyMatch(l -> l.startsWith("*  " + oldKey.substring(0, 8)));
+
+    Cli.Result refused = cli.run("key", "remove", oldKey.substring(0, 8));
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("is the one this passphrase opened");
+
+    Cli withNew = new Cli().env("CAIRN_REPOSITORY", repo.toString()).env("CAIRN_PASSWORD", "battery staple");
+    assertThat(withNew.run("key", "remove", oldKey.substring(0, 8)).exitCode()).isZero();
+    assertThat(cli.run("snapshots").exitCode()).isEqualTo(ExitCodes.WRONG_PASSPHRASE);
+
+    Path newest = Files.writeString(dir.resolve("newest-pass"), "tr0ub4dor\n");
+    assertThat(withNew.run("key", "passwd", "--new-password-file", newest.toString()).exitCode()).isZero();
+    assertThat(withNew.run("snapshots").exitCode()).isEqualTo(ExitCodes.WRONG_PASSPHRASE);
+    Cli.Result stats = new Cli().env("CAIRN_REPOSITORY", repo.toString()).run("stats", "--password-file", newest.toString());
+    assertThat(stats.exitCode()).as(stats.err()).isZero();
+    assertThat(stats.out()).contains("snapshots:            2");
+  }
+
+  @Test
+  void wrongPassphraseExitsTwelveWithAClearMessage() {
+    assertThat(cli.run("init").exitCode()).isZero();
+    Cli.Result r = new Cli().env("CAIRN_REPOSITORY", repo.toString()).env("CAIRN_PASSWORD", "wrong")
+        .run("backup", data.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.WRONG_PASSPHRASE);
+    assertThat(r.err()).startsWith("cairn: ").containsIgnoringCase("passphrase").doesNotContain("\tat ");
+    assertThat(cli.run("snapshots", "--json").out().trim()).isEqualTo("[]");
+  }
+
+  @Test
+  void missingRepositoryExitsTen() {
+    Cli.Result r = cli.run("snapshots");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_REPOSITORY);
+    assertThat(r.err()).contains(repo.toString(), "cairn init");
+  }
+
+  @Test
+  void lockedRepositoryExitsEleven() {
+    assertThat(cli.run("init").exitCode()).isZero();
+    try (EncryptedRepository held = EncryptedRepository.open(Storages.local(repo), Secret.of("correct horse"),
+            RepositoryOptions.defaults());
+        Lock exclusive = held.lock(true)) {
+      Cli.Result r = cli.run("backup", data.toString());
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.LOCKED);
+      assertThat(r.err()).startsWith("cairn: ").containsIgnoringCase("lock");
+    }
+  }
+
+  @Test
+  void unreadableInputGivesExitThreeAndAnIncompleteSnapshot() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    Path unreadable = data.resolve("secret.txt");
+    Files.writeString(unreadable, "no access");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (root) {
+      // root reads any file: a FIFO is an input the backup must report and skip instead
+      Files.delete(unreadable);
+      Process mkfifo = new ProcessBuilder("mkfifo", unreadable.toString()).start();
+      assertThat(mkfifo.waitFor()).isZero();
+    } else {
+      Files.setPosixFilePermissions(unreadable, java.util.Set.of());
+    }
+    Cli.Result r = cli.run("backup", data.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.INCOMPLETE);
+    assertThat(r.err()).contains("secret.txt");
+    JsonNode snapshots = JSON.readTree(cli.run("snapshots", "--json").out());
+    assertThat(snapshots).hasSize(1);
+    assertThat(snapshots.get(0).get("complete").asBoolean()).isFalse();
+  }
+
+  @Test
+  void commandOutputIsBackedUpAndAFailingCommandWritesNoSnapshot() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    Cli.Result failing = cli.run("backup", "--stdin-from-command", "echo partial; echo oops >&2; exit 3",
+        "--stdin-filename", "dump.sql");
+    assertThat(failing.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(failing.err()).startsWith("cairn: ").contains("echo partial; echo oops >&2; exit 3", "oops");
+    assertThat(cli.run("snapshots", "--json").out().trim()).isEqualTo("[]");
+
+    Cli.Result ok = cli.run("backup", "--stdin-from-command", "printf 'CREATE TABLE t (id int);\\n'",
+        "--stdin-filename", "dump.sql");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    Path target = dir.resolve("dump");
+    assertThat(cli.run("restore", "latest", "--target", target.toString()).exitCode()).isZero();
+    assertThat(Files.readString(target.resolve("dump.sql"))).isEqualTo("CREATE TABLE t (id int);\n");
+  }
+
+  @Test
+  void damagedPackIsNamedByVerifyWithExitCodeOne() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Path pack;
+    try (Stream<Path> walk = Files.walk(repo.resolve("data"))) {
+      pack = walk.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(pack);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(pack, bytes);
+
+    Cli.Result r = cli.run("verify", "--read-data");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("damaged pack", pack.getFileName().toString().substring(0, 8), "damaged snapshot");
+    JsonNode json = lastJson(cli.run("verify", "--read-data", "--json").out());
+    assertThat(json.get("ok").asBoolean()).isFalse();
+    assertThat(json.get("damaged_packs").toString()).contains(pack.getFileName().toString().substring(0, 8));
+  }
+
+  @Test
+  void passphraseIsAskedTwiceOnTheTerminalForInit() {
+    Cli typing = new Cli().env("CAIRN_REPOSITORY", repo.toString()).typing("typed pass", "typed pass");
+    Cli.Result init = typing.run("init");
+    assertThat(init.exitCode()).as(init.err()).isZero();
+    assertThat(init.err()).contains("enter passphrase for new repository", "enter the same passphrase again");
+    Cli.Result open = new Cli().env("CAIRN_REPOSITORY", repo.toString()).typing("typed pass").run("snapshots");
+    assertThat(open.exitCode()).as(open.err()).isZero();
+  }
+
+  private static JsonNode lastJson(String out) throws IOException {
+    List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+    return JSON.readTree(lines.get(lines.size() - 1));
+  }
+
+  private static List<String> files(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  private static void assertSameTree(Path expected, Path actual) throws IOException {
+    assertThat(files(actual)).isEqualTo(files(expected));
+    for (String f : files(expected)) {
+      assertThat(Files.readAllBytes(actual.resolve(f))).as(f).isEqualTo(Files.readAllBytes(expected.resolve(f)));
+      assertThat(Files.getLastModifiedTime(actual.resolve(f))).as(f).isEqualTo(Files.getLastModifiedTime(expected.resolve(f)));
+    }
+    assertThat(Files.isDirectory(actual.resolve("empty"))).isTrue();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.cairn.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.RepositoryLockedException;
+import dev.cairn.backup.RepositoryNotFoundException;
+import dev.cairn.backup.StorageException;
+import dev.cairn.backup.WrongPassphraseException;
+import org.junit.jupiter.api.Test;
+
+/** The command tree, usage errors and the exit-code mapping, without a repository. */
+class CommandLineTest {
+
+  @Test
+  void helpListsEveryCommandAndTheExitCodes() {
+    Cli.Result r = new Cli().run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("init", "backup", "snapshots", "ls", "restore", "verify", "key", "stats")
+        .contains("CAIRN_REPOSITORY", "CAIRN_PASSWORD")
+        .contains("12   wrong passphrase", "10   no repository", "11   repository locked", "3    backup done");
+  }
+
+  @Test
+  void subcommandHelpShowsItsOptions() {
+    Cli.Result backup = new Cli().run("backup", "--help");
+    assertThat(backup.exitCode()).isZero();
+    assertThat(backup.out()).contains("--tag", "--exclude", "--stdin-from-command", "--stdin-filename", "--host", "PATH");
+    Cli.Result restore = new Cli().run("restore", "--help");
+    assertThat(restore.out()).contains("--target", "--include", "--overwrite");
+    Cli.Result key = new Cli().run("key", "--help");
+    assertThat(key.out()).contains("list", "add", "remove", "passwd");
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorWithExitCodeOne() {
+    Cli.Result r = new Cli().run("snapshots", "--bogus");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("Unknown option: '--bogus'").contains("cairn snapshots --help");
+  }
+
+  @Test
+  void restoreWithoutTargetIsAUsageError() {
+    Cli.Result r = new Cli().env("CAIRN_REPOSITORY", "/nonexistent").run("restore", "latest");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("--target");
+  }
+
+  @Test
+  void noCommandPrintsUsageAndFails() {
+    Cli.Result r = new Cli().run();
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("a command is required");
+  }
+
+  @Test
+  void globalOptionsWorkBeforeAndAfterTheSubcommand() {
+    CairnCommand before = parse("--repo", "/a", "--json", "snapshots");
+    assertThat(before.repositoryLocation()).isEqualTo("/a");
+    assertThat(before.json).isTrue();
+    CairnCommand after = parse("key", "list", "-r", "/b", "-q");
+    assertThat(after.repositoryLocation()).isEqualTo("/b");
+    assertThat(after.quiet).isTrue();
+  }
+
+  @Test
+  void repositoryComesFromTheEnvironmentWhenNotGiven() {
+    var env = new CliEnvironment(java.util.Map.of("CAIRN_REPOSITORY", "/from/env"), new Cli.NoTerminal());
+    var cl = CairnCommand.newCommandLine(env);
+    cl.parseArgs("stats");
+    assertThat(((CairnCommand) cl.getCommand()).repositoryLocation()).isEqualTo("/from/env");
+  }
+
+  @Test
+  void remoteRepositorySchemesAreOnTheClassPath() {
+    Cli.Result s3 = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "s3://bucket/prefix");
+    assertThat(s3.err()).doesNotContain("no storage provider");
+    Cli.Result sftp = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "sftp://nobody@127.0.0.1:1/x?key=/nonexistent");
+    assertThat(sftp.err()).doesNotContain("no storage provider");
+    Cli.Result ftp = new Cli().env("CAIRN_PASSWORD", "x").run("snapshots", "--repo", "ftp://host/x");
+    assertThat(ftp.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(ftp.err()).contains("no storage provider for scheme 'ftp'");
+  }
+
+  @Test
+  void exitCodesFollowTheExceptionType() {
+    assertThat(ExitCodes.of(new WrongPassphraseException("x"))).isEqualTo(12);
+    assertThat(ExitCodes.of(new RepositoryLockedException("x"))).isEqualTo(11);
+    assertThat(ExitCodes.of(new RepositoryNotFoundException("x"))).isEqualTo(10);
+    assertThat(ExitCodes.of(new BackupException("wrapped", new RepositoryNotFoundException("x")))).isEqualTo(10);
+    assertThat(ExitCodes.of(new StorageException("x", true))).isEqualTo(1);
+    assertThat(ExitCodes.of(new IllegalStateException("x"))).isEqualTo(1);
+  }
+
+  @Test
+  void errorsShowAMessageAndNoStackTraceUnlessVerbose() {
+    var handler = new ErrorHandler();
+    var plain = errorOutput(handler, new RepositoryLockedException("repository /r is locked by backup on host a; retry later"), false);
+    assertThat(plain).isEqualTo("cairn: repository /r is locked by backup on host a; retry later\n");
+    var verbose = errorOutput(handler, new RepositoryLockedException("locked"), true);
+    assertThat(verbose).contains("cairn: locked").contains("at dev.cairn.backup.cli");
+    var settings = errorOutput(handler, new IllegalStateException("no region for bucket 'b'; set ?region="), false);
+    assertThat(settings).startsWith("cairn: incomplete settings: no region for bucket 'b'").doesNotContain("bug");
+    var bug = errorOutput(handler, new NullPointerException("boom"), false);
+    assertThat(bug).contains("unexpected error: NullPointerException: boom", "--verbose").doesNotContain("\tat ");
+  }
+
+  private static String errorOutput(ErrorHandler handler, Exception failure, boolean verbose) {
+    var err = new java.io.StringWriter();
+    var cl = CairnCommand.newCommandLine(new CliEnvironment(java.util.Map.of(), new Cli.NoTerminal()));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.parseArgs(verbose ? new String[] {"-v"} : new String[0]);
+    int code = handler.handleExecutionException(failure, cl, null);
+    assertThat(code).isEqualTo(ExitCodes.of(failure));
+    return err.toString();
+  }
+
+  private static CairnCommand parse(String... args) {
+    var cl = CairnCommand.newCommandLine(new CliEnvironment(java.util.Map.of(), new Cli.NoTerminal()));
+    cl.parseArgs(args);
+    return (CairnCommand) cl.getCommand();
+  }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Upload throughput to S3 on loopback: Cairn vs restic against the same embedded s3proxy.
+#
+#   bench/copy-bench.sh                       # ~300 MiB corpus (bench/corpus.py at scale 0.2)
+#   COPY_BENCH_SCALE=0.05 bench/copy-bench.sh # a quick smoke run
+#
+# Phases, each timed with /usr/bin/time -v (wall, CPU, peak RSS):
+#   backup-s3  back the corpus up straight into a bucket   (cairn backup / restic backup)
+#   copy-s3    copy a local repository's snapshot into a new bucket whose repository shares the
+#              local one's chunker parameters              (cairn copy / restic copy)
+# Throughput = corpus bytes / wall time. The s3proxy (in-memory jclouds blob store) runs in its own JVM
+# (backup-integration-tests' BenchS3Server) on a free 127.0.0.1 port; both tools use 5 connections or
+# fewer (restic's default s3.connections=5; Cairn's default upload threads). Settings: restic 0.14,
+# repository v2, --compression auto; cairn defaults (zstd 3, AES-256-GCM, 16 MiB packs).
+# Environment: COPY_BENCH_DIR (default /tmp/cairn-copy-bench), COPY_BENCH_SCALE (default 0.2).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+DIR=${COPY_BENCH_DIR:-/tmp/cairn-copy-bench}
+SCALE=${COPY_BENCH_SCALE:-0.2}
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+command -v restic >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq restic >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+
+log "building the CLI and the test server (no tests run)"
+(cd "$root" && ./mvnw -B -q -pl backup-cli,backup-integration-tests -am package -DskipTests \
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test) >&2
+s3jar=$(ls "$root"/backup-storage/backup-storage-s3/target/backup-storage-s3-*.jar | grep -v sources | head -1)
+cairn_cp="$root/backup-cli/target/cairn.jar:$s3jar:$(cat "$root/backup-storage/backup-storage-s3/target/classpath.txt")"
+server_cp="$root/backup-integration-tests/target/test-classes:$(cat "$root/backup-integration-tests/target/classpath.txt")"
+
+rm -rf "$DIR"
+mkdir -p "$DIR"/{logs,time,repos}
+results="$DIR/results.tsv"
+printf 'tool\tphase\twall_s\tcpu_s\trss_kib\n' > "$results"
+log "generating the corpus (scale $SCALE)"
+python3 "$here/corpus.py" generate "$DIR/corpus" --scale "$SCALE"
+corpus_bytes=$(du -sb "$DIR/corpus" | cut -f1)
+
+export AWS_ACCESS_KEY_ID=bench-access AWS_SECRET_ACCESS_KEY=bench-secret-key
+export CAIRN_PASSWORD=bench-passphrase CAIRN_TO_PASSWORD=bench-copy-passphrase CAIRN_FROM_PASSWORD=bench-passphrase
+export RESTIC_PASSWORD=bench-passphrase RESTIC_FROM_PASSWORD=bench-passphrase RESTIC_CACHE_DIR="$DIR/restic-cache"
+
+# the server runs until its stdin (a FIFO held open by this script) closes
+mkfifo "$DIR/server.in"
+java -Xmx6g -cp "$server_cp" dev.cairn.backup.integration.BenchS3Server "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" \
+  cairn-backup cairn-copy restic-backup restic-copy < "$DIR/server.in" > "$DIR/logs/server.out" 2> "$DIR/logs/server.err" &
+server_pid=$!
+exec 3> "$DIR/server.in"
+trap 'exec 3>&-; kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 200); do grep -q READY "$DIR/logs/server.out" 2>/dev/null && break; sleep 0.1; done
+port=$(awk '/READY/ {print $2}' "$DIR/logs/server.out")
+[ -n "$port" ] || { log "s3proxy did not start"; cat "$DIR/logs/server.err" >&2; exit 1; }
+endpoint="http://127.0.0.1:$port"
+log "s3proxy on $endpoint"
+
+cairn() { java -XX:+UseSerialGC -Xmx512m -cp "$cairn_cp" dev.cairn.backup.cli.CairnCommand -q "$@"; }
+cairn_s3() { echo "s3://$1?endpoint=$endpoint&region=us-east-1&path-style=true"; }
+restic_s3() { echo "s3:$endpoint/$1"; }
+r() { restic -q -o s3.bucket-lookup=path -o s3.region=us-east-1 "$@"; }
+
+run() {  # run TOOL PHASE CMD...
+  local tool=$1 phase=$2; shift 2
+  log "$tool $phase"
+  if ! /usr/bin/time -v -o "$DIR/time/$tool-$phase.txt" "$@" > "$DIR/logs/$tool-$phase.log" 2>&1; then
+    log "FAILED: $tool $phase"; tail -20 "$DIR/logs/$tool-$phase.log" >&2; exit 1
+  fi
+  local t="$DIR/time/$tool-$phase.txt"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$phase" \
+    "$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$t")" \
+    "$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$t")" \
+    "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$t")" >> "$results"
+}
+export -f cairn r
+export cairn_cp
+
+# backup straight into S3
+cairn init -r "$(cairn_s3 cairn-backup)" > "$DIR/logs/cairn-init.log" 2>&1
+r -r "$(restic_s3 restic-backup)" init --repository-version 2 > "$DIR/logs/restic-init.log" 2>&1
+run cairn backup-s3 bash -c 'cairn backup -r "$1" "$2"' _ "$(cairn_s3 cairn-backup)" "$DIR/corpus"
+run restic backup-s3 bash -c 'r -r "$1" --compression auto backup "$2"' _ "$(restic_s3 restic-backup)" "$DIR/corpus"
+
+# local backup (untimed), then copy to S3 into a repository sharing the chunker parameters
+cairn init -r "$DIR/repos/cairn" > /dev/null 2>&1
+cairn backup -r "$DIR/repos/cairn" "$DIR/corpus" > /dev/null 2>&1
+CAIRN_PASSWORD=$CAIRN_TO_PASSWORD cairn init -r "$(cairn_s3 cairn-copy)" --copy-chunker-params-from "$DIR/repos/cairn" \
+  > "$DIR/logs/cairn-init-copy.log" 2>&1
+restic -q -r "$DIR/repos/restic" init --repository-version 2 > /dev/null 2>&1
+restic -q -r "$DIR/repos/restic" --compression auto backup "$DIR/corpus" > /dev/null 2>&1
+r -r "$(restic_s3 restic-copy)" init --repository-version 2 --from-repo "$DIR/repos/restic" --copy-chunker-params \
+  > "$DIR/logs/restic-init-copy.log" 2>&1
+run cairn copy-s3 bash -c 'cairn copy --from "$1" --to "$2"' _ "$DIR/repos/cairn" "$(cairn_s3 cairn-copy)"
+run restic copy-s3 bash -c 'r -r "$1" --compression auto copy --from-repo "$2"' _ "$(restic_s3 restic-copy)" "$DIR/repos/restic"
+
+{
+  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
+  echo "$(java -version 2>&1 | head -1), $(restic version | cut -d' ' -f1-2); corpus $((corpus_bytes / 1048576)) MiB in"
+  echo "$(find "$DIR/corpus" -type f | wc -l) files (bench/corpus.py, scale $SCALE); s3proxy 2.6.0 (in-memory) on loopback."
+  echo
+  echo "| phase | tool | wall s | CPU s | peak RSS MiB | MiB/s | Cairn ÷ restic (throughput) |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  awk -F'\t' -v bytes="$corpus_bytes" 'NR > 1 {
+      key = $2; wall[$1, key] = $3; cpu[$1, key] = $4; rss[$1, key] = $5; phases[key] = 1 }
+    END {
+      n = split("backup-s3 copy-s3", order, " ")
+      for (i = 1; i <= n; i++) { p = order[i]
+        for (j = 1; j <= 2; j++) { t = (j == 1) ? "cairn" : "restic"
+          ratio = (t == "cairn") ? sprintf("%.2f", wall["restic", p] / wall["cairn", p]) : ""
+          printf "| %s | %s | %.1f | %.1f | %d | %.1f | %s |\n", p, t, wall[t, p], cpu[t, p], rss[t, p] / 1024,
+            bytes / 1048576 / wall[t, p], ratio } } }' "$results"
+} | tee "$DIR/results.md"
