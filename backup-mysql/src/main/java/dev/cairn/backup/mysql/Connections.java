@@ -82,6 +82,10 @@ final class Connections {
       return "access denied for user '" + user + "' on " + server + ": check the user name and password ("
           + e.getMessage() + ")";
     }
+    if (String.valueOf(e.getMessage()).startsWith("No suitable driver")) {
+      return "no JDBC driver accepts " + redact(url) + ": put mysql-connector-j on the class path and use a"
+          + " jdbc:mysql:// URL";
+    }
     if (state.startsWith("08")) {
       return "cannot connect to " + server + ": " + rootMessage(e)
           + "; check the host, the port and that the server is running";
