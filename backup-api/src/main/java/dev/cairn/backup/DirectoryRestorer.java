@@ -11,12 +11,16 @@ import dev.cairn.backup.spi.VerificationResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -25,16 +29,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,11 +53,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Refuses a destination that exists and is not empty unless {@link #overwrite(boolean)} allows it
  * (then files are replaced in place), before writing anything. Every chunk is checked against its id
  * as it is read; entries with SHA-256 verification data (stream sources record it) are re-hashed and
- * compared, and the result is in the {@link RestoreResult}. Files are written by several threads.
+ * compared, and the result is in the {@link RestoreResult}. Files are created by one thread, in
+ * snapshot order (creating files in one directory from several threads only makes them wait on the
+ * directory's lock in the kernel), and written by several.
  * Immutable and thread-safe; {@link #overwrite(boolean)} and {@link #threads(int)} return copies.
  */
 public final class DirectoryRestorer implements Restorer {
-  private static final int BUFFER = 1 << 16;
+  private static final Set<StandardOpenOption> CREATE_NEW =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  /** Files created but not yet written and closed, at most: bounds open descriptors. */
+  private static final int MAX_OPEN = 64;
+  /** This process's umask, or -1 where the platform does not tell it (then every mode is set explicitly). */
+  private static final int UMASK =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix") ? readUmask() : -1;
   private final Path destination;
   private final boolean overwrite;
   private final int threads;
@@ -117,16 +133,23 @@ public final class DirectoryRestorer implements Restorer {
       return t;
     });
     List<Future<?>> pending = new ArrayList<>();
+    Semaphore openFiles = new Semaphore(MAX_OPEN);
+    Set<FileChannel> channels = ConcurrentHashMap.newKeySet();
+    Set<Path> knownDirectories = new HashSet<>();
+    knownDirectories.add(destination);
     try {
       for (EntryMetadata e : input.entries()) {
         Path target = resolve(e.path());
-        ensureParent(target);
+        if (knownDirectories.add(target.getParent())) {
+          ensureParent(target);
+        }
         switch (e.type()) {
           case DIRECTORY -> {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
               Files.delete(target); // only possible when overwriting: a file or link where the snapshot has a directory
             }
             Files.createDirectories(target);
+            knownDirectories.add(target);
             directories.add(e);
           }
           case SYMLINK -> {
@@ -136,15 +159,39 @@ public final class DirectoryRestorer implements Restorer {
             Files.createSymbolicLink(target, Path.of(input.symlinkTarget(e.path())));
             setTimes(target, e);
           }
-          case FILE -> pending.add(pool.submit(() -> {
-            VerificationResult r = writeFile(input, e, target, sha.get(e.path()), bytes);
-            if (r != null) {
-              synchronized (results) {
-                results.put(e.path(), r);
+          case FILE -> {
+            acquire(openFiles);
+            FileChannel channel;
+            boolean modeSet;
+            try {
+              if (overwrite) {
+                deleteIfNotDirectory(target);
               }
+              modeSet = createsWithMode(e.mode());
+              channel = modeSet
+                  ? FileChannel.open(target, CREATE_NEW, PosixFilePermissions.asFileAttribute(permissions(e.mode())))
+                  : FileChannel.open(target, CREATE_NEW);
+            } catch (IOException | RuntimeException ex) {
+              openFiles.release();
+              throw ex;
             }
-            return null;
-          }));
+            channels.add(channel);
+            pending.add(pool.submit(() -> {
+              try {
+                VerificationResult r = writeFile(input, e, target, channel, modeSet, sha.get(e.path()), bytes);
+                if (r != null) {
+                  synchronized (results) {
+                    results.put(e.path(), r);
+                  }
+                }
+                return null;
+              } finally {
+                channels.remove(channel);
+                channel.close();
+                openFiles.release();
+              }
+            }));
+          }
         }
         drainDone(pending);
       }
@@ -153,6 +200,14 @@ public final class DirectoryRestorer implements Restorer {
       }
     } finally {
       pool.shutdownNow();
+      awaitTermination(pool);
+      for (FileChannel c : channels) { // created, but the restore failed before they were written
+        try {
+          c.close();
+        } catch (IOException ignored) {
+          // the restore already fails; the file is incomplete either way
+        }
+      }
     }
     for (int i = directories.size() - 1; i >= 0; i--) {
       EntryMetadata d = directories.get(i);
@@ -164,25 +219,34 @@ public final class DirectoryRestorer implements Restorer {
         new ArrayList<>(results.values()));
   }
 
-  private VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, Verification v,
-      AtomicLong bytes) throws IOException {
-    if (overwrite) {
-      deleteIfNotDirectory(target);
-    }
+  private static VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, FileChannel channel,
+      boolean modeSet, Verification v, AtomicLong bytes) throws IOException {
     MessageDigest digest = v == null ? null : sha256();
-    long n = 0;
-    byte[] buf = new byte[BUFFER];
-    try (InputStream in = input.open(e.path());
-        OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (int r; (r = in.read(buf)) >= 0; n += r) {
-        out.write(buf, 0, r);
-        if (digest != null) {
-          digest.update(buf, 0, r);
+    long n;
+    try (InputStream in = input.open(e.path())) {
+      n = in.transferTo(new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
         }
-        bytes.addAndGet(r);
-      }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+          while (buf.hasRemaining()) {
+            channel.write(buf);
+          }
+          if (digest != null) {
+            digest.update(b, off, len);
+          }
+          bytes.addAndGet(len);
+        }
+      });
     }
-    setMode(target, e.mode());
+    channel.close();
+    if (!modeSet) {
+      setMode(target, e.mode());
+    }
     setTimes(target, e);
     if (v == null) {
       return null;
@@ -236,10 +300,28 @@ public final class DirectoryRestorer implements Restorer {
     Files.deleteIfExists(target);
   }
 
-  private static void setMode(Path p, int mode) throws IOException {
-    if (mode < 0) {
-      return;
+  /**
+   * Whether a file created with {@code mode} as its permissions ends up with exactly that mode: no
+   * special bits, and none the umask would clear (then the separate chmod is saved).
+   */
+  private static boolean createsWithMode(int mode) {
+    return mode >= 0 && (mode & ~0777) == 0 && UMASK >= 0 && (mode & UMASK) == 0;
+  }
+
+  private static int readUmask() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc is not mounted: modes are set after creation instead
     }
+    return -1;
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
       PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
@@ -250,11 +332,18 @@ public final class DirectoryRestorer implements Restorer {
         perms.add(order[bit]);
       }
     }
+    return perms;
+  }
+
+  private static void setMode(Path p, int mode) throws IOException {
+    if (mode < 0) {
+      return;
+    }
     try {
       if ((mode & 07000) != 0) {
         Files.setAttribute(p, "unix:mode", mode & 07777);
       } else {
-        Files.setPosixFilePermissions(p, perms);
+        Files.setPosixFilePermissions(p, permissions(mode));
       }
     } catch (UnsupportedOperationException e) {
       // a file system without POSIX permissions: contents and times still restore
@@ -273,6 +362,23 @@ public final class DirectoryRestorer implements Restorer {
         throw ex;
       }
       // some platforms cannot set a symlink's own times: the link itself still restores
+    }
+  }
+
+  private static void acquire(Semaphore s) {
+    try {
+      s.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RestoreException("restore interrupted", e);
+    }
+  }
+
+  private static void awaitTermination(ExecutorService pool) {
+    try {
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -204,6 +204,22 @@ public final class SnapshotRestoreInput implements RestoreInput {
       return n;
     }
 
+    /** Writes whole chunks to {@code out}, without copying them through a small buffer first. */
+    @Override
+    public long transferTo(java.io.OutputStream out) throws IOException {
+      long n = 0;
+      while (fill()) {
+        int len = current.length - pos;
+        out.write(current, pos, len);
+        pos += len;
+        n += len;
+        if (progress != null) {
+          progress.bytes(len, path);
+        }
+      }
+      return n;
+    }
+
     @Override
     public void close() {
       if (progress != null && ahead == null && next >= ids.size()) {

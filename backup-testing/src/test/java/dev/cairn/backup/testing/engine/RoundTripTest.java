@@ -36,7 +36,7 @@ class RoundTripTest {
     try (Repository repo = TestRepos.init(storage)) {
       BackupReport first = repo.backup(List.of(FileSource.of(src)), options);
       assertThat(first.warnings()).isEmpty();
-      assertThat(first.files()).isEqualTo(3000 + 11);
+      assertThat(first.files()).isEqualTo(3000 + 14);
       assertThat(first.bytesRead()).isGreaterThan(BIG);
       assertThat(first.bytesStored()).isGreaterThan(BIG / 2);
 

@@ -44,12 +44,13 @@ final class TestTrees {
     Files.createSymbolicLink(root.resolve("deep/abs link"), Path.of("/etc/hostname"));
     Files.createSymbolicLink(root.resolve("dangling"), Path.of("does/not/exist"));
     Files.createSymbolicLink(root.resolve("dir link"), Path.of("deep/a"));
-    Path exec = root.resolve("run.sh");
-    Files.writeString(exec, "#!/bin/sh\necho hi\n");
-    Files.setAttribute(exec, "unix:mode", 0750);
-    Path secret = root.resolve("secret");
-    Files.writeString(secret, "s3cr3t");
-    Files.setAttribute(secret, "unix:mode", 0600);
+    writeWithMode(root.resolve("run.sh"), "#!/bin/sh\necho hi\n", 0750);
+    Path secret = writeWithMode(root.resolve("secret"), "s3cr3t", 0600);
+    // modes a restore cannot get from creating the file alone: bits the usual umask clears, a read-only
+    // file (written through the descriptor it was created with), and a setgid bit
+    writeWithMode(root.resolve("shared.txt"), "everyone may write", 0666);
+    writeWithMode(root.resolve("read-only.txt"), "look, do not touch", 0444);
+    writeWithMode(root.resolve("setgid-tool"), "#!/bin/sh\n", 02755);
     Path many = root.resolve("many");
     Files.createDirectories(many);
     Random r = new Random(42);
@@ -71,6 +72,12 @@ final class TestTrees {
   }
 
   /** Writes {@code size} bytes made of repeated random 1 MiB blocks (fast, and chunkable). */
+  private static Path writeWithMode(Path file, String content, int mode) throws IOException {
+    Files.writeString(file, content);
+    Files.setAttribute(file, "unix:mode", mode);
+    return file;
+  }
+
   static void writeBig(Path file, long size, long seed) throws IOException {
     Random r = new Random(seed);
     byte[][] blocks = new byte[8][1 << 20];
