@@ -79,7 +79,7 @@ final class Cli {
     };
     // cheap Argon2id for key slots the tests write (the default costs ~1 s of CPU per open)
     CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal),
-        b -> b.keyDerivation(1024, 1, 1)));
+        b -> b.keyDerivation(1024, 1, 1)), args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);

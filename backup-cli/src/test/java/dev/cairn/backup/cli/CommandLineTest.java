@@ -105,6 +105,28 @@ class CommandLineTest {
     assertThat(bug).contains("unexpected error: NullPointerException: boom", "--verbose").doesNotContain("\tat ");
   }
 
+  @Test
+  void onlyTheNamedSubcommandsAreBuiltAndParsingIsUnchanged() {
+    var env = new CliEnvironment(java.util.Map.of(), new Cli.NoTerminal());
+    String[] args = {"-r", "repo", "snapshots", "--json"};
+    var cl = CairnCommand.newCommandLine(new CairnCommand(env), args);
+    assertThat(cl.getSubcommands().keySet()).containsExactly("snapshots");
+    var parsed = cl.parseArgs(args);
+    assertThat(parsed.matchedOptionValue("-r", "")).isEqualTo("repo");
+    assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("snapshots");
+    // a value spelled like a subcommand: that subcommand is built too, so picocli answers as with all of them
+    String[] odd = {"-r", "backup", "snapshots"};
+    var lazy = CairnCommand.newCommandLine(new CairnCommand(env), odd);
+    assertThat(lazy.getSubcommands().keySet()).containsExactlyInAnyOrder("backup", "snapshots");
+    var full = CairnCommand.newCommandLine(new CairnCommand(env));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> lazy.parseArgs(odd)))
+        .hasMessage(org.assertj.core.api.Assertions.catchThrowable(() -> full.parseArgs(odd)).getMessage());
+    assertThat(CairnCommand.newCommandLine(new CairnCommand(env), new String[] {"--help"}).getSubcommands())
+        .as("usage help lists every subcommand").hasSize(14);
+    assertThat(CairnCommand.newCommandLine(new CairnCommand(env), new String[] {"-r", "x"}).getSubcommands())
+        .hasSize(14);
+  }
+
   private static String errorOutput(ErrorHandler handler, Exception failure, boolean verbose) {
     var err = new java.io.StringWriter();
     var cl = CairnCommand.newCommandLine(new CliEnvironment(java.util.Map.of(), new Cli.NoTerminal()));
