@@ -10,6 +10,10 @@
 # /usr/bin/time -v (wall time, user+system CPU, peak RSS); repository size is `du -sb` after each backup.
 # Settings: restic 0.14 with repository format v2 and --compression auto; borg 1.2 with
 # --compression zstd,3 and repokey encryption; cairn with its defaults (zstd 3, AES-256-GCM).
+# Every phase starts from the same state (settle): dirty pages written back, the page cache dropped (when
+# run as root) and the phase's input read back into it, so no tool pays for the write-back or memory
+# reclaim of the one before; restored trees are removed only after every tool has restored (on ext4
+# without a journal, creating files right after thousands were deleted costs seconds of kernel time).
 # Environment: BENCH_DIR (default /tmp/cairn-bench; needs ~6 GiB free), BENCH_SCALE (default 1.0),
 # BENCH_TOOLS (default "cairn restic borg"). Installs restic, borgbackup and time from apt if missing.
 set -euo pipefail
@@ -48,6 +52,15 @@ sync
 
 repo() { echo "$BENCH_DIR/repos/$1"; }
 
+# settle DIR...: write back dirty pages, drop the page cache if allowed, warm it with DIR..., let it calm
+settle() {
+  sync
+  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches
+  local d
+  for d in "$@"; do find "$d" -type f -print0 | xargs -0 -r cat > /dev/null; done
+  sleep 2
+}
+
 # run TOOL PHASE CMD...: runs CMD under /usr/bin/time -v and appends a line to results.tsv
 run() {
   local tool=$1 phase=$2; shift 2
@@ -75,6 +88,7 @@ init() {
 }
 
 backup() {  # backup TOOL N
+  settle "$corpus"
   case $1 in
     cairn) run cairn "backup$2" "$root/bin/cairn" -q -r "$(repo cairn)" backup "$corpus" ;;
     restic) run restic "backup$2" restic -q -r "$(repo restic)" --compression auto backup "$corpus" ;;
@@ -84,6 +98,7 @@ backup() {  # backup TOOL N
 
 restore() {
   local dir="$BENCH_DIR/restore/$1"
+  settle "$(repo "$1")"
   case $1 in
     cairn) run cairn restore "$root/bin/cairn" -q -r "$(repo cairn)" restore latest --target "$dir" ;;
     restic) run restic restore restic -q -r "$(repo restic)" restore latest --target "$dir" ;;
@@ -100,10 +115,10 @@ restore() {
   fi
   [ "$(cd "$restored" && find . -type f | wc -l)" = "$(cd "$corpus" && find . -type f | wc -l)" ] \
     || { log "$1 restore: file count differs"; echo "$1 restore file count" >> "$BENCH_DIR/errors.txt"; }
-  rm -rf "$dir"
 }
 
 verify() {
+  settle "$(repo "$1")"
   case $1 in
     cairn) run cairn verify "$root/bin/cairn" -q -r "$(repo cairn)" verify --read-data ;;
     restic) run restic verify restic -q -r "$(repo restic)" check --read-data ;;
@@ -119,6 +134,7 @@ python3 "$here/corpus.py" mutate "$corpus"
 sync
 for t in $BENCH_TOOLS; do backup "$t" 2; done
 for t in $BENCH_TOOLS; do restore "$t"; done
+rm -rf "$BENCH_DIR/restore"
 for t in $BENCH_TOOLS; do verify "$t"; done
 
 {
