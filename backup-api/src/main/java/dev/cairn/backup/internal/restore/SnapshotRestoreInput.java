@@ -137,7 +137,10 @@ public final class SnapshotRestoreInput implements RestoreInput {
     return source.verifications();
   }
 
-  /** Streams a file's chunks, reading the next chunk ahead while the current one is consumed. */
+  /**
+   * Streams a file's chunks, reading the next chunk ahead while the current one is consumed. The first
+   * chunk is read on the calling thread: it would only wait for it, and most files have one chunk.
+   */
   private final class ChunkStream extends InputStream {
     private final String path;
     private final List<ObjectId> ids;
@@ -149,7 +152,6 @@ public final class SnapshotRestoreInput implements RestoreInput {
     ChunkStream(String path, List<ObjectId> ids) {
       this.path = path;
       this.ids = ids;
-      ahead = fetch();
     }
 
     private CompletableFuture<byte[]> fetch() {
@@ -163,7 +165,13 @@ public final class SnapshotRestoreInput implements RestoreInput {
     private boolean fill() throws IOException {
       while (pos >= current.length) {
         if (ahead == null) {
-          return false;
+          if (next >= ids.size()) {
+            return false;
+          }
+          current = repo.readBlob(ids.get(next++)); // nothing read ahead yet: the first chunk
+          pos = 0;
+          ahead = fetch();
+          continue;
         }
         try {
           current = ahead.get();
