@@ -1,0 +1,95 @@
+package dev.cairn.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/cairn}, the launcher users run, against the jar this build packaged: a session through
+ * it, its class-data sharing archive (recorded by the first run, used by later ones, skipped on
+ * request) and a clean stderr.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("..", "bin", "cairn").toAbsolutePath().normalize();
+  @TempDir Path tmp;
+
+  @Test
+  void aSessionThroughTheLauncherRecordsAndThenUsesItsClassDataArchive() throws Exception {
+    assertThat(LAUNCHER).isExecutable();
+    Path cache = tmp.resolve("cache");
+    Path repo = tmp.resolve("repo");
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("hosts"), "127.0.0.1 localhost\n");
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "CAIRN_PASSWORD", "launcher test");
+
+    Run help = run(env, "--help");
+    assertThat(help.code).isZero();
+    assertThat(help.out).contains("Usage: cairn", "backup", "restore", "verify");
+    assertThat(archives(cache)).as("the first run records an archive").hasSize(1);
+    Path archive = archives(cache).get(0);
+    var recorded = Files.getLastModifiedTime(archive);
+
+    assertThat(run(env, "-q", "-r", repo.toString(), "init").code).isZero();
+    Run backup = run(env, "-q", "-r", repo.toString(), "backup", data.toString());
+    assertThat(backup.code).isZero();
+    assertThat(backup.err).as("no JVM warnings with the archive in use").isEmpty();
+    Run restore = run(env, "-q", "-r", repo.toString(), "restore", "latest", "--target", tmp.resolve("back").toString());
+    assertThat(restore.code).isZero();
+    try (Stream<Path> files = Files.walk(tmp.resolve("back"))) {
+      assertThat(files.filter(p -> p.getFileName().toString().equals("hosts")).findFirst()).get()
+          .satisfies(p -> assertThat(Files.readString(p)).isEqualTo("127.0.0.1 localhost\n"));
+    }
+    assertThat(archives(cache)).as("later runs reuse the archive").containsExactly(archive);
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(recorded);
+
+    Path otherCache = tmp.resolve("other-cache");
+    Run noCds = run(Map.of("XDG_CACHE_HOME", otherCache.toString(), "CAIRN_NO_CDS", "1",
+        "CAIRN_PASSWORD", "launcher test"), "-q", "-r", repo.toString(), "snapshots");
+    assertThat(noCds.code).isZero();
+    assertThat(noCds.out).contains("1 snapshot\n");
+    assertThat(Files.exists(otherCache.resolve("cairn"))).as("CAIRN_NO_CDS=1 writes no archive").isFalse();
+
+    Run wrong = run(Map.of("XDG_CACHE_HOME", cache.toString(), "CAIRN_PASSWORD", "not it"),
+        "-r", repo.toString(), "snapshots");
+    assertThat(wrong.code).isEqualTo(ExitCodes.WRONG_PASSPHRASE);
+    assertThat(wrong.err).contains("passphrase").doesNotContain("Exception");
+  }
+
+  private static List<Path> archives(Path cache) throws IOException {
+    Path dir = cache.resolve("cairn");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(LAUNCHER.toString()), Stream.of(args)).toList());
+    pb.environment().remove("CAIRN_REPOSITORY");
+    pb.environment().remove("CAIRN_PASSWORD_FILE");
+    pb.environment().remove("CAIRN_JAVA_OPTS");
+    pb.environment().remove("CAIRN_NO_CDS");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile(tmp, "out", ".txt");
+    Path err = Files.createTempFile(tmp, "err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+        Path.of("/dev/null").toFile()));
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bin/cairn %s finished", String.join(" ", args)).isTrue();
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private record Run(int code, String out, String err) {}
+}
