@@ -20,10 +20,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -63,6 +63,7 @@ public final class DirectoryRestorer implements Restorer {
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   /** Files created but not yet written and closed, at most: bounds open descriptors. */
   private static final int MAX_OPEN = 64;
+  private static final int WRITE_SLICE = 1 << 20;
   /** This process's umask, or -1 where the platform does not tell it (then every mode is set explicitly). */
   private static final int UMASK =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix") ? readUmask() : -1;
@@ -134,7 +135,8 @@ public final class DirectoryRestorer implements Restorer {
     });
     List<Future<?>> pending = new ArrayList<>();
     Semaphore openFiles = new Semaphore(MAX_OPEN);
-    Set<FileChannel> channels = ConcurrentHashMap.newKeySet();
+    Map<FileChannel, Path> created = new ConcurrentHashMap<>();
+    boolean exactModes = !overwrite && creationModesAreExact();
     Set<Path> knownDirectories = new HashSet<>();
     knownDirectories.add(destination);
     try {
@@ -160,14 +162,20 @@ public final class DirectoryRestorer implements Restorer {
             setTimes(target, e);
           }
           case FILE -> {
+            Verification v = sha.get(e.path());
+            if (overwrite) {
+              // replacing files: delete and create in the task, so a failed restore leaves the files it
+              // did not reach as they were
+              pending.add(pool.submit(() -> {
+                record(results, e, writeFile(input, e, target, null, false, v, bytes));
+                return null;
+              }));
+              break;
+            }
+            boolean modeSet = exactModes && createsWithMode(e.mode());
             acquire(openFiles);
             FileChannel channel;
-            boolean modeSet;
             try {
-              if (overwrite) {
-                deleteIfNotDirectory(target);
-              }
-              modeSet = createsWithMode(e.mode());
               channel = modeSet
                   ? FileChannel.open(target, CREATE_NEW, PosixFilePermissions.asFileAttribute(permissions(e.mode())))
                   : FileChannel.open(target, CREATE_NEW);
@@ -175,20 +183,18 @@ public final class DirectoryRestorer implements Restorer {
               openFiles.release();
               throw ex;
             }
-            channels.add(channel);
+            created.put(channel, target);
             pending.add(pool.submit(() -> {
               try {
-                VerificationResult r = writeFile(input, e, target, channel, modeSet, sha.get(e.path()), bytes);
-                if (r != null) {
-                  synchronized (results) {
-                    results.put(e.path(), r);
-                  }
-                }
+                created.remove(channel);
+                record(results, e, writeFile(input, e, target, channel, modeSet, v, bytes));
                 return null;
               } finally {
-                channels.remove(channel);
-                channel.close();
-                openFiles.release();
+                try {
+                  closeQuietly(channel); // already closed unless writing failed: keep that failure
+                } finally {
+                  openFiles.release();
+                }
               }
             }));
           }
@@ -199,15 +205,22 @@ public final class DirectoryRestorer implements Restorer {
         await(f);
       }
     } finally {
-      pool.shutdownNow();
-      awaitTermination(pool);
-      for (FileChannel c : channels) { // created, but the restore failed before they were written
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // the restore already fails; the file is incomplete either way
-        }
+      // on failure: files being written are finished, files not started are not started (no half-written
+      // files besides the one that failed)
+      for (Future<?> f : pending) {
+        f.cancel(false);
       }
+      pool.shutdown();
+      awaitTermination(pool);
+      // files created, but the restore failed before their turn: remove them rather than leave them empty
+      created.forEach((channel, path) -> {
+        closeQuietly(channel);
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+          // the restore already fails with its own error
+        }
+      });
     }
     for (int i = directories.size() - 1; i >= 0; i--) {
       EntryMetadata d = directories.get(i);
@@ -219,11 +232,18 @@ public final class DirectoryRestorer implements Restorer {
         new ArrayList<>(results.values()));
   }
 
-  private static VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, FileChannel channel,
+  /** Writes one file through {@code created}, or (when null) deletes whatever is at {@code target} and creates it. */
+  private static VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, FileChannel created,
       boolean modeSet, Verification v, AtomicLong bytes) throws IOException {
+    FileChannel channel = created;
+    if (channel == null) {
+      deleteIfNotDirectory(target);
+      channel = FileChannel.open(target, CREATE_NEW);
+    }
+    FileChannel out = channel;
     MessageDigest digest = v == null ? null : sha256();
     long n;
-    try (InputStream in = input.open(e.path())) {
+    try (out; InputStream in = input.open(e.path())) {
       n = in.transferTo(new OutputStream() {
         @Override
         public void write(int b) throws IOException {
@@ -232,9 +252,13 @@ public final class DirectoryRestorer implements Restorer {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-          ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-          while (buf.hasRemaining()) {
-            channel.write(buf);
+          // at most 1 MiB per call: the JDK copies heap buffers through a per-thread direct buffer of the
+          // same size, which it keeps
+          for (int p = 0; p < len; p += WRITE_SLICE) {
+            ByteBuffer buf = ByteBuffer.wrap(b, off + p, Math.min(WRITE_SLICE, len - p));
+            while (buf.hasRemaining()) {
+              out.write(buf);
+            }
           }
           if (digest != null) {
             digest.update(b, off, len);
@@ -243,7 +267,6 @@ public final class DirectoryRestorer implements Restorer {
         }
       });
     }
-    channel.close();
     if (!modeSet) {
       setMode(target, e.mode());
     }
@@ -305,7 +328,46 @@ public final class DirectoryRestorer implements Restorer {
    * special bits, and none the umask would clear (then the separate chmod is saved).
    */
   private static boolean createsWithMode(int mode) {
-    return mode >= 0 && (mode & ~0777) == 0 && UMASK >= 0 && (mode & UMASK) == 0;
+    // owner write kept: some network file systems check the mode on every write, not only at open
+    return mode >= 0 && (mode & ~0777) == 0 && (mode & 0200) != 0 && UMASK >= 0 && (mode & UMASK) == 0;
+  }
+
+  /**
+   * Whether files created in the destination get exactly the mode asked for, less the umask: not so
+   * under a default ACL, which replaces the umask. Checked once per restore with a probe file.
+   */
+  private boolean creationModesAreExact() {
+    if (UMASK < 0 || !destination.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return false;
+    }
+    int mode = 0777 & ~UMASK;
+    Path probe = destination.resolve(".cairn-mode-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      Files.createFile(probe, PosixFilePermissions.asFileAttribute(permissions(mode)));
+      try {
+        return permissions(mode).equals(Files.getPosixFilePermissions(probe, LinkOption.NOFOLLOW_LINKS));
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+    } catch (IOException | RuntimeException e) {
+      return false; // set every mode explicitly
+    }
+  }
+
+  private static void record(Map<String, VerificationResult> results, EntryMetadata e, VerificationResult r) {
+    if (r != null) {
+      synchronized (results) {
+        results.put(e.path(), r);
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // only after writing failed (a successful write closed it already): that failure is the one to report
+    }
   }
 
   private static int readUmask() {
@@ -374,10 +436,14 @@ public final class DirectoryRestorer implements Restorer {
     }
   }
 
+  /** Waits for the files being written; interrupting the caller stops them at once instead. */
   private static void awaitTermination(ExecutorService pool) {
     try {
-      pool.awaitTermination(1, TimeUnit.MINUTES);
+      while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+        // a large file is still being written
+      }
     } catch (InterruptedException e) {
+      pool.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -168,7 +168,8 @@ public final class SnapshotRestoreInput implements RestoreInput {
           if (next >= ids.size()) {
             return false;
           }
-          current = repo.readBlob(ids.get(next++)); // nothing read ahead yet: the first chunk
+          current = repo.readBlob(ids.get(next)); // nothing read ahead yet: the first chunk
+          next++;
           pos = 0;
           ahead = fetch();
           continue;

@@ -71,13 +71,13 @@ final class TestTrees {
     Files.setAttribute(root.resolve("empty dir"), "unix:mode", 0700);
   }
 
-  /** Writes {@code size} bytes made of repeated random 1 MiB blocks (fast, and chunkable). */
   private static Path writeWithMode(Path file, String content, int mode) throws IOException {
     Files.writeString(file, content);
     Files.setAttribute(file, "unix:mode", mode);
     return file;
   }
 
+  /** Writes {@code size} bytes made of repeated random 1 MiB blocks (fast, and chunkable). */
   static void writeBig(Path file, long size, long seed) throws IOException {
     Random r = new Random(seed);
     byte[][] blocks = new byte[8][1 << 20];

@@ -1,0 +1,148 @@
+package dev.cairn.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.RestoreInput;
+import dev.cairn.backup.spi.Verification;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DirectoryRestorer when reading an entry fails part-way (injected: the input's stream breaks). */
+class DirectoryRestorerTest {
+  private static final int FILES = 300;
+  private static final int BROKEN = 150;
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(60)
+  void aFailedRestoreReportsTheCauseAndLeavesNoEmptyFilesBehind() throws IOException {
+    Path dest = tmp.resolve("dest");
+    assertThatThrownBy(() -> DirectoryRestorer.to(dest).threads(2).restore(new BrokenInput()))
+        .isInstanceOf(IOException.class).hasMessageContaining("disk gone while reading d/f150");
+    List<String> present = new ArrayList<>();
+    for (int i = 0; i < FILES; i++) {
+      Path f = dest.resolve("d/f" + i);
+      if (Files.exists(f)) {
+        present.add(f.getFileName().toString());
+        if (i != BROKEN) {
+          assertThat(Files.readString(f)).as("f%d is complete or absent", i).isEqualTo(content(i));
+        }
+      }
+    }
+    assertThat(present).as("files up to the broken one were written").contains("f0", "f149");
+    try (var s = Files.list(dest)) {
+      assertThat(s.map(p -> p.getFileName().toString())).as("no mode probe left behind").containsExactly("d");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aFailedOverwritingRestoreLeavesTheFilesItDidNotReachAsTheyWere() throws IOException {
+    Path dest = tmp.resolve("dest");
+    Files.createDirectories(dest.resolve("d"));
+    for (int i = 0; i < FILES; i++) {
+      Files.writeString(dest.resolve("d/f" + i), "old " + i);
+    }
+    assertThatThrownBy(() -> DirectoryRestorer.to(dest).overwrite(true).threads(2).restore(new BrokenInput()))
+        .hasMessageContaining("disk gone");
+    for (int i = 0; i < FILES; i++) {
+      if (i == BROKEN) {
+        continue;
+      }
+      assertThat(Files.readString(dest.resolve("d/f" + i))).as("f%d", i).isIn(content(i), "old " + i);
+    }
+  }
+
+  private static String content(int i) {
+    return ("file " + i + "\n").repeat(1 + i % 7);
+  }
+
+  /** Entries d/, d/f0 … d/f299; reading d/f150 fails after a few bytes, and every read is a little slow. */
+  private static final class BrokenInput implements RestoreInput {
+    @Override
+    public String snapshotId() {
+      return "0".repeat(64);
+    }
+
+    @Override
+    public Instant snapshotTime() {
+      return Instant.EPOCH;
+    }
+
+    @Override
+    public String sourceName() {
+      return "files";
+    }
+
+    @Override
+    public String sourceType() {
+      return FileSource.TYPE;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+      return Map.of();
+    }
+
+    @Override
+    public List<EntryMetadata> entries() {
+      List<EntryMetadata> list = new ArrayList<>();
+      list.add(new EntryMetadata("d", EntryType.DIRECTORY, 0, Instant.EPOCH, 0755, 0, Map.of()));
+      for (int i = 0; i < FILES; i++) {
+        list.add(new EntryMetadata("d/f" + i, EntryType.FILE, content(i).length(), Instant.EPOCH, 0644, 0, Map.of()));
+      }
+      return list;
+    }
+
+    @Override
+    public String symlinkTarget(String path) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public InputStream open(String path) throws IOException {
+      int i = Integer.parseInt(path.substring("d/f".length()));
+      try {
+        Thread.sleep(Duration.ofMillis(2).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      byte[] b = content(i).getBytes(StandardCharsets.UTF_8);
+      if (i != BROKEN) {
+        return new ByteArrayInputStream(b);
+      }
+      return new InputStream() {
+        private int n;
+
+        @Override
+        public int read() throws IOException {
+          if (n++ < 3) {
+            return 'x';
+          }
+          throw new IOException("disk gone while reading " + path);
+        }
+      };
+    }
+
+    @Override
+    public List<Verification> verifications() {
+      return List.of();
+    }
+  }
+}
