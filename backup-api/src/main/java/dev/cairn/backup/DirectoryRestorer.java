@@ -55,7 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * as it is read; entries with SHA-256 verification data (stream sources record it) are re-hashed and
  * compared, and the result is in the {@link RestoreResult}. Files are created by one thread, in
  * snapshot order (creating files in one directory from several threads only makes them wait on the
- * directory's lock in the kernel), and written by several.
+ * directory's lock in the kernel), and written by several. If the restore fails part-way, the files
+ * being written are finished and no further file is created (when overwriting, files not reached stay
+ * as they were); only the file whose read failed is incomplete.
  * Immutable and thread-safe; {@link #overwrite(boolean)} and {@link #threads(int)} return copies.
  */
 public final class DirectoryRestorer implements Restorer {
