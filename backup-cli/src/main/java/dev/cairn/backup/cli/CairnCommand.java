@@ -4,8 +4,10 @@ import dev.cairn.backup.Repository;
 import dev.cairn.backup.spi.Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -43,8 +45,8 @@ import picocli.CommandLine.Spec;
       "12:wrong passphrase",
     })
 public final class CairnCommand implements Callable<Integer> {
-  /** The subcommands, in the order the usage help lists them. Adding one is one line here. */
-  private static final List<Class<?>> SUBCOMMANDS = List.of(
+  /** The subcommands by name, in the order the usage help lists them. Adding one is one line here. */
+  private static final Map<String, Class<?>> SUBCOMMANDS = byName(
       InitCommand.class,
       CopyCommand.class,
       BackupCommand.class,
@@ -136,12 +138,11 @@ public final class CairnCommand implements Callable<Integer> {
   static CommandLine newCommandLine(CairnCommand command, String[] args) {
     CommandLine commandLine = new CommandLine(command);
     Set<String> wanted = args == null ? null : subcommandNames(args);
-    for (Class<?> sub : SUBCOMMANDS) {
-      String name = sub.getAnnotation(Command.class).name();
+    SUBCOMMANDS.forEach((name, sub) -> {
       if (wanted == null || wanted.contains(name)) {
         commandLine.addSubcommand(name, sub);
       }
-    }
+    });
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(ErrorHandler::usageError);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -150,20 +151,24 @@ public final class CairnCommand implements Callable<Integer> {
 
   /** The subcommand names among {@code args}, or null if all are needed (help, version, none named). */
   private static Set<String> subcommandNames(String[] args) {
-    Set<String> known = new HashSet<>();
-    for (Class<?> sub : SUBCOMMANDS) {
-      known.add(sub.getAnnotation(Command.class).name());
-    }
     Set<String> named = new HashSet<>();
     for (String a : args) {
       if (a.equals("help") || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
         return null;
       }
-      if (known.contains(a)) {
+      if (SUBCOMMANDS.containsKey(a)) {
         named.add(a);
       }
     }
     return named.isEmpty() ? null : named;
+  }
+
+  private static Map<String, Class<?>> byName(Class<?>... commands) {
+    Map<String, Class<?>> map = new LinkedHashMap<>();
+    for (Class<?> c : commands) {
+      map.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   @Override
