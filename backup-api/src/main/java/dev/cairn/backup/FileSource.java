@@ -52,6 +52,12 @@ public final class FileSource implements Source {
   /** The source type this source and {@link DirectoryRestorer} share. */
   public static final String TYPE = "files";
   private static final int BUFFER = 1 << 20;
+  /**
+   * Changed files waiting for a reader, at most: a queued file is a path and its metadata (well under a
+   * KiB), and a deep queue lets the walk get through a large tree while the readers are busy with a few
+   * large files instead of stalling behind them.
+   */
+  private static final int QUEUED_FILES = 1024;
   private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
   private final Path root;
@@ -199,11 +205,18 @@ public final class FileSource implements Source {
         t.setDaemon(true);
         return t;
       });
-      this.queue = new Semaphore(4 * threads);
+      this.queue = new Semaphore(QUEUED_FILES);
     }
 
     void submit(SourceContext context, Path file, EntryMetadata meta) throws IOException {
       rethrow();
+      // An unchanged file costs a lookup, not a read: settled here, so the walk never queues thousands of
+      // them behind the few large changed files the readers are busy with.
+      Optional<EntryMetadata> parent = context.parentEntry(meta.path());
+      if (parent.isPresent() && unchanged(parent.get(), meta)) {
+        context.reuseParentEntry(meta);
+        return;
+      }
       if (executor == null) {
         addFile(context, file, meta, buffers.get());
         return;
@@ -264,6 +277,10 @@ public final class FileSource implements Source {
     }
     children.sort(null);
     boolean added = false;
+    // A directory's own files are handed to the readers before its subdirectories are walked: a large
+    // changed file near the top of a tree starts reading before thousands of small files below it are
+    // looked at. Trees are sorted when they are built, so the order leaves no trace in the snapshot.
+    List<Subdirectory> subdirectories = new ArrayList<>();
     for (Path child : children) {
       String path = prefix.isEmpty() ? child.getFileName().toString() : prefix + "/" + child.getFileName();
       if (Glob.any(excludeGlobs, path)) {
@@ -284,12 +301,7 @@ public final class FileSource implements Source {
       }
       boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
       switch (meta.type()) {
-        case DIRECTORY -> {
-          if (walk(context, child, path, readers) || included) {
-            context.addDirectory(meta);
-            added = true;
-          }
-        }
+        case DIRECTORY -> subdirectories.add(new Subdirectory(child, meta, included));
         case SYMLINK -> {
           if (included) {
             try {
@@ -309,15 +321,18 @@ public final class FileSource implements Source {
         }
       }
     }
+    for (Subdirectory sub : subdirectories) {
+      if (walk(context, sub.dir(), sub.meta().path(), readers) || sub.included()) {
+        context.addDirectory(sub.meta());
+        added = true;
+      }
+    }
     return added;
   }
 
+  private record Subdirectory(Path dir, EntryMetadata meta, boolean included) {}
+
   private boolean addFile(SourceContext context, Path file, EntryMetadata meta, byte[] buffer) throws IOException {
-    Optional<EntryMetadata> parent = context.parentEntry(meta.path());
-    if (parent.isPresent() && unchanged(parent.get(), meta)) {
-      context.reuseParentEntry(meta);
-      return true;
-    }
     InputStream in;
     try {
       in = Files.newInputStream(file);
