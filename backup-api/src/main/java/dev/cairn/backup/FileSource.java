@@ -53,8 +53,8 @@ public final class FileSource implements Source {
   public static final String TYPE = "files";
   private static final int BUFFER = 1 << 20;
   /**
-   * Changed files waiting for a reader, at most: a queued file is a path and its metadata (well under a
-   * KiB), and a deep queue lets the walk get through a large tree while the readers are busy with a few
+   * Changed files waiting for a reader, at most: a queued file is a path and its metadata (a few hundred
+   * bytes, a few KiB for the longest paths), and a deep queue lets the walk get through a large tree while the readers are busy with a few
    * large files instead of stalling behind them.
    */
   private static final int QUEUED_FILES = 1024;

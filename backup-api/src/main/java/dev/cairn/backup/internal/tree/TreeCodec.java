@@ -111,21 +111,18 @@ public final class TreeCodec {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         if (field.equals("version")) {
-          version = p.getValueAsInt(-1);
+          version = p.getValueAsInt(-1); // -1 for an object or array
+          checkVersion(version, what); // before the nodes, which a newer format may shape differently
         } else if (field.equals("nodes") && value == JsonToken.START_ARRAY) {
           nodes = new ArrayList<>();
           while (p.nextToken() == JsonToken.START_OBJECT) {
             nodes.add(decodeNode(p));
           }
           expect(p.currentToken() == JsonToken.END_ARRAY, "a node is not a JSON object");
-        } else {
-          p.skipChildren();
         }
+        p.skipChildren(); // a value of an unknown field or of an unexpected shape
       }
-      if (version != VERSION) {
-        throw new IntegrityException(what + " has tree format version " + version + ", this Cairn reads "
-            + VERSION + "; use a newer Cairn");
-      }
+      checkVersion(version, what);
       return nodes;
     } catch (IOException | IllegalArgumentException | DateTimeException e) {
       throw new IntegrityException(what + " is not a valid tree: " + e.getMessage(), e);
@@ -177,8 +174,9 @@ public final class TreeCodec {
             }
           }
         }
-        default -> p.skipChildren();
+        default -> { }
       }
+      p.skipChildren(); // a value of an unknown field or of an unexpected shape
     }
     expect(type != null, "a node has no type");
     return new Node(name, type, size, mtime, mode, inode, attrs, target, content, subtree);
@@ -224,6 +222,13 @@ public final class TreeCodec {
       v = v * 10 + d;
     }
     return v;
+  }
+
+  private static void checkVersion(int version, String what) {
+    if (version != VERSION) {
+      throw new IntegrityException(what + " has tree format version " + version + ", this Cairn reads " + VERSION
+          + "; use a newer Cairn");
+    }
   }
 
   private static void expect(boolean condition, String problem) {

@@ -41,7 +41,6 @@ class TreeCodecTest {
     List<Node> sorted = new ArrayList<>(nodes);
     sorted.sort((x, y) -> x.name().compareTo(y.name()));
     assertThat(decoded).isEqualTo(sorted);
-    assertThat(TreeCodec.encode(decoded)).isEqualTo(TreeCodec.encode(nodes));
   }
 
   @Test
@@ -63,11 +62,17 @@ class TreeCodecTest {
         .hasMessageContaining("tree 1a2b at 'etc' has tree format version 2");
     assertThatThrownBy(() -> TreeCodec.decode(utf8("{\"nodes\":[]}"), "tree x"))
         .isInstanceOf(IntegrityException.class).hasMessageContaining("version -1");
+    // a newer format's nodes may not parse as version 1: the version is what the user needs to hear about
+    assertThatThrownBy(() -> TreeCodec.decode(utf8("{\"version\":2,\"nodes\":[{\"name\":\"n\",\"type\":\"fifo\"}]}"),
+        "tree y")).isInstanceOf(IntegrityException.class).hasMessageContaining("tree y has tree format version 2");
+    assertThatThrownBy(() -> TreeCodec.decode(utf8("{\"version\":{\"version\":1,\"nodes\":[]}}"), "tree z"))
+        .isInstanceOf(IntegrityException.class).hasMessageContaining("version -1");
     for (String bad : List.of("", "[]", "{\"version\":1,\"nodes\":[", "{\"version\":1,\"nodes\":[3]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"n\"}]}", "{\"version\":1,\"nodes\":[{\"name\":\"n\",\"type\":\"pipe\"}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"n\",\"type\":\"file\",\"content\":[\"abc\"]}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"n\",\"type\":\"file\",\"mtime\":\"2026-02-30T00:00:00Z\"}]}",
-        "{\"version\":1,\"nodes\":[{\"name\":\"n\",\"type\":\"file\",\"mtime\":\"yesterday\"}]}")) {
+        "{\"version\":1,\"nodes\":[{\"name\":\"n\",\"type\":\"file\",\"mtime\":\"yesterday\"}]}",
+        "{\"version\":1,\"nodes\":[{\"name\":{\"type\":\"directory\"}}]}")) {
       assertThatThrownBy(() -> TreeCodec.decode(utf8(bad), "tree c0ffee"))
           .as(bad)
           .isInstanceOf(IntegrityException.class)
@@ -82,7 +87,9 @@ class TreeCodecTest {
         Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("2024-02-29T12:00:00.5Z"),
         Instant.parse("-0001-06-01T00:00:00Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.MIN, Instant.MAX));
     for (int i = 0; i < 20_000; i++) {
-      long seconds = random.nextLong() % 253_402_300_800L; // within years -6000..9999
+      // mostly years 0000-9999, the fast path; one in eight from further out, the Instant.parse fallback
+      long seconds = i % 8 == 0 ? random.nextLong() % 31_556_889_864_403_199L
+          : random.nextLong(-62_167_219_200L, 253_402_300_800L);
       int nanos = switch (i % 4) {
         case 0 -> 0;
         case 1 -> random.nextInt(1000) * 1_000_000;
@@ -98,7 +105,8 @@ class TreeCodecTest {
         "2026-11-28T24:00:00Z", "2026-11-28T06:31:02.Z")) {
       assertThat(TreeCodec.parseInstant(s)).as(s).isEqualTo(Instant.parse(s));
     }
-    for (String bad : List.of("2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-28T06:31:02.1234567890Z", "2026-11-28 06:31:02Z", "2026-11-28T06:31:0xZ", "2026-11-28T06:31:02")) {
+    for (String bad : List.of("2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-28T24:00:01Z",
+        "2026-11-28T25:00:00Z", "2026-11-28T23:60:00Z", "2026-11-28T23:59:61Z", "2026-11-28T06:31:02.1234567890Z", "2026-11-28 06:31:02Z", "2026-11-28T06:31:0xZ", "2026-11-28T06:31:02")) {
       assertThatThrownBy(() -> TreeCodec.parseInstant(bad)).as(bad).isInstanceOf(DateTimeException.class);
     }
   }
