@@ -6,21 +6,25 @@ import dev.cairn.backup.spi.StorageObject;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * A fault-injecting decorator for tests: makes chosen calls of a storage fail, breaks uploads and
- * download streams part-way, simulates a full disk, and counts calls and bytes per operation.
+ * download streams part-way, simulates a full disk and the round trips of remote storage, and counts
+ * calls, bytes and the most concurrent calls per operation.
  *
  * <p>Faults are armed relative to the calls made so far: {@code failCall(PUT, 1)} fails the next
  * put, {@code failCall(PUT, 3)} the third from now. Injected failures are {@link IOException}s
@@ -32,6 +36,7 @@ import java.util.function.Function;
  * faulty.failCall(FaultyStorage.Operation.PUT, 2);   // the second put from now throws
  * faulty.breakNextGet(1024);                          // the next stream throws after 1 KiB
  * faulty.capacity(10 << 20);                          // puts fail once 10 MiB are stored
+ * faulty.latency(FaultyStorage.Operation.GET, Duration.ofMillis(30)); // every get waits 30 ms
  * }</pre>
  */
 public final class FaultyStorage implements Storage {
@@ -61,6 +66,9 @@ public final class FaultyStorage implements Storage {
   private final List<Long> brokenGets = new ArrayList<>();
   private final Map<String, Long> sizes = new ConcurrentHashMap<>();
   private volatile long capacity = -1;
+  private final Map<Operation, Duration> latencies = new EnumMap<>(Operation.class);
+  private final Map<Operation, AtomicInteger> inFlight = new EnumMap<>(Operation.class);
+  private final Map<Operation, AtomicInteger> peaks = new EnumMap<>(Operation.class);
 
   /** Wraps {@code delegate}; no faults are armed until asked. Closing this closes the delegate. */
   public FaultyStorage(Storage delegate) {
@@ -69,6 +77,9 @@ public final class FaultyStorage implements Storage {
       calls.put(op, new AtomicLong());
       bytes.put(op, new AtomicLong());
       faultsByOp.put(op, new ArrayList<>());
+      latencies.put(op, Duration.ZERO);
+      inFlight.put(op, new AtomicInteger());
+      peaks.put(op, new AtomicInteger());
     }
   }
 
@@ -132,9 +143,30 @@ public final class FaultyStorage implements Storage {
     return this;
   }
 
-  /** Removes every armed fault and the capacity limit; counters keep counting. */
+  /**
+   * Makes every later call of {@code op} wait {@code latency} before it reaches the wrapped storage, as
+   * a round trip to remote storage would; {@link Duration#ZERO} turns it off.
+   */
+  public synchronized FaultyStorage latency(Operation op, Duration latency) {
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    latencies.put(op, latency);
+    return this;
+  }
+
+  /**
+   * The most calls of {@code op} that were in progress at the same time, each from its start until the
+   * wrapped storage answered (for {@link Operation#GET}: until the stream was opened).
+   */
+  public int peakConcurrency(Operation op) {
+    return peaks.get(op).get();
+  }
+
+  /** Removes every armed fault, latency and the capacity limit; counters keep counting. */
   public synchronized FaultyStorage heal() {
     faultsByOp.values().forEach(List::clear);
+    latencies.replaceAll((op, d) -> Duration.ZERO);
     partialPuts.clear();
     brokenGets.clear();
     capacity = -1;
@@ -177,74 +209,118 @@ public final class FaultyStorage implements Storage {
     if (hit != null) {
       throw hit.failure().apply(name);
     }
+    int now = inFlight.get(op).incrementAndGet();
+    peaks.get(op).accumulateAndGet(now, Math::max);
+    Duration latency;
+    synchronized (this) {
+      latency = latencies.get(op);
+    }
+    if (!latency.isZero()) {
+      try {
+        Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        inFlight.get(op).decrementAndGet();
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted during the injected latency of " + op + " '" + name + "'");
+      }
+    }
+  }
+
+  /** Ends a call that {@link #enter} let through. */
+  private void exit(Operation op) {
+    inFlight.get(op).decrementAndGet();
   }
 
   @Override
   public void put(String name, ByteBuffer content) throws IOException {
     StorageNames.check(name);
     enter(Operation.PUT, name);
-    int size = content.remaining();
-    PartialPut partial;
-    synchronized (this) {
-      partial = partialPuts.isEmpty() ? null : partialPuts.remove(0);
-    }
-    if (partial != null && partial.afterBytes() < size) {
-      int written = (int) partial.afterBytes();
-      bytes.get(Operation.PUT).addAndGet(written);
-      if (partial.leavePartialObject()) {
-        ByteBuffer part = content.duplicate();
-        part.limit(part.position() + written);
-        delegate.put(name, part);
-        sizes.put(name, (long) written);
+    try {
+      int size = content.remaining();
+      PartialPut partial;
+      synchronized (this) {
+        partial = partialPuts.isEmpty() ? null : partialPuts.remove(0);
       }
-      throw new IOException("injected fault: connection lost after " + written + " of " + size
-          + " bytes of put '" + name + "'");
-    }
-    if (capacity >= 0) {
-      long used = sizes.entrySet().stream().filter(e -> !e.getKey().equals(name)).mapToLong(Map.Entry::getValue).sum();
-      if (used + size > capacity) {
-        throw new IOException("No space left on device (injected: " + capacity + " bytes capacity, "
-            + used + " used, put '" + name + "' needs " + size + ")");
+      if (partial != null && partial.afterBytes() < size) {
+        int written = (int) partial.afterBytes();
+        bytes.get(Operation.PUT).addAndGet(written);
+        if (partial.leavePartialObject()) {
+          ByteBuffer part = content.duplicate();
+          part.limit(part.position() + written);
+          delegate.put(name, part);
+          sizes.put(name, (long) written);
+        }
+        throw new IOException("injected fault: connection lost after " + written + " of " + size
+            + " bytes of put '" + name + "'");
       }
+      if (capacity >= 0) {
+        long used = sizes.entrySet().stream().filter(e -> !e.getKey().equals(name)).mapToLong(Map.Entry::getValue).sum();
+        if (used + size > capacity) {
+          throw new IOException("No space left on device (injected: " + capacity + " bytes capacity, "
+              + used + " used, put '" + name + "' needs " + size + ")");
+        }
+      }
+      delegate.put(name, content);
+      sizes.put(name, (long) size);
+      bytes.get(Operation.PUT).addAndGet(size);
+    } finally {
+      exit(Operation.PUT);
     }
-    delegate.put(name, content);
-    sizes.put(name, (long) size);
-    bytes.get(Operation.PUT).addAndGet(size);
   }
 
   @Override
   public InputStream get(String name, long offset, long length) throws IOException {
     enter(Operation.GET, name);
-    Long breakAfter;
-    synchronized (this) {
-      breakAfter = brokenGets.isEmpty() ? null : brokenGets.remove(0);
+    try {
+      Long breakAfter;
+      synchronized (this) {
+        breakAfter = brokenGets.isEmpty() ? null : brokenGets.remove(0);
+      }
+      return new CountingInputStream(delegate.get(name, offset, length), name, breakAfter == null ? -1 : breakAfter);
+    } finally {
+      exit(Operation.GET);
     }
-    return new CountingInputStream(delegate.get(name, offset, length), name, breakAfter == null ? -1 : breakAfter);
   }
 
   @Override
   public List<StorageObject> list(String prefix) throws IOException {
     enter(Operation.LIST, prefix);
-    return delegate.list(prefix);
+    try {
+      return delegate.list(prefix);
+    } finally {
+      exit(Operation.LIST);
+    }
   }
 
   @Override
   public void delete(String name) throws IOException {
     enter(Operation.DELETE, name);
-    delegate.delete(name);
-    sizes.remove(name);
+    try {
+      delegate.delete(name);
+      sizes.remove(name);
+    } finally {
+      exit(Operation.DELETE);
+    }
   }
 
   @Override
   public Optional<StorageObject> stat(String name) throws IOException {
     enter(Operation.STAT, name);
-    return delegate.stat(name);
+    try {
+      return delegate.stat(name);
+    } finally {
+      exit(Operation.STAT);
+    }
   }
 
   @Override
   public Optional<Instant> modified(String name) throws IOException {
     enter(Operation.STAT, name);
-    return delegate.modified(name);
+    try {
+      return delegate.modified(name);
+    } finally {
+      exit(Operation.STAT);
+    }
   }
 
   @Override

@@ -43,9 +43,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -54,6 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -90,6 +93,11 @@ public final class EncryptedRepository implements AutoCloseable {
    * metadata reads (a backup of unchanged files) never need.
    */
   private static final int BULK = 64 * 1024;
+  /**
+   * Small objects (index files, snapshots) read at the same time, at most: on remote storage each read
+   * waits a round trip, and a repository gains one index file and one snapshot per backup.
+   */
+  static final int PARALLEL_LOADS = 8;
   /** Largest blob accepted; packs stay below 2^31 bytes. */
   static final int MAX_BLOB = 512 * 1024 * 1024;
   private final Object flushLock = new Object();
@@ -219,8 +227,9 @@ public final class EncryptedRepository implements AutoCloseable {
   private void loadIndex() {
     BlobIndex fresh = new BlobIndex();
     List<ObjectId> files = store.list(FileType.INDEX);
-    for (ObjectId id : files) {
-      IndexFile f = IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id));
+    List<IndexFile> loaded = loadEach(files,
+        id -> IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id)));
+    for (IndexFile f : loaded) { // in listing order, as before: which copy of a duplicated blob wins stays the same
       for (IndexFile.PackRecord p : f.packs()) {
         fresh.addPack(p.id(), p.salt(), p.entries());
       }
@@ -871,6 +880,52 @@ public final class EncryptedRepository implements AutoCloseable {
       throw new IntegrityException(name + " is damaged: its content does not match its name (SHA-256)");
     }
     return store.open(keys, type, stored, name);
+  }
+
+  /**
+   * Applies {@code load} to every id, up to {@value #PARALLEL_LOADS} at a time, and returns the results
+   * in the order of {@code ids}, so that the round trips of remote storage overlap instead of adding
+   * up. If loads fail, the failure of the first failing id in {@code ids} order is rethrown as it was
+   * thrown, after every load has ended. {@code load} must be thread-safe.
+   */
+  public <T> List<T> loadEach(List<ObjectId> ids, Function<ObjectId, T> load) {
+    checkOpen();
+    if (ids.size() <= 1) {
+      List<T> out = new ArrayList<>(ids.size());
+      ids.forEach(id -> out.add(load.apply(id)));
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LOADS, ids.size()),
+        daemonThreads("cairn-load"));
+    try {
+      List<Future<T>> futures = new ArrayList<>(ids.size());
+      for (ObjectId id : ids) {
+        futures.add(pool.submit(() -> load.apply(id)));
+      }
+      List<T> out = new ArrayList<>(ids.size());
+      Throwable failure = null;
+      for (Future<T> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new BackupException("interrupted while reading " + ids.size() + " objects from " + store.storage().location(), e);
+        }
+      }
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Lists the ids of the objects of {@code type} in storage (not {@link FileType#CONFIG}). */

@@ -33,15 +33,24 @@ public final class Snapshots {
    * propagate when it is {@code null}).
    */
   public static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError) {
-    List<Snapshot> out = new ArrayList<>();
-    for (ObjectId id : repo.list(FileType.SNAPSHOT)) {
+    List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
+    List<Loaded> loaded = repo.loadEach(ids, id -> {
       try {
-        out.add(load(repo, id));
+        return new Loaded(load(repo, id), null);
       } catch (RuntimeException e) {
         if (onError == null) {
           throw e;
         }
-        onError.accept(id, e);
+        return new Loaded(null, e);
+      }
+    });
+    List<Snapshot> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      Loaded l = loaded.get(i);
+      if (l.error() != null) {
+        onError.accept(ids.get(i), l.error());
+      } else {
+        out.add(l.snapshot());
       }
     }
     out.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
@@ -92,4 +101,6 @@ public final class Snapshots {
     }
     return Optional.empty();
   }
+
+  private record Loaded(Snapshot snapshot, RuntimeException error) {}
 }

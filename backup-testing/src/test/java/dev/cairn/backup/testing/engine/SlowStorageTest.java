@@ -1,0 +1,95 @@
+package dev.cairn.backup.testing.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.testing.FaultyStorage;
+import dev.cairn.backup.testing.FaultyStorage.Operation;
+import dev.cairn.backup.testing.InMemoryStorage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opening a repository on storage with a round trip per read: index files and snapshots, one of each
+ * per backup, are read several at a time (bounded), with the same results and errors as one by one.
+ */
+class SlowStorageTest {
+  private static final int BACKUPS = 12;
+  private final InMemoryStorage storage = new InMemoryStorage();
+  private List<Snapshot> expected;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeEach
+  void twelveBackups() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    try (Repository repo = TestRepos.init(storage)) {
+      for (int i = 0; i < BACKUPS; i++) {
+        Files.writeString(src.resolve("changing.txt"), "version " + i);
+        repo.backup(List.of(FileSource.of(src)));
+      }
+      expected = repo.snapshots();
+    }
+    assertThat(expected).hasSize(BACKUPS);
+    assertThat(names("index/")).hasSizeGreaterThanOrEqualTo(BACKUPS);
+  }
+
+  private List<String> names(String prefix) throws IOException {
+    return storage.list(prefix).stream().map(o -> o.name()).toList();
+  }
+
+  @Test
+  void indexFilesAndSnapshotsAreReadSeveralAtATime() {
+    FaultyStorage slow = new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(40));
+
+    try (Repository repo = TestRepos.open(slow)) {
+      assertThat(repo.snapshots()).isEqualTo(expected);
+    }
+
+    // 2 x 12 objects, 8 at a time at most: overlapping round trips, and no flood of the storage
+    assertThat(slow.peakConcurrency(Operation.GET)).isBetween(2, 8);
+  }
+
+  @Test
+  void aDamagedSnapshotIsNamedAsWhenReadOneByOne() throws IOException {
+    List<String> snapshots = names("snapshots/");
+    String damaged = snapshots.get(3);
+    String alsoDamaged = snapshots.get(9); // ids are read in sorted order: the first damaged one is reported
+    storage.put(damaged, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    storage.put(alsoDamaged, ByteBuffer.wrap(new byte[] {4, 5, 6}));
+
+    try (Repository repo = TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5)))) {
+      assertThatThrownBy(repo::snapshots)
+          .isInstanceOf(IntegrityException.class)
+          .hasMessageContaining(damaged);
+
+      // a backup does not need them: it warns, takes the newest readable snapshot as parent and goes on
+      repo.backup(List.of(FileSource.of(tmp.resolve("src"))));
+    }
+    assertThat(names("snapshots/")).hasSize(BACKUPS + 1);
+  }
+
+  @Test
+  void aDamagedIndexFileStopsTheOpenNamingIt() throws IOException {
+    List<String> indexes = names("index/");
+    String damaged = indexes.get(2);
+    storage.put(damaged, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    storage.put(indexes.get(indexes.size() - 1), ByteBuffer.wrap(new byte[] {4, 5, 6}));
+
+    assertThatThrownBy(() -> TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5))))
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining(damaged);
+  }
+}
