@@ -128,7 +128,7 @@ public final class Repository implements AutoCloseable {
         + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
     String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
     List<EntryMetadata> out = new ArrayList<>();
-    TreeWalker.flatten(src.tree(), repo::readBlob).forEach((entryPath, node) -> {
+    TreeWalker.flatten(src.tree(), repo::readBlobsById).forEach((entryPath, node) -> {
       if (p.isEmpty() || entryPath.equals(p) || entryPath.startsWith(p + "/")) {
         out.add(node.toEntry(entryPath));
       }

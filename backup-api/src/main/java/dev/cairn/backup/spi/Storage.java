@@ -72,6 +72,16 @@ public interface Storage extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * How many small reads (index files, snapshots, trees) the engine may have in flight at once when it
+   * needs many: more than one where every read waits for a network round trip (the default, 8), one
+   * where reads are answered from a local disk or memory, as parallel reads there only add threads
+   * that each run the decoding code cold.
+   */
+  default int parallelReads() {
+    return 8;
+  }
+
   /** Releases connections and other resources; idempotent. */
   @Override
   void close() throws IOException;

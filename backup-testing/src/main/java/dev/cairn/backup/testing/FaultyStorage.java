@@ -66,6 +66,7 @@ public final class FaultyStorage implements Storage {
   private final List<Long> brokenGets = new ArrayList<>();
   private final Map<String, Long> sizes = new ConcurrentHashMap<>();
   private volatile long capacity = -1;
+  private volatile int parallelReads = -1;
   private final Map<Operation, Duration> latencies = new EnumMap<>(Operation.class);
   private final Map<Operation, AtomicInteger> inFlight = new EnumMap<>(Operation.class);
   private final Map<Operation, AtomicInteger> peaks = new EnumMap<>(Operation.class);
@@ -161,6 +162,24 @@ public final class FaultyStorage implements Storage {
    */
   public int peakConcurrency(Operation op) {
     return peaks.get(op).get();
+  }
+
+  /**
+   * Makes {@link #parallelReads()} answer {@code n} instead of the wrapped storage's answer, e.g. 8 with a
+   * {@link #latency} to stand for remote storage.
+   */
+  public FaultyStorage parallelReads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("parallel reads must be at least 1: " + n);
+    }
+    parallelReads = n;
+    return this;
+  }
+
+  @Override
+  public int parallelReads() {
+    int n = parallelReads;
+    return n > 0 ? n : delegate.parallelReads();
   }
 
   /** Removes every armed fault, latency and the capacity limit; counters keep counting. */

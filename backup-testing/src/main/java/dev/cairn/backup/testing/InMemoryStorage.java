@@ -23,6 +23,12 @@ public final class InMemoryStorage implements Storage {
     return "memory:" + Integer.toHexString(System.identityHashCode(this));
   }
 
+  /** One, like a local disk. */
+  @Override
+  public int parallelReads() {
+    return 1;
+  }
+
   @Override
   public void put(String name, ByteBuffer content) {
     ByteBuffer src = content.duplicate();

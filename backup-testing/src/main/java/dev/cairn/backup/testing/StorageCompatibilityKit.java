@@ -192,4 +192,31 @@ public abstract class StorageCompatibilityKit {
   void locationNamesTheStorage() {
     assertThat(storage.location()).isNotBlank();
   }
+
+  @Test
+  void readsAreTakenConcurrentlyAsTheStorageSays() throws Exception {
+    int parallel = storage.parallelReads();
+    assertThat(parallel).isBetween(1, 64);
+    for (int i = 0; i < 16; i++) {
+      storage.put("index/par" + i, ByteBuffer.wrap(randomBytes(1000, i)));
+    }
+    // as the engine reads index files: that many gets at once, all answered in full
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String name = "index/par" + i;
+        reads.add(pool.submit(() -> {
+          try (InputStream in = storage.get(name)) {
+            return in.readAllBytes();
+          }
+        }));
+      }
+      for (int i = 0; i < 16; i++) {
+        assertThat(reads.get(i).get()).isEqualTo(randomBytes(1000, i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -110,7 +110,7 @@ public final class BackupRun {
         Map<String, Node> nodes = Map.of();
         if (ps.isPresent()) {
           try {
-            nodes = TreeWalker.flatten(ps.get().tree(), repo::readBlob);
+            nodes = TreeWalker.flatten(ps.get().tree(), repo::readBlobsById);
           } catch (RuntimeException e) {
             LOG.warn("parent snapshot {} of source '{}' is unreadable, reading everything: {}",
                 parent.get().id().shortHex(), source.name(), e.getMessage());

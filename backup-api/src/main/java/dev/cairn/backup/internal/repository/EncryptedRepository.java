@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +94,8 @@ public final class EncryptedRepository implements AutoCloseable {
    * metadata reads (a backup of unchanged files) never need.
    */
   private static final int BULK = 64 * 1024;
-  /**
-   * Small objects (index files, snapshots) read at the same time, at most: on remote storage each read
-   * waits a round trip, and a repository gains one index file and one snapshot per backup.
-   */
-  static final int PARALLEL_LOADS = 8;
+  /** Bytes of small blobs read in one {@link #readBlobs} call from which the crypto warm-up pays off. */
+  private static final long BULK_TOTAL = 8L << 20;
   /** Largest blob accepted; packs stay below 2^31 bytes. */
   static final int MAX_BLOB = 512 * 1024 * 1024;
   private final Object flushLock = new Object();
@@ -811,20 +809,38 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
+   * Reads small blobs (trees) by id with {@link #readBlobs}: a few ranged reads instead of one per blob.
+   * Each returned array is the blob's own copy.
+   *
+   * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
+   */
+  public Map<ObjectId, byte[]> readBlobsById(Collection<ObjectId> ids) {
+    Map<ObjectId, byte[]> out = new HashMap<>();
+    readBlobs(ids, (id, buf, off, len) -> out.put(id, Arrays.copyOfRange(buf, off, off + len)));
+    return out;
+  }
+
+  /**
    * Reads many blobs efficiently: grouped by pack, in pack order, with one ranged read per run of
    * neighbouring blobs; every blob checked. Duplicated ids are delivered once.
    *
    * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
-    Aead.warmUp();
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
+    long total = 0;
+    boolean bulk = false;
     for (ObjectId id : ids) {
       if (seen.add(id)) {
         BlobLocation loc = lookup(id).orElseThrow(() -> notIndexed(id));
         byPack.computeIfAbsent(loc.pack(), p -> new ArrayList<>()).add(loc);
+        total += loc.length();
+        bulk |= loc.length() >= BULK;
       }
+    }
+    if (bulk || total >= BULK_TOTAL) {
+      Aead.warmUp(); // not for a few small trees: the warm-up would cost more than it saves
     }
     for (var e : byPack.entrySet()) {
       List<BlobLocation> locs = e.getValue();
@@ -883,20 +899,20 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
-   * Applies {@code load} to every id, up to {@value #PARALLEL_LOADS} at a time, and returns the results
-   * in the order of {@code ids}, so that the round trips of remote storage overlap instead of adding
-   * up. If loads fail, the failure of the first failing id in {@code ids} order is rethrown as it was
+   * Applies {@code load} to every id, as many at a time as the storage's {@link Storage#parallelReads()}
+   * (a repository gains an index file and a snapshot per backup, and on remote storage each read waits
+   * a round trip), and returns the results in the order of {@code ids}. If loads fail, the failure of the first failing id in {@code ids} order is rethrown as it was
    * thrown, after every load has ended. {@code load} must be thread-safe.
    */
   public <T> List<T> loadEach(List<ObjectId> ids, Function<ObjectId, T> load) {
     checkOpen();
-    if (ids.size() <= 1) {
+    int threads = Math.min(store.storage().parallelReads(), ids.size());
+    if (threads <= 1) {
       List<T> out = new ArrayList<>(ids.size());
       ids.forEach(id -> out.add(load.apply(id)));
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LOADS, ids.size()),
-        daemonThreads("cairn-load"));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("cairn-load"));
     try {
       List<Future<T>> futures = new ArrayList<>(ids.size());
       for (ObjectId id : ids) {

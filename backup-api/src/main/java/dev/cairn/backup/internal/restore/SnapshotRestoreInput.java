@@ -52,7 +52,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
     this.source = source;
     this.prefetch = prefetch;
     this.progress = progress;
-    Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlob);
+    Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlobsById);
     Map<String, Node> kept = new LinkedHashMap<>();
     if (paths.isEmpty()) {
       kept.putAll(all);

@@ -47,6 +47,12 @@ public final class LocalStorage implements Storage {
     return "local:" + root;
   }
 
+  /** One: a local disk answers without a round trip. */
+  @Override
+  public int parallelReads() {
+    return 1;
+  }
+
   private Path resolve(String name) {
     return root.resolve(StorageNames.check(name));
   }

@@ -83,6 +83,11 @@ public final class RateLimitedStorage implements Storage {
   }
 
   @Override
+  public int parallelReads() {
+    return delegate.parallelReads();
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
   }

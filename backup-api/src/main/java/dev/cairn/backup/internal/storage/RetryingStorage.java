@@ -127,6 +127,11 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public int parallelReads() {
+    return delegate.parallelReads();
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
   }

@@ -1,6 +1,10 @@
 package dev.cairn.backup.internal.tree;
 
+import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,10 +57,65 @@ public final class TreeWalker {
     }
   }
 
-  /** Every node below {@code root} by path, in path order (a directory before its contents). */
-  public static Map<String, Node> flatten(ObjectId root, Function<ObjectId, byte[]> load) {
+  /** Loads trees in bulk. */
+  @FunctionalInterface
+  public interface BulkLoad {
+    /** The bytes of every tree in {@code ids} (distinct), by id. */
+    Map<ObjectId, byte[]> load(Collection<ObjectId> ids);
+  }
+
+  /** Deeper than any file system allows: a tree that seems to contain itself is damaged. */
+  static final int MAX_DEPTH = 4096;
+  /** Trees loaded per bulk call, at most. */
+  static final int BATCH = 1024;
+
+  /**
+   * Every node below {@code root} by path, in path order (a directory before its contents). Trees are
+   * loaded a level at a time, one bulk call per level, so that a remote repository answers a few
+   * ranged reads per level of the tree instead of one round trip per directory; a tree shared by
+   * several directories (equal content) is loaded and decoded once.
+   *
+   * @throws dev.cairn.backup.IntegrityException if a tree is damaged or the tree is deeper than
+   *     {@value #MAX_DEPTH} levels
+   */
+  public static Map<String, Node> flatten(ObjectId root, BulkLoad load) {
     Map<String, Node> all = new TreeMap<>();
-    walk(root, load, all::put, null);
+    Map<ObjectId, List<String>> level = new LinkedHashMap<>();
+    level.put(root, List.of(""));
+    for (int depth = 0; !level.isEmpty(); depth++) {
+      if (depth > MAX_DEPTH) {
+        throw new IntegrityException("tree " + root.shortHex() + " is more than " + MAX_DEPTH
+            + " directories deep: it is damaged");
+      }
+      Map<ObjectId, List<String>> next = new LinkedHashMap<>();
+      List<ObjectId> ids = new ArrayList<>(level.keySet());
+      Map<ObjectId, byte[]> loaded = Map.of();
+      for (int i = 0; i < ids.size(); i++) {
+        if (i % BATCH == 0) { // a batch's bytes at a time, not a whole level's
+          loaded = load.load(ids.subList(i, Math.min(ids.size(), i + BATCH)));
+        }
+        ObjectId tree = ids.get(i);
+        List<String> prefixes = level.get(tree);
+        String first = prefixes.get(0);
+        byte[] bytes = loaded.get(tree);
+        if (bytes == null) {
+          throw new IntegrityException("tree " + tree.shortHex() + (first.isEmpty() ? "" : " at '" + first + "'")
+              + " was not loaded");
+        }
+        List<Node> nodes = TreeCodec.decode(bytes, "tree " + tree.shortHex()
+            + (first.isEmpty() ? "" : " at '" + first + "'"));
+        for (String prefix : prefixes) {
+          for (Node n : nodes) {
+            String path = prefix.isEmpty() ? n.name() : prefix + "/" + n.name();
+            all.put(path, n);
+            if (n.subtree() != null) {
+              next.computeIfAbsent(n.subtree(), id -> new ArrayList<>()).add(path);
+            }
+          }
+        }
+      }
+      level = next;
+    }
     return all;
   }
 }

@@ -55,7 +55,11 @@ class TreeBuilderTest {
     ObjectId b = build(List.of("d/empty/x", "d/sub/ünï", "top", "d/sub/file one.txt", "d/link", "d/empty"));
     assertThat(a).isEqualTo(b);
 
-    Map<String, Node> all = TreeWalker.flatten(a, store::get);
+    Map<String, Node> all = TreeWalker.flatten(a, ids -> {
+      Map<ObjectId, byte[]> out = new HashMap<>();
+      ids.forEach(id -> out.put(id, store.get(id)));
+      return out;
+    });
     assertThat(all.keySet()).containsExactly("d", "d/empty", "d/empty/x", "d/link", "d/sub", "d/sub/file one.txt", "d/sub/ünï", "top");
     assertThat(all.get("d/link").linkTarget()).isEqualTo("../ä ö");
     Node f = all.get("d/sub/ünï");

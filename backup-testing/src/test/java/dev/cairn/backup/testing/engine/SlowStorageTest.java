@@ -7,6 +7,7 @@ import dev.cairn.backup.FileSource;
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.testing.FaultyStorage;
 import dev.cairn.backup.testing.FaultyStorage.Operation;
 import dev.cairn.backup.testing.InMemoryStorage;
@@ -52,7 +53,7 @@ class SlowStorageTest {
 
   @Test
   void indexFilesAndSnapshotsAreReadSeveralAtATime() {
-    FaultyStorage slow = new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(40));
+    FaultyStorage slow = new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(40)).parallelReads(8);
 
     try (Repository repo = TestRepos.open(slow)) {
       assertThat(repo.snapshots()).isEqualTo(expected);
@@ -63,6 +64,37 @@ class SlowStorageTest {
   }
 
   @Test
+  void treesAreReadALevelAtATimeNotOneRoundTripPerDirectory() throws IOException {
+    Path deep = Files.createDirectories(tmp.resolve("deep"));
+    int directories = 4 + 4 * 4 + 4 * 4 * 3;
+    for (int a = 0; a < 4; a++) {
+      for (int b = 0; b < 4; b++) {
+        for (int c = 0; c < 3; c++) {
+          Path dir = Files.createDirectories(deep.resolve("a" + a).resolve("b" + b).resolve("c" + c));
+          Files.writeString(dir.resolve("f.txt"), a + "/" + b + "/" + c); // distinct trees, no sharing
+        }
+      }
+    }
+    InMemoryStorage fresh = new InMemoryStorage();
+    List<EntryMetadata> expectedEntries;
+    try (Repository repo = TestRepos.init(fresh)) {
+      repo.backup(List.of(FileSource.of(deep)));
+      Snapshot s = repo.snapshots().get(0);
+      expectedEntries = repo.entries(s, s.sources().get(0).name(), "");
+    }
+    assertThat(expectedEntries).hasSize(directories + 4 * 4 * 3);
+
+    FaultyStorage slow = new FaultyStorage(fresh).latency(Operation.GET, Duration.ofMillis(20)).parallelReads(8);
+    try (Repository repo = TestRepos.open(slow)) {
+      Snapshot s = repo.snapshots().get(0);
+      long before = slow.calls(Operation.GET);
+      assertThat(repo.entries(s, s.sources().get(0).name(), "")).isEqualTo(expectedEntries);
+      // one ranged read per level of the tree (root, a*, b*, c*) and pack run, not one per directory
+      assertThat(slow.calls(Operation.GET) - before).isLessThanOrEqualTo(8).isLessThan(directories);
+    }
+  }
+
+  @Test
   void aDamagedSnapshotIsNamedAsWhenReadOneByOne() throws IOException {
     List<String> snapshots = names("snapshots/");
     String damaged = snapshots.get(3);
@@ -70,7 +102,7 @@ class SlowStorageTest {
     storage.put(damaged, ByteBuffer.wrap(new byte[] {1, 2, 3}));
     storage.put(alsoDamaged, ByteBuffer.wrap(new byte[] {4, 5, 6}));
 
-    try (Repository repo = TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5)))) {
+    try (Repository repo = TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5)).parallelReads(8))) {
       assertThatThrownBy(repo::snapshots)
           .isInstanceOf(IntegrityException.class)
           .hasMessageContaining(damaged);
@@ -88,7 +120,7 @@ class SlowStorageTest {
     storage.put(damaged, ByteBuffer.wrap(new byte[] {1, 2, 3}));
     storage.put(indexes.get(indexes.size() - 1), ByteBuffer.wrap(new byte[] {4, 5, 6}));
 
-    assertThatThrownBy(() -> TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5))))
+    assertThatThrownBy(() -> TestRepos.open(new FaultyStorage(storage).latency(Operation.GET, Duration.ofMillis(5)).parallelReads(8)))
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining(damaged);
   }
