@@ -1,5 +1,6 @@
 package dev.cairn.backup;
 
+import dev.cairn.backup.internal.compress.Compressor;
 import dev.cairn.backup.internal.source.Failures;
 import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.spi.EntryType;
@@ -131,7 +132,7 @@ public final class DirectoryRestorer implements Restorer {
     AtomicLong bytes = new AtomicLong();
     List<EntryMetadata> directories = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "cairn-restore");
+      Thread t = new Thread(Compressor.releasingAtExit(r), "cairn-restore");
       t.setDaemon(true);
       return t;
     });

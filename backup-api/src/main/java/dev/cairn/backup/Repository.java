@@ -3,6 +3,7 @@ package dev.cairn.backup;
 import dev.cairn.backup.internal.backup.BackupRun;
 import dev.cairn.backup.internal.backup.ProgressTracker;
 import dev.cairn.backup.internal.chunker.ChunkerParams;
+import dev.cairn.backup.internal.compress.Compressor;
 import dev.cairn.backup.internal.crypto.Argon2Parameters;
 import dev.cairn.backup.internal.lock.Lock;
 import dev.cairn.backup.internal.prune.Forgetter;
@@ -58,7 +59,7 @@ public final class Repository implements AutoCloseable {
   private Repository(EncryptedRepository repo) {
     this.repo = repo;
     this.readAhead = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-      Thread t = new Thread(r, "cairn-read-ahead");
+      Thread t = new Thread(Compressor.releasingAtExit(r), "cairn-read-ahead");
       t.setDaemon(true);
       return t;
     });

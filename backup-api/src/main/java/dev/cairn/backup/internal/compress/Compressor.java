@@ -4,13 +4,20 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.cairn.backup.IntegrityException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Compresses with one {@link Compression} setting, reusing its native context between calls. Not
  * thread-safe: one per worker. {@link #close()} frees the native context.
  */
 public final class Compressor implements AutoCloseable {
-  private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+  /**
+   * Each thread's decompression context. zstd-jni frees a context's native memory only on
+   * {@code close()} (it has no cleaner), so threads that end release theirs: see
+   * {@link #releasingAtExit(Runnable)}.
+   */
+  private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS = new ThreadLocal<>();
+  private static final AtomicInteger LIVE_CONTEXTS = new AtomicInteger();
   private final Compression compression;
   private ZstdCompressCtx zstd;
 
@@ -66,7 +73,7 @@ public final class Compressor implements AutoCloseable {
       case ZSTD -> {
         int n;
         try {
-          n = DECOMPRESS.get().decompressByteArray(dst, dstOff, ulen, src, off, len);
+          n = threadDecompressor().decompressByteArray(dst, dstOff, ulen, src, off, len);
         } catch (ZstdException e) {
           throw new IntegrityException(what + ": zstd data is malformed: " + e.getMessage(), e);
         }
@@ -84,5 +91,44 @@ public final class Compressor implements AutoCloseable {
       zstd.close();
       zstd = null;
     }
+  }
+
+  private static ZstdDecompressCtx threadDecompressor() {
+    ZstdDecompressCtx ctx = DECOMPRESS.get();
+    if (ctx == null) {
+      ctx = new ZstdDecompressCtx();
+      DECOMPRESS.set(ctx);
+      LIVE_CONTEXTS.incrementAndGet();
+    }
+    return ctx;
+  }
+
+  /** Frees the calling thread's decompression context, if it has one; a later call makes a new one. */
+  public static void releaseThreadResources() {
+    ZstdDecompressCtx ctx = DECOMPRESS.get();
+    if (ctx != null) {
+      DECOMPRESS.remove();
+      ctx.close();
+      LIVE_CONTEXTS.decrementAndGet();
+    }
+  }
+
+  /**
+   * {@code task}, followed by {@link #releaseThreadResources()}: the body of every thread the engine
+   * starts, so that threads of pools that end do not leave native memory behind.
+   */
+  public static Runnable releasingAtExit(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } finally {
+        releaseThreadResources();
+      }
+    };
+  }
+
+  /** Decompression contexts not yet released, in all threads (for tests). */
+  static int liveDecompressionContexts() {
+    return LIVE_CONTEXTS.get();
   }
 }

@@ -1,20 +1,21 @@
 package dev.cairn.backup.internal.copy;
 
+import dev.cairn.backup.BackupException;
 import dev.cairn.backup.CopyReport;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.ProgressListener;
 import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.compress.Compressor;
 import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.repository.BlobSink;
 import dev.cairn.backup.internal.repository.BlobType;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.snapshot.SnapshotCodec;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.Node;
 import dev.cairn.backup.internal.tree.TreeCodec;
-import dev.cairn.backup.BackupException;
-import dev.cairn.backup.internal.repository.BlobSink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -86,7 +87,7 @@ public final class SnapshotCopier {
     this.flushEvery = 8L * dst.options().packSize();
     this.readerCount = READERS;
     this.readers = Executors.newFixedThreadPool(READERS - 1, r -> {
-      Thread t = new Thread(r, "cairn-copy-reader");
+      Thread t = new Thread(Compressor.releasingAtExit(r), "cairn-copy-reader");
       t.setDaemon(true);
       return t;
     });

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -56,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.crypto.Mac;
@@ -86,6 +88,8 @@ public final class EncryptedRepository implements AutoCloseable {
   /** Write an index file after this many packs even before flush, so an interrupted backup's packs are reused. */
   static final int INDEX_EVERY_PACKS = 32;
   private static final long MAX_READ_GAP = 256 * 1024;
+  /** Gap read along between wanted small blobs (trees), at most. */
+  private static final long SMALL_READ_GAP = 16 * 1024;
   private static final long MAX_READ_RUN = 32L * 1024 * 1024;
   private static final int HEADER_READ = 64 * 1024;
   /**
@@ -133,6 +137,8 @@ public final class EncryptedRepository implements AutoCloseable {
   private final Executor workers;
   private final ExecutorService ownedWorkers;
   private final ExecutorService uploads;
+  private final Object loadPoolLock = new Object();
+  private ExecutorService loadPool; // guarded by loadPoolLock; created when first needed
   private final ScheduledExecutorService scheduler;
   private final LockManager lockManager;
   private volatile boolean closed;
@@ -210,7 +216,7 @@ public final class EncryptedRepository implements AutoCloseable {
   private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      Thread t = new Thread(Compressor.releasingAtExit(r), prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
@@ -225,13 +231,14 @@ public final class EncryptedRepository implements AutoCloseable {
   private void loadIndex() {
     BlobIndex fresh = new BlobIndex();
     List<ObjectId> files = store.list(FileType.INDEX);
-    List<IndexFile> loaded = loadEach(files,
-        id -> IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id)));
-    for (IndexFile f : loaded) { // in listing order, as before: which copy of a duplicated blob wins stays the same
-      for (IndexFile.PackRecord p : f.packs()) {
-        fresh.addPack(p.id(), p.salt(), p.entries());
-      }
-    }
+    // merged in listing order as they arrive: which copy of a duplicated blob wins stays the same, and
+    // only a few decoded index files are held at a time
+    loadEach(files, id -> IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id)),
+        f -> {
+          for (IndexFile.PackRecord p : f.packs()) {
+            fresh.addPack(p.id(), p.salt(), p.entries());
+          }
+        });
     synchronized (dedupLock) {
       synchronized (indexWriteLock) {
         // packs this session uploaded but has not indexed yet stay known
@@ -816,7 +823,8 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public Map<ObjectId, byte[]> readBlobsById(Collection<ObjectId> ids) {
     Map<ObjectId, byte[]> out = new HashMap<>();
-    readBlobs(ids, (id, buf, off, len) -> out.put(id, Arrays.copyOfRange(buf, off, off + len)));
+    // a small gap: trees share packs with file data, which a wide gap would read along
+    readBlobs(ids, SMALL_READ_GAP, (loc, plain) -> out.put(loc.id(), plain));
     return out;
   }
 
@@ -827,6 +835,11 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
+    readBlobs(ids, MAX_READ_GAP, (loc, plain) -> sink.accept(loc.id(), plain, 0, plain.length));
+  }
+
+  /** As {@link #readBlobs(Collection, BlobSink)}, merging reads across gaps up to {@code maxGap}; each plaintext is a fresh array. */
+  private void readBlobs(Collection<ObjectId> ids, long maxGap, BiConsumer<BlobLocation, byte[]> sink) {
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
     long total = 0;
@@ -851,7 +864,7 @@ public final class EncryptedRepository implements AutoCloseable {
         int j = i + 1;
         long runStart = locs.get(i).offset();
         long runEnd = runStart + locs.get(i).length();
-        while (j < locs.size() && locs.get(j).offset() - runEnd <= MAX_READ_GAP
+        while (j < locs.size() && locs.get(j).offset() - runEnd <= maxGap
             && locs.get(j).offset() + locs.get(j).length() - runStart <= MAX_READ_RUN) {
           runEnd = Math.max(runEnd, locs.get(j).offset() + locs.get(j).length());
           j++;
@@ -859,8 +872,7 @@ public final class EncryptedRepository implements AutoCloseable {
         byte[] run = store.readRange(name, runStart, (int) (runEnd - runStart));
         for (int k = i; k < j; k++) {
           BlobLocation loc = locs.get(k);
-          byte[] plain = openBlob(loc, run, (int) (loc.offset() - runStart));
-          sink.accept(loc.id(), plain, 0, plain.length);
+          sink.accept(loc, openBlob(loc, run, (int) (loc.offset() - runStart)));
         }
         i = j;
       }
@@ -899,48 +911,68 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
-   * Applies {@code load} to every id, as many at a time as the storage's {@link Storage#parallelReads()}
-   * (a repository gains an index file and a snapshot per backup, and on remote storage each read waits
-   * a round trip), and returns the results in the order of {@code ids}. If loads fail, the failure of the first failing id in {@code ids} order is rethrown as it was
-   * thrown, after every load has ended. {@code load} must be thread-safe.
+   * Applies {@code load} to every id and hands the results to {@code consumer} on the calling thread,
+   * in the order of {@code ids}. As many loads run at a time as the storage's
+   * {@link Storage#parallelReads()} (a repository gains an index file and a snapshot per backup, and
+   * on remote storage each read waits a round trip), on threads this repository keeps until it is
+   * closed; at most that many results wait for the consumer. The first load that fails, in
+   * {@code ids} order, is rethrown as it was thrown (a checked exception wrapped in a
+   * {@link BackupException}) and the loads after it are cancelled.
    */
-  public <T> List<T> loadEach(List<ObjectId> ids, Function<ObjectId, T> load) {
+  public <T> void loadEach(List<ObjectId> ids, Function<ObjectId, T> load, Consumer<T> consumer) {
     checkOpen();
-    int threads = Math.min(store.storage().parallelReads(), ids.size());
-    if (threads <= 1) {
-      List<T> out = new ArrayList<>(ids.size());
-      ids.forEach(id -> out.add(load.apply(id)));
-      return out;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("cairn-load"));
-    try {
-      List<Future<T>> futures = new ArrayList<>(ids.size());
+    int parallel = Math.min(store.storage().parallelReads(), ids.size());
+    if (parallel <= 1) {
       for (ObjectId id : ids) {
-        futures.add(pool.submit(() -> load.apply(id)));
+        consumer.accept(load.apply(id));
       }
-      List<T> out = new ArrayList<>(ids.size());
-      Throwable failure = null;
-      for (Future<T> f : futures) {
+      return;
+    }
+    ExecutorService pool = loadPool();
+    ArrayDeque<Future<T>> window = new ArrayDeque<>();
+    int next = 0;
+    try {
+      while (next < ids.size() && window.size() < parallel) {
+        ObjectId id = ids.get(next++);
+        window.add(pool.submit(() -> load.apply(id)));
+      }
+      while (!window.isEmpty()) {
+        T result;
         try {
-          out.add(f.get());
+          result = window.peek().get();
         } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause();
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) {
+            throw re;
           }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new BackupException("reading from " + store.storage().location() + " failed: " + cause, cause);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new BackupException("interrupted while reading " + ids.size() + " objects from " + store.storage().location(), e);
+          throw new BackupException("interrupted while reading from " + store.storage().location(), e);
         }
+        window.poll();
+        if (next < ids.size()) {
+          ObjectId id = ids.get(next++);
+          window.add(pool.submit(() -> load.apply(id)));
+        }
+        consumer.accept(result);
       }
-      if (failure instanceof RuntimeException re) {
-        throw re;
-      }
-      if (failure instanceof Error err) {
-        throw err;
-      }
-      return out;
     } finally {
-      pool.shutdownNow();
+      window.forEach(f -> f.cancel(true)); // only after a failure: the rest is not needed
+    }
+  }
+
+  private ExecutorService loadPool() {
+    synchronized (loadPoolLock) {
+      checkOpen();
+      if (loadPool == null) {
+        loadPool = Executors.newFixedThreadPool(Math.max(1, store.storage().parallelReads()),
+            daemonThreads("cairn-load"));
+      }
+      return loadPool;
     }
   }
 
@@ -1125,6 +1157,11 @@ public final class EncryptedRepository implements AutoCloseable {
     closed = true;
     lockManager.releaseAll();
     scheduler.shutdownNow();
+    synchronized (loadPoolLock) {
+      if (loadPool != null) {
+        loadPool.shutdownNow();
+      }
+    }
     uploads.shutdownNow();
     if (ownedWorkers != null) {
       ownedWorkers.shutdownNow();

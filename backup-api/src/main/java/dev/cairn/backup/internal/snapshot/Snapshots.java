@@ -34,7 +34,8 @@ public final class Snapshots {
    */
   public static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError) {
     List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
-    List<Loaded> loaded = repo.loadEach(ids, id -> {
+    List<Loaded> loaded = new ArrayList<>(ids.size());
+    repo.loadEach(ids, id -> {
       try {
         return new Loaded(load(repo, id), null);
       } catch (RuntimeException e) {
@@ -43,7 +44,7 @@ public final class Snapshots {
         }
         return new Loaded(null, e);
       }
-    });
+    }, loaded::add);
     List<Snapshot> out = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       Loaded l = loaded.get(i);

@@ -92,6 +92,7 @@ public final class TreeWalker {
       Map<ObjectId, byte[]> loaded = Map.of();
       for (int i = 0; i < ids.size(); i++) {
         if (i % BATCH == 0) { // a batch's bytes at a time, not a whole level's
+          loaded = null;
           loaded = load.load(ids.subList(i, Math.min(ids.size(), i + BATCH)));
         }
         ObjectId tree = ids.get(i);

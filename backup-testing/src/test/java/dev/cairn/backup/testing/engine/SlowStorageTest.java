@@ -72,6 +72,9 @@ class SlowStorageTest {
         for (int c = 0; c < 3; c++) {
           Path dir = Files.createDirectories(deep.resolve("a" + a).resolve("b" + b).resolve("c" + c));
           Files.writeString(dir.resolve("f.txt"), a + "/" + b + "/" + c); // distinct trees, no sharing
+          byte[] data = new byte[100_000];
+          new java.util.Random(a * 100 + b * 10 + c).nextBytes(data);
+          Files.write(dir.resolve("data.bin"), data); // file data in the packs the trees share
         }
       }
     }
@@ -82,15 +85,24 @@ class SlowStorageTest {
       Snapshot s = repo.snapshots().get(0);
       expectedEntries = repo.entries(s, s.sources().get(0).name(), "");
     }
-    assertThat(expectedEntries).hasSize(directories + 4 * 4 * 3);
+    List<String> onDisk;
+    try (var walk = Files.walk(deep)) {
+      onDisk = walk.filter(p -> !p.equals(deep)).map(p -> deep.relativize(p).toString().replace('\\', '/')).sorted()
+          .toList();
+    }
+    assertThat(expectedEntries).extracting(EntryMetadata::path).containsExactlyElementsOf(onDisk);
+    assertThat(onDisk).hasSize(directories + 2 * 4 * 4 * 3);
 
     FaultyStorage slow = new FaultyStorage(fresh).latency(Operation.GET, Duration.ofMillis(20)).parallelReads(8);
     try (Repository repo = TestRepos.open(slow)) {
       Snapshot s = repo.snapshots().get(0);
       long before = slow.calls(Operation.GET);
+      long bytesBefore = slow.bytes(Operation.GET);
       assertThat(repo.entries(s, s.sources().get(0).name(), "")).isEqualTo(expectedEntries);
       // one ranged read per level of the tree (root, a*, b*, c*) and pack run, not one per directory
       assertThat(slow.calls(Operation.GET) - before).isLessThanOrEqualTo(8).isLessThan(directories);
+      // and the trees only, not the 4.8 MB of file data in the same packs
+      assertThat(slow.bytes(Operation.GET) - bytesBefore).isLessThan(300_000);
     }
   }
 
