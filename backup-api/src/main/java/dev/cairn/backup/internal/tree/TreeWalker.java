@@ -65,9 +65,9 @@ public final class TreeWalker {
   }
 
   /** Deeper than any file system allows: a tree that seems to contain itself is damaged. */
-  static final int MAX_DEPTH = 4096;
+  public static final int MAX_DEPTH = 4096;
   /** Trees loaded per bulk call, at most. */
-  static final int BATCH = 1024;
+  public static final int BATCH = 1024;
 
   /**
    * Every node below {@code root} by path, in path order (a directory before its contents). Trees are

@@ -12,6 +12,7 @@ import dev.cairn.backup.internal.repository.FileType;
 import dev.cairn.backup.internal.repository.PackCheck;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.TreeCodec;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,9 +129,52 @@ public final class Verifier {
   }
 
   private void checkSource(Snapshot s, SnapshotSource src, Set<ObjectId> seenChunks) {
+    if (repo.storage().parallelReads() > 1) {
+      prefetchTrees(src.tree());
+    }
     TreeWalker.walk(src.tree(), this::loadTree, (path, node) -> checkNode(s, src, path, node, seenChunks),
         (path, tree, error) -> damage(s, src, path, "tree " + tree.shortHex() + " at '" + path + "' is unreadable: "
             + error.getMessage()));
+  }
+
+  /**
+   * On storage with a round trip per read, reads a source's trees into the cache a directory level at a
+   * time (a few ranged reads per level, as {@link TreeWalker#flatten} does) before the walk below needs
+   * them one by one. Whatever fails here (a damaged or missing tree) is left to {@link #loadTree}, which
+   * reports it for its path as before.
+   */
+  private void prefetchTrees(ObjectId root) {
+    Set<ObjectId> level = Set.of(root);
+    Set<ObjectId> seen = new HashSet<>(level);
+    for (int depth = 0; !level.isEmpty() && depth <= TreeWalker.MAX_DEPTH; depth++) {
+      List<ObjectId> wanted = level.stream()
+          .filter(id -> !treeCache.containsKey(id) && !badBlobs.containsKey(id) && repo.lookup(id).isPresent())
+          .toList();
+      for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
+        try {
+          treeCache.putAll(repo.readBlobsById(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
+        } catch (RuntimeException e) {
+          // one damaged tree fails its batch: those trees are read one by one in the walk
+        }
+      }
+      Set<ObjectId> next = new LinkedHashSet<>();
+      for (ObjectId id : level) {
+        byte[] tree = treeCache.get(id);
+        if (tree == null) {
+          continue;
+        }
+        try {
+          for (Node n : TreeCodec.decode(tree, "tree " + id.shortHex())) {
+            if (n.subtree() != null && seen.add(n.subtree())) {
+              next.add(n.subtree());
+            }
+          }
+        } catch (RuntimeException e) {
+          // reported by the walk, with its path
+        }
+      }
+      level = next;
+    }
   }
 
   private byte[] loadTree(ObjectId id) {

@@ -103,7 +103,43 @@ class SlowStorageTest {
       assertThat(slow.calls(Operation.GET) - before).isLessThanOrEqualTo(8).isLessThan(directories);
       // and the trees only, not the 4.8 MB of file data in the same packs
       assertThat(slow.bytes(Operation.GET) - bytesBefore).isLessThan(300_000);
+
+      // a structural verify reads the trees the same way
+      long beforeVerify = slow.calls(Operation.GET);
+      assertThat(repo.verify(false).ok()).isTrue();
+      assertThat(slow.calls(Operation.GET) - beforeVerify).isLessThan(directories / 2);
     }
+  }
+
+  @Test
+  void verifyReportsTheSameDamageWhetherTreesArePrefetchedOrNot() throws IOException {
+    // each backup's small pack holds the changed file's few bytes and the snapshot's root tree: damage
+    // both in two packs, and compare the reports of the two ways of reading trees
+    List<String> packs = names("data/");
+    for (String pack : List.of(packs.get(0), packs.get(packs.size() - 1))) {
+      byte[] bytes;
+      try (var in = storage.get(pack)) {
+        bytes = in.readAllBytes();
+      }
+      for (int at = 40; at < bytes.length - 120; at += 20) {
+        bytes[at] ^= 0x20;
+      }
+      storage.put(pack, ByteBuffer.wrap(bytes));
+    }
+    dev.cairn.backup.VerifyReport oneByOne;
+    try (Repository repo = TestRepos.open(storage)) {
+      oneByOne = repo.verify(false);
+    }
+    dev.cairn.backup.VerifyReport prefetched;
+    try (Repository repo = TestRepos.open(new FaultyStorage(storage).parallelReads(8))) {
+      prefetched = repo.verify(false);
+    }
+    assertThat(oneByOne.ok()).isFalse();
+    assertThat(oneByOne.damagedSnapshots()).hasSize(2);
+    assertThat(prefetched.ok()).isFalse();
+    assertThat(prefetched.damagedSnapshots()).containsExactlyInAnyOrderElementsOf(oneByOne.damagedSnapshots());
+    assertThat(prefetched.damagedPaths()).containsExactlyInAnyOrderElementsOf(oneByOne.damagedPaths());
+    assertThat(prefetched.problems()).containsExactlyInAnyOrderElementsOf(oneByOne.problems());
   }
 
   @Test
