@@ -150,16 +150,21 @@ public final class Verifier {
       List<ObjectId> wanted = level.stream()
           .filter(id -> !treeCache.containsKey(id) && !badBlobs.containsKey(id) && repo.lookup(id).isPresent())
           .toList();
+      Map<ObjectId, byte[]> loaded = new HashMap<>();
       for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
         try {
-          treeCache.putAll(repo.readBlobsById(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
-        } catch (RuntimeException e) {
+          loaded.putAll(repo.readBlobsById(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
+        } catch (dev.cairn.backup.IntegrityException e) {
           // one damaged tree fails its batch: those trees are read one by one in the walk
+        } catch (RuntimeException e) {
+          return; // storage trouble: the walk meets it tree by tree and reports it as before
         }
       }
+      treeCache.putAll(loaded);
       Set<ObjectId> next = new LinkedHashSet<>();
-      for (ObjectId id : level) {
-        byte[] tree = treeCache.get(id);
+      // below a tree that was cached before, an earlier walk has cached what was readable already
+      for (ObjectId id : wanted) {
+        byte[] tree = loaded.get(id);
         if (tree == null) {
           continue;
         }
