@@ -32,32 +32,39 @@ class CompressorTest {
   @Test
   void threadsStartedThroughReleasingAtExitFreeTheirDecompressionContext() throws Exception {
     byte[] z = compressed();
-    int before = Compressor.liveDecompressionContexts();
+    int n = 4;
+    boolean[] heldWhileWorking = new boolean[n];
+    boolean[] heldAfterwards = new boolean[n];
     List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      threads.add(new Thread(Compressor.releasingAtExit(() -> {
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      Runnable body = Compressor.releasingAtExit(() -> {
         roundTrip(z);
         roundTrip(z); // the second call reuses the thread's context
-      })));
+        heldWhileWorking[k] = Compressor.hasThreadContext();
+      });
+      threads.add(new Thread(() -> {
+        body.run();
+        heldAfterwards[k] = Compressor.hasThreadContext();
+      }));
     }
     threads.forEach(Thread::start);
     for (Thread t : threads) {
       t.join();
     }
-    assertThat(Compressor.liveDecompressionContexts()).isEqualTo(before);
-
-    // a thread that does not release keeps its context, which the counter sees
-    Thread plain = new Thread(() -> roundTrip(z));
-    plain.start();
-    plain.join();
-    assertThat(Compressor.liveDecompressionContexts()).isEqualTo(before + 1);
+    for (int i = 0; i < n; i++) {
+      assertThat(heldWhileWorking[i]).as("thread %d while decompressing", i).isTrue();
+      assertThat(heldAfterwards[i]).as("thread %d after its task", i).isFalse();
+    }
   }
 
   @Test
   void releasingAndDecompressingAgainOnTheSameThreadWorks() {
     byte[] z = compressed();
     roundTrip(z);
+    assertThat(Compressor.hasThreadContext()).isTrue();
     Compressor.releaseThreadResources();
+    assertThat(Compressor.hasThreadContext()).isFalse();
     Compressor.releaseThreadResources(); // nothing left to release: no error
     roundTrip(z);
     Compressor.releaseThreadResources();
