@@ -141,7 +141,9 @@ public final class BackupRun {
         try {
           repo.flush();
         } catch (RuntimeException flushError) {
-          e.addSuppressed(flushError);
+          if (flushError != e) { // flush rethrows a stored background failure, which may be e itself
+            e.addSuppressed(flushError);
+          }
         }
         throw e;
       }

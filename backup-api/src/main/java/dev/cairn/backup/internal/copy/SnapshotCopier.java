@@ -291,7 +291,7 @@ public final class SnapshotCopier {
             : new BackupException("reading source blobs failed: " + e.getCause(), e.getCause());
         if (failure == null) {
           failure = cause;
-        } else {
+        } else if (cause != failure) { // both readers can meet the destination's one stored failure
           failure.addSuppressed(cause);
         }
       } catch (InterruptedException e) {

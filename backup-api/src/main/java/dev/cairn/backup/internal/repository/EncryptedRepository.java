@@ -276,7 +276,7 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   private void fail(Throwable t) {
-    if (!failure.compareAndSet(null, t)) {
+    if (!failure.compareAndSet(null, t) && failure.get() != t) { // the same failure can come back
       failure.get().addSuppressed(t);
     }
     LOG.debug("background write failed", t);
