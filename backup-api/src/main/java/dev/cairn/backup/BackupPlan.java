@@ -346,7 +346,9 @@ public final class BackupPlan {
     try {
       hooks.onFailure(event, failure);
     } catch (Exception e) {
-      failure.addSuppressed(e);
+      if (e != failure) { // a hook may rethrow the failure it was given
+        failure.addSuppressed(e);
+      }
     }
   }
 

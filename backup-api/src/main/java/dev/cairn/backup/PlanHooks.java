@@ -121,7 +121,7 @@ public interface PlanHooks {
         }
         if (!thrown.isEmpty()) {
           Exception first = thrown.get(0);
-          thrown.subList(1, thrown.size()).forEach(first::addSuppressed);
+          thrown.subList(1, thrown.size()).stream().filter(t -> t != first).distinct().forEach(first::addSuppressed);
           throw first;
         }
       }

@@ -61,4 +61,18 @@ class PlanHooksTest {
     assertThatThrownBy(() -> both.onFailure(EVENT, new RuntimeException("x"))).hasMessage("pager down");
     assertThat(calls).containsExactly("a.before", "b.before", "a.failure", "b.failure");
   }
+
+  @Test
+  void hooksThatRethrowTheFailureTheyWereGivenSurfaceThatFailure() {
+    PlanHooks rethrow = new PlanHooks() {
+      @Override public void onFailure(HookEvent e, Throwable t) throws Exception {
+        throw (Exception) t;
+      }
+    };
+    PlanHooks both = PlanHooks.compose(List.of(rethrow, rethrow));
+    IllegalStateException failure = new IllegalStateException("disk full");
+    // not "Self-suppression not permitted"
+    assertThatThrownBy(() -> both.onFailure(EVENT, failure)).isSameAs(failure);
+    assertThat(failure.getSuppressed()).isEmpty();
+  }
 }
