@@ -2,8 +2,10 @@ package dev.cairn.backup.internal.tree;
 
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +35,57 @@ public final class TreeWalker {
    * load go to {@code failure}, or propagate if it is {@code null}.
    */
   public static void walk(ObjectId root, Function<ObjectId, byte[]> load, Visitor visitor, Failure failure) {
-    walk("", root, load, visitor, failure);
+    // depth first with a stack of its own, not the thread's: trees may be deep
+    Deque<Frame> stack = new ArrayDeque<>();
+    List<Node> top = load("", root, 0, load, failure);
+    if (top != null) {
+      stack.push(new Frame("", top));
+    }
+    while (!stack.isEmpty()) {
+      Frame f = stack.peek();
+      if (f.next == f.nodes.size()) {
+        stack.pop();
+        continue;
+      }
+      Node n = f.nodes.get(f.next++);
+      String path = f.prefix.isEmpty() ? n.name() : f.prefix + "/" + n.name();
+      visitor.node(path, n);
+      if (n.subtree() != null) {
+        List<Node> children = load(path, n.subtree(), stack.size(), load, failure);
+        if (children != null) {
+          stack.push(new Frame(path, children));
+        }
+      }
+    }
   }
 
-  private static void walk(String prefix, ObjectId tree, Function<ObjectId, byte[]> load, Visitor visitor,
+  /** The nodes of {@code tree} at {@code prefix}, or null after reporting it to {@code failure}. */
+  private static List<Node> load(String prefix, ObjectId tree, int depth, Function<ObjectId, byte[]> load,
       Failure failure) {
-    List<Node> nodes;
     try {
-      nodes = TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+      if (depth > MAX_DEPTH) { // as in flatten: a tree that seems to contain itself is damaged
+        throw new IntegrityException("tree " + tree.shortHex() + " at '" + prefix + "' is more than " + MAX_DEPTH
+            + " directories deep: it is damaged");
+      }
+      return TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
     } catch (RuntimeException e) {
       if (failure == null) {
         throw e;
       }
       failure.failed(prefix, tree, e);
-      return;
+      return null;
     }
-    for (Node n : nodes) {
-      String path = prefix.isEmpty() ? n.name() : prefix + "/" + n.name();
-      visitor.node(path, n);
-      if (n.subtree() != null) {
-        walk(path, n.subtree(), load, visitor, failure);
-      }
+  }
+
+  /** A directory being walked: its nodes and the next one to visit. */
+  private static final class Frame {
+    final String prefix;
+    final List<Node> nodes;
+    int next;
+
+    Frame(String prefix, List<Node> nodes) {
+      this.prefix = prefix;
+      this.nodes = nodes;
     }
   }
 

@@ -88,6 +88,20 @@ class TreeWalkerTest {
   }
 
   @Test
+  void walkingATreeThatContainsItselfReportsItInsteadOfOverflowingTheStack() {
+    ObjectId self = ObjectId.parse("ab".repeat(32));
+    store.put(self, TreeCodec.encode(List.of(dir("again", self))));
+    List<String> failed = new ArrayList<>();
+    int[] visited = {0};
+
+    TreeWalker.walk(self, store::get, (path, node) -> visited[0]++,
+        (path, tree, error) -> failed.add(error.getMessage()));
+
+    assertThat(visited[0]).isEqualTo(TreeWalker.MAX_DEPTH + 1);
+    assertThat(failed).singleElement().asString().contains("more than " + TreeWalker.MAX_DEPTH + " directories deep");
+  }
+
+  @Test
   void aTreeTheLoaderDoesNotDeliverIsAnIntegrityErrorWithItsPath() {
     ObjectId missing = ObjectId.parse("cd".repeat(32));
     ObjectId root = put(List.of(dir("etc", missing)));
