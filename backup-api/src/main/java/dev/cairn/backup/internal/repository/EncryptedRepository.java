@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -836,6 +837,20 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
     readBlobs(ids, MAX_READ_GAP, (loc, plain) -> sink.accept(loc.id(), plain, 0, plain.length));
+  }
+
+  /**
+   * Starts reading blobs by id on this repository's load threads ({@link Storage#parallelReads()} of
+   * them, kept until it is closed), as {@link #readBlobs(Collection, BlobSink)} reads them: a ranged
+   * read per run of neighbouring blobs of a pack. Each returned array is the blob's own copy. The
+   * future fails as {@code readBlobs} would throw.
+   */
+  public CompletableFuture<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids) {
+    return CompletableFuture.supplyAsync(() -> {
+      Map<ObjectId, byte[]> out = new HashMap<>();
+      readBlobs(ids, MAX_READ_GAP, (loc, plain) -> out.put(loc.id(), plain));
+      return out;
+    }, loadPool());
   }
 
   /** As {@link #readBlobs(Collection, BlobSink)}, merging reads across gaps up to {@code maxGap}; each plaintext is a fresh array. */

@@ -37,6 +37,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
   private final List<EntryMetadata> entries;
   private final Executor prefetch;
   private final ProgressTracker progress;
+  private final ChunkBatches batches; // null: chunk by chunk, each with its own read
 
   /**
    * Reads the trees of {@code source} in {@code snapshot}, keeping only {@code paths} (each with
@@ -77,6 +78,18 @@ public final class SnapshotRestoreInput implements RestoreInput {
     List<EntryMetadata> list = new ArrayList<>(kept.size());
     kept.forEach((path, node) -> list.add(node.toEntry(path)));
     this.entries = List.copyOf(list);
+    if (repo.storage().parallelReads() > 1) {
+      // a round trip per read: many small files would wait one each
+      LinkedHashMap<String, List<ObjectId>> files = new LinkedHashMap<>();
+      kept.forEach((path, node) -> {
+        if (node.type() == EntryType.FILE) {
+          files.put(path, node.content());
+        }
+      });
+      this.batches = new ChunkBatches(repo, files);
+    } else {
+      this.batches = null;
+    }
   }
 
   /** Content bytes of the selected file entries. */
@@ -129,7 +142,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
     if (n == null || n.type() != EntryType.FILE) {
       throw new NoSuchFileException(path, null, "no file at this path in the snapshot");
     }
-    return new ChunkStream(path, n.content());
+    return new ChunkStream(path, n.content(), batches == null ? -1 : batches.open(path));
   }
 
   @Override
@@ -138,24 +151,27 @@ public final class SnapshotRestoreInput implements RestoreInput {
   }
 
   /**
-   * Streams a file's chunks, reading the next chunk ahead while the current one is consumed. The first
-   * chunk is read on the calling thread: it would only wait for it, and most files have one chunk.
+   * Streams a file's chunks: from {@link ChunkBatches} when there are batches, or else reading the next
+   * chunk ahead while the current one is consumed. The first chunk is read on the calling thread: it
+   * would only wait for it, and most files have one chunk.
    */
   private final class ChunkStream extends InputStream {
     private final String path;
     private final List<ObjectId> ids;
+    private final int firstRef; // -1: not from batches
     private int next;
     private byte[] current = new byte[0];
     private int pos;
     private CompletableFuture<byte[]> ahead;
 
-    ChunkStream(String path, List<ObjectId> ids) {
+    ChunkStream(String path, List<ObjectId> ids, int firstRef) {
       this.path = path;
       this.ids = ids;
+      this.firstRef = firstRef;
     }
 
     private CompletableFuture<byte[]> fetch() {
-      if (next >= ids.size()) {
+      if (next >= ids.size() || firstRef >= 0) {
         return null;
       }
       ObjectId id = ids.get(next++);
@@ -164,6 +180,15 @@ public final class SnapshotRestoreInput implements RestoreInput {
 
     private boolean fill() throws IOException {
       while (pos >= current.length) {
+        if (firstRef >= 0) {
+          if (next >= ids.size()) {
+            return false;
+          }
+          int k = next++; // taken even if reading it fails: never given up twice
+          current = batches.take(firstRef + k, ids.get(k));
+          pos = 0;
+          continue;
+        }
         if (ahead == null) {
           if (next >= ids.size()) {
             return false;
@@ -233,6 +258,9 @@ public final class SnapshotRestoreInput implements RestoreInput {
     public void close() {
       if (progress != null && ahead == null && next >= ids.size()) {
         progress.file(path);
+      }
+      if (firstRef >= 0 && next < ids.size()) {
+        batches.giveUp(firstRef + next, firstRef + ids.size());
       }
       if (ahead != null) {
         ahead.cancel(false);

@@ -1,0 +1,224 @@
+package dev.cairn.backup.internal.restore;
+
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.internal.repository.BlobLocation;
+import dev.cairn.backup.internal.repository.EncryptedRepository;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The chunks of a restore's files, read a batch at a time, for storage where every read waits a round
+ * trip ({@link dev.cairn.backup.spi.Storage#parallelReads()} above 1). The chunk references of the
+ * files, in the order they are listed (the order restorers write them in), are cut into batches of
+ * about {@link #BATCH_BYTES} of content; a batch is read with one ranged read per run of neighbouring
+ * blobs in a pack, so thousands of small files cost a few round trips instead of one each. Reading a
+ * batch starts the reads of the batches after it, up to {@link #AHEAD_BYTES}, on the repository's load
+ * threads.
+ *
+ * <p>Memory stays bounded: a batch is dropped once each of its references has been taken (or given
+ * up by a file stream closed early), and when more than {@link #RETAINED_BYTES} are loaded (files
+ * opened far out of order, or never), the batches least recently asked for are dropped, and read again
+ * if asked for. Errors are those of reading chunk by chunk: a chunk missing from the index, or a damaged one,
+ * fails only the file it belongs to, with the repository's own message. Thread-safe.
+ */
+final class ChunkBatches {
+  /** Content (plaintext) bytes per batch, about. */
+  static final long BATCH_BYTES = 4L << 20;
+  /** Distinct chunks per batch, at most. */
+  static final int BATCH_CHUNKS = 1024;
+  /** Content read ahead of the batch being asked for. */
+  static final long AHEAD_BYTES = 16L << 20;
+  /** Loaded content above which the earliest loaded batches are dropped. */
+  static final long RETAINED_BYTES = 64L << 20;
+
+  private final EncryptedRepository repo;
+  private final long aheadBytes;
+  private final long retainedBytes;
+  private final Map<String, Integer> firstRef = new HashMap<>();
+  private final int[] refBatch; // -1: not in the index, read on its own (and failing) as before
+  private final Batch[] batches;
+  private final Set<String> opened = ConcurrentHashMap.newKeySet();
+  private final LinkedHashSet<Integer> loadedBatches = new LinkedHashSet<>(); // least recently asked for first; guarded by this
+  private long loadedBytes; // guarded by this
+
+  private static final class Batch {
+    final List<ObjectId> ids = new ArrayList<>(); // distinct
+    long bytes;
+    int remaining; // references not yet taken or given up; guarded by the ChunkBatches
+    CompletableFuture<Map<ObjectId, byte[]>> loaded; // null: not loaded, or dropped; guarded likewise
+  }
+
+  /** Cuts the content of {@code files} (path to chunk ids, in restore order) into batches. */
+  ChunkBatches(EncryptedRepository repo, LinkedHashMap<String, List<ObjectId>> files) {
+    this(repo, files, BATCH_BYTES, AHEAD_BYTES, RETAINED_BYTES);
+  }
+
+  /** As {@link #ChunkBatches(EncryptedRepository, LinkedHashMap)}, with other limits (for tests). */
+  ChunkBatches(EncryptedRepository repo, LinkedHashMap<String, List<ObjectId>> files, long batchBytes,
+      long aheadBytes, long retainedBytes) {
+    this.repo = repo;
+    this.aheadBytes = aheadBytes;
+    this.retainedBytes = retainedBytes;
+    int refs = 0;
+    for (List<ObjectId> ids : files.values()) {
+      refs += ids.size();
+    }
+    refBatch = new int[refs];
+    List<Batch> cut = new ArrayList<>();
+    Batch current = null;
+    Set<ObjectId> inCurrent = new HashSet<>();
+    int ref = 0;
+    for (Map.Entry<String, List<ObjectId>> file : files.entrySet()) {
+      firstRef.put(file.getKey(), ref);
+      for (ObjectId id : file.getValue()) {
+        Optional<BlobLocation> loc = repo.lookup(id);
+        if (loc.isEmpty()) {
+          refBatch[ref++] = -1;
+          continue;
+        }
+        if (current == null || (!inCurrent.contains(id) && (current.ids.size() >= BATCH_CHUNKS
+            || (current.bytes > 0 && current.bytes + loc.get().uncompressedLength() > batchBytes)))) {
+          current = new Batch();
+          cut.add(current);
+          inCurrent.clear();
+        }
+        if (inCurrent.add(id)) {
+          current.ids.add(id);
+          current.bytes += loc.get().uncompressedLength();
+        }
+        current.remaining++;
+        refBatch[ref++] = cut.size() - 1;
+      }
+    }
+    batches = cut.toArray(new Batch[0]);
+  }
+
+  /**
+   * The index of the first chunk reference of {@code path}, or -1 if the file was opened before: a
+   * second reading of a file reads chunk by chunk, since its references are used up.
+   */
+  int open(String path) {
+    Integer first = firstRef.get(path);
+    return first != null && opened.add(path) ? first : -1;
+  }
+
+  /**
+   * The plaintext of chunk {@code id}, the reference at {@code ref}; each reference is taken or given
+   * up once.
+   *
+   * @throws IntegrityException as {@link EncryptedRepository#readBlob} would throw for the chunk
+   */
+  byte[] take(int ref, ObjectId id) throws IOException {
+    int b = refBatch[ref];
+    if (b < 0) {
+      return repo.readBlob(id);
+    }
+    CompletableFuture<Map<ObjectId, byte[]>> batch;
+    synchronized (this) {
+      loadedBatches.remove(b); // now the most recently asked for
+      batch = load(b);
+      readAhead(b);
+    }
+    try {
+      byte[] plain = batch.get().get(id);
+      return plain != null ? plain : repo.readBlob(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading chunk " + id);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IntegrityException) {
+        // some chunk of the batch is damaged: this one alone tells whether it is this file's
+        return repo.readBlob(id);
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("reading chunk " + id + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      giveUp(ref, ref + 1);
+    }
+  }
+
+  /** Gives up the references {@code from} (inclusive) to {@code to} (exclusive): a file closed early. */
+  void giveUp(int from, int to) {
+    synchronized (this) {
+      for (int ref = from; ref < to; ref++) {
+        int b = refBatch[ref];
+        if (b >= 0 && --batches[b].remaining == 0) {
+          drop(b);
+        }
+      }
+    }
+  }
+
+  private CompletableFuture<Map<ObjectId, byte[]>> load(int b) {
+    Batch batch = batches[b];
+    if (batch.loaded == null) {
+      batch.loaded = repo.readBlobsAsync(batch.ids);
+      loadedBytes += batch.bytes;
+      // too much loaded (files opened far out of order, or never): drop the least recently asked for;
+      // asked for again, a batch is read again
+      for (Iterator<Integer> it = loadedBatches.iterator(); loadedBytes > retainedBytes && it.hasNext(); ) {
+        unload(batches[it.next()]);
+        it.remove();
+      }
+    }
+    loadedBatches.add(b);
+    return batch.loaded;
+  }
+
+  private void readAhead(int b) {
+    long ahead = 0;
+    for (int i = b + 1; i < batches.length; i++) {
+      ahead += batches[i].bytes;
+      if (ahead > aheadBytes) {
+        return;
+      }
+      if (batches[i].remaining > 0 && batches[i].loaded == null) {
+        if (loadedBytes + batches[i].bytes > retainedBytes) {
+          return; // only a batch asked for makes room by dropping others
+        }
+        load(i);
+      }
+    }
+  }
+
+  private void drop(int b) {
+    if (batches[b].loaded != null) {
+      unload(batches[b]);
+      loadedBatches.remove(b);
+    }
+  }
+
+  private void unload(Batch batch) {
+    batch.loaded = null; // a read in progress finishes for whoever waits on it (not cancelled)
+    loadedBytes -= batch.bytes;
+  }
+
+  /** How many batches the restore's chunks were cut into. */
+  int batchCount() {
+    return batches.length;
+  }
+
+  /** Content bytes of the batches loaded or being loaded now. */
+  synchronized long loadedBytes() {
+    return loadedBytes;
+  }
+}
