@@ -233,6 +233,8 @@ public final class Repository implements AutoCloseable {
       } catch (IOException e) {
         throw new RestoreException("restoring source '" + input.sourceName() + "' of snapshot "
             + snapshot.id().shortHex() + " failed: " + e.getMessage(), e);
+      } finally {
+        input.release(); // on failure too: no reading ahead for a restore that is over
       }
     }
     progress.emit();

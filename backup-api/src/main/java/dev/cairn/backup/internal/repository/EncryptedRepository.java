@@ -44,7 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -825,7 +825,7 @@ public final class EncryptedRepository implements AutoCloseable {
   public Map<ObjectId, byte[]> readBlobsById(Collection<ObjectId> ids) {
     Map<ObjectId, byte[]> out = new HashMap<>();
     // a small gap: trees share packs with file data, which a wide gap would read along
-    readBlobs(ids, SMALL_READ_GAP, (loc, plain) -> out.put(loc.id(), plain));
+    readBlobs(ids, SMALL_READ_GAP, MAX_READ_RUN, (loc, plain) -> out.put(loc.id(), plain));
     return out;
   }
 
@@ -836,25 +836,29 @@ public final class EncryptedRepository implements AutoCloseable {
    * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index or damaged
    */
   public void readBlobs(Collection<ObjectId> ids, BlobSink sink) {
-    readBlobs(ids, MAX_READ_GAP, (loc, plain) -> sink.accept(loc.id(), plain, 0, plain.length));
+    readBlobs(ids, MAX_READ_GAP, MAX_READ_RUN, (loc, plain) -> sink.accept(loc.id(), plain, 0, plain.length));
   }
 
   /**
    * Starts reading blobs by id on this repository's load threads ({@link Storage#parallelReads()} of
    * them, kept until it is closed), as {@link #readBlobs(Collection, BlobSink)} reads them: a ranged
-   * read per run of neighbouring blobs of a pack. Each returned array is the blob's own copy. The
-   * future fails as {@code readBlobs} would throw.
+   * read per run of neighbouring blobs of a pack, but no run longer than {@code maxRun} bytes. Each
+   * returned array is the blob's own copy. The future fails as {@code readBlobs} would throw, and is
+   * cancelled if the repository is closed before the read starts.
    */
-  public CompletableFuture<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids) {
-    return CompletableFuture.supplyAsync(() -> {
+  public Future<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids, long maxRun) {
+    return loadPool().submit(() -> {
       Map<ObjectId, byte[]> out = new HashMap<>();
-      readBlobs(ids, MAX_READ_GAP, (loc, plain) -> out.put(loc.id(), plain));
+      readBlobs(ids, MAX_READ_GAP, maxRun, (loc, plain) -> out.put(loc.id(), plain));
       return out;
-    }, loadPool());
+    });
   }
 
-  /** As {@link #readBlobs(Collection, BlobSink)}, merging reads across gaps up to {@code maxGap}; each plaintext is a fresh array. */
-  private void readBlobs(Collection<ObjectId> ids, long maxGap, BiConsumer<BlobLocation, byte[]> sink) {
+  /**
+   * As {@link #readBlobs(Collection, BlobSink)}, merging reads across gaps up to {@code maxGap} into
+   * runs up to {@code maxRun} bytes; each plaintext is a fresh array.
+   */
+  private void readBlobs(Collection<ObjectId> ids, long maxGap, long maxRun, BiConsumer<BlobLocation, byte[]> sink) {
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
     long total = 0;
@@ -880,7 +884,7 @@ public final class EncryptedRepository implements AutoCloseable {
         long runStart = locs.get(i).offset();
         long runEnd = runStart + locs.get(i).length();
         while (j < locs.size() && locs.get(j).offset() - runEnd <= maxGap
-            && locs.get(j).offset() + locs.get(j).length() - runStart <= MAX_READ_RUN) {
+            && locs.get(j).offset() + locs.get(j).length() - runStart <= maxRun) {
           runEnd = Math.max(runEnd, locs.get(j).offset() + locs.get(j).length());
           j++;
         }
@@ -967,6 +971,8 @@ public final class EncryptedRepository implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new BackupException("interrupted while reading from " + store.storage().location(), e);
+        } catch (CancellationException e) {
+          throw new IllegalStateException("repository " + storage().location() + " was closed while reading", e);
         }
         window.poll();
         if (next < ids.size()) {
@@ -1174,7 +1180,11 @@ public final class EncryptedRepository implements AutoCloseable {
     scheduler.shutdownNow();
     synchronized (loadPoolLock) {
       if (loadPool != null) {
-        loadPool.shutdownNow();
+        for (Runnable queued : loadPool.shutdownNow()) {
+          if (queued instanceof Future<?> f) {
+            f.cancel(false); // whoever waits for it learns now, instead of never
+          }
+        }
       }
     }
     uploads.shutdownNow();

@@ -7,6 +7,7 @@ import dev.cairn.backup.internal.repository.EncryptedRepository;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -16,24 +17,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * The chunks of a restore's files, read a batch at a time, for storage where every read waits a round
  * trip ({@link dev.cairn.backup.spi.Storage#parallelReads()} above 1). The chunk references of the
- * files, in the order they are listed (the order restorers write them in), are cut into batches of
- * about {@link #BATCH_BYTES} of content; a batch is read with one ranged read per run of neighbouring
- * blobs in a pack, so thousands of small files cost a few round trips instead of one each. Reading a
- * batch starts the reads of the batches after it, up to {@link #AHEAD_BYTES}, on the repository's load
- * threads.
+ * files, in the order they are listed (the order {@link dev.cairn.backup.DirectoryRestorer} writes
+ * them in), are cut into batches of about {@link #BATCH_BYTES} of content; a batch is read with one
+ * ranged read per run of neighbouring blobs in a pack, so thousands of small files cost a few round
+ * trips instead of one each. Taking a chunk in list order (the first one, or one whose predecessor in
+ * the list was taken or given up) reads its whole batch and starts the reads of the batches after
+ * it, up to {@link #AHEAD_BYTES}, on the repository's load threads. A chunk whose batch is loaded is
+ * taken from it; any other chunk (a restorer that opens a few of many files, or opens them in its own
+ * order) is read on its own, as without batches.
  *
  * <p>Memory stays bounded: a batch is dropped once each of its references has been taken (or given
- * up by a file stream closed early), and when more than {@link #RETAINED_BYTES} are loaded (files
- * opened far out of order, or never), the batches least recently asked for are dropped, and read again
- * if asked for. Errors are those of reading chunk by chunk: a chunk missing from the index, or a damaged one,
- * fails only the file it belongs to, with the repository's own message. Thread-safe.
+ * up by a file stream closed early), and when more than {@link #RETAINED_BYTES} (at most a quarter of
+ * the heap) are loaded, the loaded batches least recently asked for are dropped, and read again if
+ * asked for. Errors are those of reading chunk by chunk: when a batch cannot be read (a damaged chunk, a
+ * missing pack, a storage error), each of its chunks is read on its own, so a file fails only for its
+ * own chunks, with the repository's own message and the storage's own retries. Thread-safe.
  */
 final class ChunkBatches {
   /** Content (plaintext) bytes per batch, about. */
@@ -42,8 +48,10 @@ final class ChunkBatches {
   static final int BATCH_CHUNKS = 1024;
   /** Content read ahead of the batch being asked for. */
   static final long AHEAD_BYTES = 16L << 20;
-  /** Loaded content above which the earliest loaded batches are dropped. */
+  /** Loaded content above which the loaded batches least recently asked for are dropped. */
   static final long RETAINED_BYTES = 64L << 20;
+  /** The longest ranged read (of stored bytes, gaps included) for a batch. */
+  static final long MAX_RUN = 8L << 20;
 
   private final EncryptedRepository repo;
   private final long aheadBytes;
@@ -52,19 +60,21 @@ final class ChunkBatches {
   private final int[] refBatch; // -1: not in the index, read on its own (and failing) as before
   private final Batch[] batches;
   private final Set<String> opened = ConcurrentHashMap.newKeySet();
+  private final BitSet used; // references taken or given up; guarded by this
   private final LinkedHashSet<Integer> loadedBatches = new LinkedHashSet<>(); // least recently asked for first; guarded by this
   private long loadedBytes; // guarded by this
+  private boolean closed; // guarded by this
 
   private static final class Batch {
     final List<ObjectId> ids = new ArrayList<>(); // distinct
     long bytes;
     int remaining; // references not yet taken or given up; guarded by the ChunkBatches
-    CompletableFuture<Map<ObjectId, byte[]>> loaded; // null: not loaded, or dropped; guarded likewise
+    Future<Map<ObjectId, byte[]>> loaded; // null: not loaded, or dropped; guarded likewise
   }
 
   /** Cuts the content of {@code files} (path to chunk ids, in restore order) into batches. */
   ChunkBatches(EncryptedRepository repo, LinkedHashMap<String, List<ObjectId>> files) {
-    this(repo, files, BATCH_BYTES, AHEAD_BYTES, RETAINED_BYTES);
+    this(repo, files, BATCH_BYTES, AHEAD_BYTES, Math.min(RETAINED_BYTES, Runtime.getRuntime().maxMemory() / 4));
   }
 
   /** As {@link #ChunkBatches(EncryptedRepository, LinkedHashMap)}, with other limits (for tests). */
@@ -78,6 +88,7 @@ final class ChunkBatches {
       refs += ids.size();
     }
     refBatch = new int[refs];
+    used = new BitSet(refs);
     List<Batch> cut = new ArrayList<>();
     Batch current = null;
     Set<ObjectId> inCurrent = new HashSet<>();
@@ -118,66 +129,89 @@ final class ChunkBatches {
 
   /**
    * The plaintext of chunk {@code id}, the reference at {@code ref}; each reference is taken or given
-   * up once.
+   * up once, and is used up even if this throws.
    *
    * @throws IntegrityException as {@link EncryptedRepository#readBlob} would throw for the chunk
    */
   byte[] take(int ref, ObjectId id) throws IOException {
-    int b = refBatch[ref];
-    if (b < 0) {
-      return repo.readBlob(id);
-    }
-    CompletableFuture<Map<ObjectId, byte[]>> batch;
-    synchronized (this) {
-      loadedBatches.remove(b); // now the most recently asked for
-      batch = load(b);
-      readAhead(b);
-    }
     try {
+      Future<Map<ObjectId, byte[]>> batch = batchFor(ref);
+      if (batch == null) {
+        return repo.readBlob(id);
+      }
       byte[] plain = batch.get().get(id);
       return plain != null ? plain : repo.readBlob(id);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading chunk " + id);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IntegrityException) {
-        // some chunk of the batch is damaged: this one alone tells whether it is this file's
-        return repo.readBlob(id);
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
+    } catch (ExecutionException | CancellationException e) {
       if (e.getCause() instanceof Error err) {
         throw err;
       }
-      throw new IOException("reading chunk " + id + " failed: " + e.getCause(), e.getCause());
+      // the batch could not be read (some chunk damaged, a pack missing, a storage error, a close):
+      // this chunk on its own, with the storage's retries, tells whether this file is affected
+      return repo.readBlob(id);
     } finally {
       giveUp(ref, ref + 1);
     }
   }
 
+  /** The read of the batch of reference {@code ref}, started if needed; null to read the chunk on its own. */
+  private synchronized Future<Map<ObjectId, byte[]>> batchFor(int ref) {
+    int b = refBatch[ref];
+    if (b < 0 || closed) {
+      return null;
+    }
+    boolean inOrder = ref == 0 || used.get(ref - 1);
+    if (batches[b].loaded == null && !inOrder) {
+      return null;
+    }
+    loadedBatches.remove(b); // now the most recently asked for
+    Future<Map<ObjectId, byte[]>> f = load(b);
+    if (inOrder) {
+      readAhead(b);
+    }
+    return f;
+  }
+
   /** Gives up the references {@code from} (inclusive) to {@code to} (exclusive): a file closed early. */
-  void giveUp(int from, int to) {
-    synchronized (this) {
-      for (int ref = from; ref < to; ref++) {
-        int b = refBatch[ref];
-        if (b >= 0 && --batches[b].remaining == 0) {
-          drop(b);
-        }
+  synchronized void giveUp(int from, int to) {
+    used.set(from, to);
+    for (int ref = from; ref < to; ref++) {
+      int b = refBatch[ref];
+      if (b >= 0 && --batches[b].remaining == 0 && batches[b].loaded != null) {
+        unload(batches[b]);
+        loadedBatches.remove(b);
       }
     }
   }
 
-  private CompletableFuture<Map<ObjectId, byte[]>> load(int b) {
+  /**
+   * Stops the reads not started yet and drops every loaded batch: the restore is over. Chunks taken
+   * afterwards are read on their own.
+   */
+  synchronized void close() {
+    closed = true;
+    for (int b : loadedBatches) {
+      batches[b].loaded.cancel(false);
+      unload(batches[b]);
+    }
+    loadedBatches.clear();
+  }
+
+  private Future<Map<ObjectId, byte[]>> load(int b) {
     Batch batch = batches[b];
     if (batch.loaded == null) {
-      batch.loaded = repo.readBlobsAsync(batch.ids);
+      batch.loaded = repo.readBlobsAsync(batch.ids, MAX_RUN);
       loadedBytes += batch.bytes;
-      // too much loaded (files opened far out of order, or never): drop the least recently asked for;
-      // asked for again, a batch is read again
+      // too much loaded (files opened far out of order, or never): drop the finished reads least
+      // recently asked for; asked for again, a batch is read again
       for (Iterator<Integer> it = loadedBatches.iterator(); loadedBytes > retainedBytes && it.hasNext(); ) {
-        unload(batches[it.next()]);
-        it.remove();
+        Batch old = batches[it.next()];
+        if (old.loaded.isDone()) {
+          unload(old);
+          it.remove();
+        }
       }
     }
     loadedBatches.add(b);
@@ -200,15 +234,8 @@ final class ChunkBatches {
     }
   }
 
-  private void drop(int b) {
-    if (batches[b].loaded != null) {
-      unload(batches[b]);
-      loadedBatches.remove(b);
-    }
-  }
-
   private void unload(Batch batch) {
-    batch.loaded = null; // a read in progress finishes for whoever waits on it (not cancelled)
+    batch.loaded = null; // a read in progress finishes for whoever waits on it
     loadedBytes -= batch.bytes;
   }
 

@@ -92,6 +92,16 @@ public final class SnapshotRestoreInput implements RestoreInput {
     }
   }
 
+  /**
+   * Ends the restore of this input: stops reading ahead, and drops what was read ahead. Files opened
+   * afterwards are read chunk by chunk.
+   */
+  public void release() {
+    if (batches != null) {
+      batches.close();
+    }
+  }
+
   /** Content bytes of the selected file entries. */
   public long bytes() {
     return nodes.values().stream().filter(n -> n.type() == EntryType.FILE).mapToLong(Node::size).sum();
@@ -160,6 +170,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
     private final List<ObjectId> ids;
     private final int firstRef; // -1: not from batches
     private int next;
+    private boolean failed;
     private byte[] current = new byte[0];
     private int pos;
     private CompletableFuture<byte[]> ahead;
@@ -184,8 +195,13 @@ public final class SnapshotRestoreInput implements RestoreInput {
           if (next >= ids.size()) {
             return false;
           }
-          int k = next++; // taken even if reading it fails: never given up twice
-          current = batches.take(firstRef + k, ids.get(k));
+          int k = next++; // used up even if reading it fails: never given up twice
+          try {
+            current = batches.take(firstRef + k, ids.get(k));
+          } catch (IOException | RuntimeException | Error e) {
+            failed = true;
+            throw e;
+          }
           pos = 0;
           continue;
         }
@@ -256,7 +272,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
 
     @Override
     public void close() {
-      if (progress != null && ahead == null && next >= ids.size()) {
+      if (progress != null && ahead == null && next >= ids.size() && !failed) {
         progress.file(path);
       }
       if (firstRef >= 0 && next < ids.size()) {

@@ -77,6 +77,36 @@ class ChunkBatchesTest {
     return id;
   }
 
+  /** Each chunk that fails to read on its own, with its exception's class and message. */
+  private Map<ObjectId, String> failuresReadingAlone() {
+    Map<ObjectId, String> failures = new HashMap<>();
+    for (ObjectId id : content.keySet()) {
+      try {
+        repo.readBlob(id);
+      } catch (RuntimeException e) {
+        failures.put(id, e.getClass().getName() + ": " + e.getMessage());
+      }
+    }
+    return failures;
+  }
+
+  /** Takes every chunk in list order: each is its content, or fails as reading it alone fails. */
+  private void assertEveryChunkAsReadAlone(ChunkBatches batches, Map<ObjectId, String> failures) throws IOException {
+    for (var f : files.entrySet()) {
+      int first = batches.open(f.getKey());
+      for (int k = 0; k < f.getValue().size(); k++) {
+        ObjectId id = f.getValue().get(k);
+        int ref = first + k;
+        if (failures.containsKey(id)) {
+          assertThatThrownBy(() -> batches.take(ref, id))
+              .satisfies(e -> assertThat(e.getClass().getName() + ": " + e.getMessage()).isEqualTo(failures.get(id)));
+        } else {
+          assertThat(batches.take(ref, id)).as(f.getKey() + " chunk " + k).isEqualTo(content.get(id));
+        }
+      }
+    }
+  }
+
   /** The message of the {@link IntegrityException} reading {@code id} on its own fails with. */
   private String failureReadingAlone(ObjectId id) {
     try {
@@ -87,6 +117,24 @@ class ChunkBatchesTest {
     throw new AssertionError("reading " + id + " alone did not fail");
   }
 
+  private void readAll(ChunkBatches batches, java.util.Collection<String> paths) throws IOException {
+    for (String path : paths) {
+      int first = batches.open(path);
+      List<ObjectId> ids = files.get(path);
+      for (int k = 0; k < ids.size(); k++) {
+        assertThat(batches.take(first + k, ids.get(k))).as(path + " chunk " + k).isEqualTo(content.get(ids.get(k)));
+      }
+    }
+  }
+
+  private long size(List<ObjectId> ids) {
+    return ids.stream().mapToLong(id -> content.get(id).length).sum();
+  }
+
+  private long contentBytes() {
+    return content.values().stream().mapToLong(b -> b.length).sum();
+  }
+
   private int refs() {
     return files.values().stream().mapToInt(List::size).sum();
   }
@@ -95,14 +143,7 @@ class ChunkBatchesTest {
   void filesOpenedInOrderTakeAFewReadsAndLeaveNothingLoaded() throws IOException {
     ChunkBatches batches = new ChunkBatches(repo, files);
     long before = remote.calls(Operation.GET);
-    for (var f : files.entrySet()) {
-      int first = batches.open(f.getKey());
-      assertThat(first).isGreaterThanOrEqualTo(0);
-      for (int k = 0; k < f.getValue().size(); k++) {
-        ObjectId id = f.getValue().get(k);
-        assertThat(batches.take(first + k, id)).as(f.getKey() + " chunk " + k).isEqualTo(content.get(id));
-      }
-    }
+    readAll(batches, files.keySet());
     long reads = remote.calls(Operation.GET) - before;
     // 344 chunk references, 5.3 MB: one batch of about 4 MiB plus the rest, a ranged read per pack run
     assertThat(batches.batchCount()).isLessThanOrEqualTo(3);
@@ -118,6 +159,7 @@ class ChunkBatchesTest {
     assertThat(batches.batchCount()).isGreaterThan(50);
     List<String> paths = new ArrayList<>(files.keySet());
     java.util.Collections.reverse(paths);
+    long bytesBefore = remote.bytes(Operation.GET);
     int opened = 0;
     for (int i = 0; i < paths.size(); i++) {
       if (i % 3 == 0) {
@@ -134,6 +176,87 @@ class ChunkBatchesTest {
       opened++;
     }
     assertThat(opened).isGreaterThan(200);
+    // no thrashing: the whole content (5.3 MB) is read about once, not once per file
+    assertThat(remote.bytes(Operation.GET) - bytesBefore).isLessThan(contentBytes() * 3 / 2);
+  }
+
+  @Test
+  void largestFilesFirstReadsAboutTheContentOnce() throws IOException {
+    // the order MySqlRestorer opens data files in
+    ChunkBatches batches = new ChunkBatches(repo, files);
+    List<String> paths = new ArrayList<>(files.keySet());
+    paths.sort(java.util.Comparator.comparingLong((String p) -> size(files.get(p))).reversed());
+    long bytesBefore = remote.bytes(Operation.GET);
+    readAll(batches, paths);
+    assertThat(remote.bytes(Operation.GET) - bytesBefore).isLessThan(contentBytes() * 3 / 2);
+    assertThat(batches.loadedBytes()).isZero();
+  }
+
+  @Test
+  void openingOneFileOfManyReadsItsOwnChunkOnly() throws IOException {
+    ChunkBatches batches = new ChunkBatches(repo, files);
+    long bytesBefore = remote.bytes(Operation.GET);
+    readAll(batches, List.of("small/150"));
+    // not the 4 MiB batch it is in, nor 16 MiB ahead: a restorer restoring one table of many
+    assertThat(remote.bytes(Operation.GET) - bytesBefore).isLessThan(30_000);
+    assertThat(batches.loadedBytes()).isZero();
+  }
+
+  @Test
+  void aFailedReadOfABatchFallsBackToReadingItsChunksAlone() throws IOException {
+    ChunkBatches batches = new ChunkBatches(repo, files);
+    remote.failNext(Operation.GET, 1);
+    readAll(batches, files.keySet()); // the batch's read failed, each chunk read alone succeeded
+    assertThat(batches.loadedBytes()).isZero();
+  }
+
+  @Test
+  void aMissingPackFailsOnlyTheChunksInIt() throws IOException {
+    String pack = storage.list("data/").get(0).name();
+    storage.delete(pack);
+    Map<ObjectId, String> alone = failuresReadingAlone();
+    assertThat(alone).isNotEmpty().hasSizeLessThan(content.size() / 2);
+    assertEveryChunkAsReadAlone(new ChunkBatches(repo, files), alone);
+  }
+
+  @Test
+  void closingTheRepositoryWhileATakeWaitsEndsTheWait() throws Exception {
+    InMemoryStorage base = new InMemoryStorage();
+    FaultyStorage slow = new FaultyStorage(base).parallelReads(2);
+    RepositoryOptions options = RepositoryOptions.builder().argon2(new Argon2Parameters(1024, 1, 1))
+        .packSize(256 * 1024).workers(2).hostname("test-host").build();
+    EncryptedRepository slowRepo = EncryptedRepository.init(slow, PASSPHRASE, options);
+    LinkedHashMap<String, List<ObjectId>> many = new LinkedHashMap<>();
+    Random r = new Random(3);
+    for (int f = 0; f < 40; f++) {
+      byte[] data = random(r, 30_000);
+      ObjectId id = slowRepo.chunkId(data, 0, data.length);
+      slowRepo.addBlob(BlobType.DATA, id, data, 0, data.length);
+      many.put("f" + f, List.of(id));
+    }
+    slowRepo.flush();
+    slow.latency(Operation.GET, java.time.Duration.ofMillis(300));
+    // batches of one file, all read ahead: two reads run, the rest wait in the load pool's queue
+    ChunkBatches batches = new ChunkBatches(slowRepo, many, 30_000, 1 << 20, 4 << 20);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = threads.submit(() -> batches.take(batches.open("f0"), many.get("f0").get(0)));
+      Thread.sleep(100);
+      var queued = threads.submit(() -> batches.take(batches.open("f1"), many.get("f1").get(0)));
+      var later = threads.submit(() -> batches.take(batches.open("f30"), many.get("f30").get(0)));
+      Thread.sleep(100);
+      slowRepo.close();
+      for (var f : List.of(first, queued, later)) {
+        try {
+          f.get(10, java.util.concurrent.TimeUnit.SECONDS); // a result or an error, but an answer
+        } catch (java.util.concurrent.ExecutionException answered) {
+          // the repository is closed: failing is fine, waiting forever is not
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+      slowRepo.close();
+    }
   }
 
   @Test
@@ -170,21 +293,11 @@ class ChunkBatchesTest {
     }
     bytes[(int) loc.offset() + loc.length() / 2] ^= 1;
     storage.put(pack, ByteBuffer.wrap(bytes));
-    String alone = failureReadingAlone(damaged);
-
+    Map<ObjectId, String> alone = failuresReadingAlone();
+    assertThat(alone.keySet()).containsExactly(damaged);
+    assertThat(alone.get(damaged)).startsWith(IntegrityException.class.getName());
     ChunkBatches batches = new ChunkBatches(repo, files);
-    for (var f : files.entrySet()) {
-      int first = batches.open(f.getKey());
-      for (int k = 0; k < f.getValue().size(); k++) {
-        ObjectId id = f.getValue().get(k);
-        int ref = first + k;
-        if (id.equals(damaged)) {
-          assertThatThrownBy(() -> batches.take(ref, id)).isInstanceOf(IntegrityException.class).hasMessage(alone);
-        } else {
-          assertThat(batches.take(ref, id)).isEqualTo(content.get(id)); // its batch neighbours are fine
-        }
-      }
-    }
+    assertEveryChunkAsReadAlone(batches, alone); // its batch neighbours are fine
     assertThat(batches.loadedBytes()).isZero();
   }
 

@@ -68,7 +68,8 @@ class RemoteRestoreTest {
       long reads = slow.calls(Operation.GET) - before;
       // 1,000 files and 18 MiB of large ones: 1,021 reads chunk by chunk; now a read per run of a batch
       assertThat(reads).isLessThanOrEqualTo(60);
-      assertThat(slow.peakConcurrency(Operation.GET)).isBetween(2, 8);
+      // the load threads and the restore threads reading on their own: no flood of the storage
+      assertThat(slow.peakConcurrency(Operation.GET)).isLessThanOrEqualTo(8 + 4);
     }
     TestTrees.assertSameTree(src, out);
   }
