@@ -228,6 +228,9 @@ public final class Repository implements AutoCloseable {
         restorer = DirectoryRestorer.to(directorySources == 1 ? request.destination()
             : sourceDirectory(request.destination(), input.sourceName())).overwrite(request.overwrite());
       }
+      if (restorer instanceof DirectoryRestorer) {
+        input.readInListOrder(); // it writes every file in list order: contents can be read in batches
+      }
       try {
         results.add(restorer.restore(input));
       } catch (IOException e) {

@@ -847,7 +847,7 @@ public final class EncryptedRepository implements AutoCloseable {
    * cancelled if the repository is closed before the read starts.
    */
   public Future<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids, long maxRun) {
-    return loadPool().submit(() -> {
+    return submitLoad(() -> {
       Map<ObjectId, byte[]> out = new HashMap<>();
       readBlobs(ids, MAX_READ_GAP, maxRun, (loc, plain) -> out.put(loc.id(), plain));
       return out;
@@ -947,13 +947,12 @@ public final class EncryptedRepository implements AutoCloseable {
       }
       return;
     }
-    ExecutorService pool = loadPool();
     ArrayDeque<Future<T>> window = new ArrayDeque<>();
     int next = 0;
     try {
       while (next < ids.size() && window.size() < parallel) {
         ObjectId id = ids.get(next++);
-        window.add(pool.submit(() -> load.apply(id)));
+        window.add(submitLoad(() -> load.apply(id)));
       }
       while (!window.isEmpty()) {
         T result;
@@ -977,12 +976,21 @@ public final class EncryptedRepository implements AutoCloseable {
         window.poll();
         if (next < ids.size()) {
           ObjectId id = ids.get(next++);
-          window.add(pool.submit(() -> load.apply(id)));
+          window.add(submitLoad(() -> load.apply(id)));
         }
         consumer.accept(result);
       }
     } finally {
       window.forEach(f -> f.cancel(true)); // only after a failure: the rest is not needed
+    }
+  }
+
+  /** Runs {@code task} on the load threads; a repository closed meanwhile is an {@link IllegalStateException}. */
+  private <T> Future<T> submitLoad(java.util.concurrent.Callable<T> task) {
+    try {
+      return loadPool().submit(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new IllegalStateException("repository " + storage().location() + " is closed", e);
     }
   }
 

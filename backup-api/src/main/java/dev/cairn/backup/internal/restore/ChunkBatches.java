@@ -24,22 +24,23 @@ import java.util.concurrent.Future;
 
 /**
  * The chunks of a restore's files, read a batch at a time, for storage where every read waits a round
- * trip ({@link dev.cairn.backup.spi.Storage#parallelReads()} above 1). The chunk references of the
- * files, in the order they are listed (the order {@link dev.cairn.backup.DirectoryRestorer} writes
- * them in), are cut into batches of about {@link #BATCH_BYTES} of content; a batch is read with one
- * ranged read per run of neighbouring blobs in a pack, so thousands of small files cost a few round
- * trips instead of one each. Taking a chunk in list order (the first one, or one whose predecessor in
- * the list was taken or given up) reads its whole batch and starts the reads of the batches after
- * it, up to {@link #AHEAD_BYTES}, on the repository's load threads. A chunk whose batch is loaded is
- * taken from it; any other chunk (a restorer that opens a few of many files, or opens them in its own
- * order) is read on its own, as without batches.
+ * trip ({@link dev.cairn.backup.spi.Storage#parallelReads()} above 1), and for a restorer that opens
+ * every file in the order they are listed ({@link dev.cairn.backup.DirectoryRestorer}, a few files
+ * at a time). The chunk references of the files, in list order, are cut into batches of about
+ * {@link #BATCH_BYTES} of content; a batch is read with one ranged read per run of neighbouring blobs
+ * in a pack, so thousands of small files cost a few round trips instead of one each. Taking a chunk
+ * reads its batch (the chunks of it not taken yet) if it is not loaded, and starts the reads of the
+ * batches after it, up to {@link #AHEAD_BYTES} ahead and {@link #MAX_LOADS_AHEAD} reads at a time, on
+ * the repository's load threads.
  *
  * <p>Memory stays bounded: a batch is dropped once each of its references has been taken (or given
- * up by a file stream closed early), and when more than {@link #RETAINED_BYTES} (at most a quarter of
- * the heap) are loaded, the loaded batches least recently asked for are dropped, and read again if
- * asked for. Errors are those of reading chunk by chunk: when a batch cannot be read (a damaged chunk, a
- * missing pack, a storage error), each of its chunks is read on its own, so a file fails only for its
- * own chunks, with the repository's own message and the storage's own retries. Thread-safe.
+ * up by a file stream closed early, which also cancels its read if it has not started), and when
+ * more than {@link #RETAINED_BYTES} (at most a quarter of the heap) are loaded, the loaded batches
+ * least recently asked for are dropped, and read again (what of them is still needed) if asked for.
+ * Errors are those of reading chunk by chunk: when a batch cannot be read (a damaged chunk, a missing
+ * pack, a storage error), it is read once more when next asked for, and its chunks are otherwise read
+ * on their own, so a file fails only for its own chunks, with the repository's own message and the
+ * storage's own retries. Thread-safe.
  */
 final class ChunkBatches {
   /** Content (plaintext) bytes per batch, about. */
@@ -48,15 +49,18 @@ final class ChunkBatches {
   static final int BATCH_CHUNKS = 1024;
   /** Content read ahead of the batch being asked for. */
   static final long AHEAD_BYTES = 16L << 20;
+  /** Reads ahead running or queued at a time, at most (each holds a ranged read's buffer). */
+  static final int MAX_LOADS_AHEAD = 4;
   /** Loaded content above which the loaded batches least recently asked for are dropped. */
   static final long RETAINED_BYTES = 64L << 20;
   /** The longest ranged read (of stored bytes, gaps included) for a batch. */
-  static final long MAX_RUN = 8L << 20;
+  static final long MAX_RUN = 4L << 20;
 
   private final EncryptedRepository repo;
   private final long aheadBytes;
   private final long retainedBytes;
   private final Map<String, Integer> firstRef = new HashMap<>();
+  private final ObjectId[] refIds;
   private final int[] refBatch; // -1: not in the index, read on its own (and failing) as before
   private final Batch[] batches;
   private final Set<String> opened = ConcurrentHashMap.newKeySet();
@@ -66,10 +70,12 @@ final class ChunkBatches {
   private boolean closed; // guarded by this
 
   private static final class Batch {
-    final List<ObjectId> ids = new ArrayList<>(); // distinct
+    int fromRef; // its references are among [fromRef, toRef)
+    int toRef;
     long bytes;
     int remaining; // references not yet taken or given up; guarded by the ChunkBatches
     Future<Map<ObjectId, byte[]>> loaded; // null: not loaded, or dropped; guarded likewise
+    boolean failedOnce; // guarded likewise
   }
 
   /** Cuts the content of {@code files} (path to chunk ids, in restore order) into batches. */
@@ -87,6 +93,7 @@ final class ChunkBatches {
     for (List<ObjectId> ids : files.values()) {
       refs += ids.size();
     }
+    refIds = new ObjectId[refs];
     refBatch = new int[refs];
     used = new BitSet(refs);
     List<Batch> cut = new ArrayList<>();
@@ -96,22 +103,24 @@ final class ChunkBatches {
     for (Map.Entry<String, List<ObjectId>> file : files.entrySet()) {
       firstRef.put(file.getKey(), ref);
       for (ObjectId id : file.getValue()) {
+        refIds[ref] = id;
         Optional<BlobLocation> loc = repo.lookup(id);
         if (loc.isEmpty()) {
           refBatch[ref++] = -1;
           continue;
         }
-        if (current == null || (!inCurrent.contains(id) && (current.ids.size() >= BATCH_CHUNKS
+        if (current == null || (!inCurrent.contains(id) && (inCurrent.size() >= BATCH_CHUNKS
             || (current.bytes > 0 && current.bytes + loc.get().uncompressedLength() > batchBytes)))) {
           current = new Batch();
+          current.fromRef = ref;
           cut.add(current);
           inCurrent.clear();
         }
         if (inCurrent.add(id)) {
-          current.ids.add(id);
           current.bytes += loc.get().uncompressedLength();
         }
         current.remaining++;
+        current.toRef = ref + 1;
         refBatch[ref++] = cut.size() - 1;
       }
     }
@@ -134,8 +143,9 @@ final class ChunkBatches {
    * @throws IntegrityException as {@link EncryptedRepository#readBlob} would throw for the chunk
    */
   byte[] take(int ref, ObjectId id) throws IOException {
+    Future<Map<ObjectId, byte[]>> batch = null;
     try {
-      Future<Map<ObjectId, byte[]>> batch = batchFor(ref);
+      batch = batchFor(ref);
       if (batch == null) {
         return repo.readBlob(id);
       }
@@ -148,6 +158,7 @@ final class ChunkBatches {
       if (e.getCause() instanceof Error err) {
         throw err;
       }
+      failed(refBatch[ref], batch);
       // the batch could not be read (some chunk damaged, a pack missing, a storage error, a close):
       // this chunk on its own, with the storage's retries, tells whether this file is affected
       return repo.readBlob(id);
@@ -162,16 +173,23 @@ final class ChunkBatches {
     if (b < 0 || closed) {
       return null;
     }
-    boolean inOrder = ref == 0 || used.get(ref - 1);
-    if (batches[b].loaded == null && !inOrder) {
-      return null;
-    }
     loadedBatches.remove(b); // now the most recently asked for
     Future<Map<ObjectId, byte[]>> f = load(b);
-    if (inOrder) {
-      readAhead(b);
-    }
+    readAhead(b);
     return f;
+  }
+
+  /** The read {@code f} of batch {@code b} failed: the next asking reads it again, once. */
+  private synchronized void failed(int b, Future<Map<ObjectId, byte[]>> f) {
+    if (b < 0 || f == null) {
+      return;
+    }
+    Batch batch = batches[b];
+    if (batch.loaded == f && !batch.failedOnce) {
+      batch.failedOnce = true;
+      unload(batch);
+      loadedBatches.remove(b);
+    }
   }
 
   /** Gives up the references {@code from} (inclusive) to {@code to} (exclusive): a file closed early. */
@@ -180,6 +198,7 @@ final class ChunkBatches {
     for (int ref = from; ref < to; ref++) {
       int b = refBatch[ref];
       if (b >= 0 && --batches[b].remaining == 0 && batches[b].loaded != null) {
+        batches[b].loaded.cancel(false); // nobody waits for it: if it has not started, it never does
         unload(batches[b]);
         loadedBatches.remove(b);
       }
@@ -202,7 +221,14 @@ final class ChunkBatches {
   private Future<Map<ObjectId, byte[]>> load(int b) {
     Batch batch = batches[b];
     if (batch.loaded == null) {
-      batch.loaded = repo.readBlobsAsync(batch.ids, MAX_RUN);
+      // the chunks still needed: all of them, unless the batch is read again after being dropped
+      Set<ObjectId> ids = new LinkedHashSet<>();
+      for (int ref = batch.fromRef; ref < batch.toRef; ref++) {
+        if (refBatch[ref] == b && !used.get(ref)) {
+          ids.add(refIds[ref]);
+        }
+      }
+      batch.loaded = repo.readBlobsAsync(ids, MAX_RUN);
       loadedBytes += batch.bytes;
       // too much loaded (files opened far out of order, or never): drop the finished reads least
       // recently asked for; asked for again, a batch is read again
@@ -219,8 +245,14 @@ final class ChunkBatches {
   }
 
   private void readAhead(int b) {
+    int running = 0;
+    for (int i : loadedBatches) {
+      if (i > b && !batches[i].loaded.isDone()) {
+        running++;
+      }
+    }
     long ahead = 0;
-    for (int i = b + 1; i < batches.length; i++) {
+    for (int i = b + 1; i < batches.length && running < MAX_LOADS_AHEAD; i++) {
       ahead += batches[i].bytes;
       if (ahead > aheadBytes) {
         return;
@@ -230,6 +262,7 @@ final class ChunkBatches {
           return; // only a batch asked for makes room by dropping others
         }
         load(i);
+        running++;
       }
     }
   }

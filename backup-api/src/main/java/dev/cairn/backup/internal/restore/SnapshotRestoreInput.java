@@ -37,7 +37,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
   private final List<EntryMetadata> entries;
   private final Executor prefetch;
   private final ProgressTracker progress;
-  private final ChunkBatches batches; // null: chunk by chunk, each with its own read
+  private volatile ChunkBatches batches; // null: chunk by chunk, each with its own read
 
   /**
    * Reads the trees of {@code source} in {@code snapshot}, keeping only {@code paths} (each with
@@ -78,18 +78,26 @@ public final class SnapshotRestoreInput implements RestoreInput {
     List<EntryMetadata> list = new ArrayList<>(kept.size());
     kept.forEach((path, node) -> list.add(node.toEntry(path)));
     this.entries = List.copyOf(list);
-    if (repo.storage().parallelReads() > 1) {
-      // a round trip per read: many small files would wait one each
-      LinkedHashMap<String, List<ObjectId>> files = new LinkedHashMap<>();
-      kept.forEach((path, node) -> {
-        if (node.type() == EntryType.FILE) {
-          files.put(path, node.content());
-        }
-      });
-      this.batches = new ChunkBatches(repo, files);
-    } else {
-      this.batches = null;
+  }
+
+  /**
+   * Reads file contents in batches (a few ranged reads for many small files) when the storage has a
+   * round trip per read ({@link dev.cairn.backup.spi.Storage#parallelReads()} above 1). Only for a
+   * restorer that opens every file, in the order of {@link #entries()}, a few at a time, as
+   * {@link dev.cairn.backup.DirectoryRestorer} does: batches are read ahead in that order. Call before
+   * the restore starts.
+   */
+  public synchronized void readInListOrder() {
+    if (batches != null || repo.storage().parallelReads() <= 1) {
+      return;
     }
+    LinkedHashMap<String, List<ObjectId>> files = new LinkedHashMap<>();
+    nodes.forEach((path, node) -> {
+      if (node.type() == EntryType.FILE) {
+        files.put(path, node.content());
+      }
+    });
+    batches = new ChunkBatches(repo, files);
   }
 
   /**
@@ -97,8 +105,9 @@ public final class SnapshotRestoreInput implements RestoreInput {
    * afterwards are read chunk by chunk.
    */
   public void release() {
-    if (batches != null) {
-      batches.close();
+    ChunkBatches b = batches;
+    if (b != null) {
+      b.close();
     }
   }
 
@@ -152,7 +161,8 @@ public final class SnapshotRestoreInput implements RestoreInput {
     if (n == null || n.type() != EntryType.FILE) {
       throw new NoSuchFileException(path, null, "no file at this path in the snapshot");
     }
-    return new ChunkStream(path, n.content(), batches == null ? -1 : batches.open(path));
+    ChunkBatches b = batches;
+    return new ChunkStream(path, n.content(), b, b == null ? -1 : b.open(path));
   }
 
   @Override
@@ -168,6 +178,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
   private final class ChunkStream extends InputStream {
     private final String path;
     private final List<ObjectId> ids;
+    private final ChunkBatches batches;
     private final int firstRef; // -1: not from batches
     private int next;
     private boolean failed;
@@ -175,9 +186,10 @@ public final class SnapshotRestoreInput implements RestoreInput {
     private int pos;
     private CompletableFuture<byte[]> ahead;
 
-    ChunkStream(String path, List<ObjectId> ids, int firstRef) {
+    ChunkStream(String path, List<ObjectId> ids, ChunkBatches batches, int firstRef) {
       this.path = path;
       this.ids = ids;
+      this.batches = batches;
       this.firstRef = firstRef;
     }
 

@@ -64,6 +64,29 @@ class ChunkBatchesTest {
     repo.close();
   }
 
+  private FaultyStorage slow;
+  private EncryptedRepository slowRepo;
+  private final LinkedHashMap<String, List<ObjectId>> many = new LinkedHashMap<>();
+  private final Map<ObjectId, byte[]> slowContent = new HashMap<>();
+
+  /** A repository of 40 files of one 30 kB chunk each, on storage answering each read after {@code millis}. */
+  private void slowRepository(int millis) {
+    slow = new FaultyStorage(new InMemoryStorage()).parallelReads(2);
+    RepositoryOptions options = RepositoryOptions.builder().argon2(new Argon2Parameters(1024, 1, 1))
+        .packSize(256 * 1024).workers(2).hostname("test-host").build();
+    slowRepo = EncryptedRepository.init(slow, PASSPHRASE, options);
+    Random r = new Random(3);
+    for (int f = 0; f < 40; f++) {
+      byte[] data = random(r, 30_000);
+      ObjectId id = slowRepo.chunkId(data, 0, data.length);
+      slowRepo.addBlob(BlobType.DATA, id, data, 0, data.length);
+      many.put("f" + f, List.of(id));
+      slowContent.put(id, data);
+    }
+    slowRepo.flush();
+    slow.latency(Operation.GET, java.time.Duration.ofMillis(millis));
+  }
+
   private static byte[] random(Random r, int n) {
     byte[] b = new byte[n];
     r.nextBytes(b);
@@ -193,21 +216,13 @@ class ChunkBatchesTest {
   }
 
   @Test
-  void openingOneFileOfManyReadsItsOwnChunkOnly() throws IOException {
-    ChunkBatches batches = new ChunkBatches(repo, files);
-    long bytesBefore = remote.bytes(Operation.GET);
-    readAll(batches, List.of("small/150"));
-    // not the 4 MiB batch it is in, nor 16 MiB ahead: a restorer restoring one table of many
-    assertThat(remote.bytes(Operation.GET) - bytesBefore).isLessThan(30_000);
-    assertThat(batches.loadedBytes()).isZero();
-  }
-
-  @Test
   void aFailedReadOfABatchFallsBackToReadingItsChunksAlone() throws IOException {
     ChunkBatches batches = new ChunkBatches(repo, files);
     remote.failNext(Operation.GET, 1);
-    readAll(batches, files.keySet()); // the batch's read failed, each chunk read alone succeeded
+    long before = remote.calls(Operation.GET);
+    readAll(batches, files.keySet()); // the batch's read failed: the chunk asked for read alone, the batch again
     assertThat(batches.loadedBytes()).isZero();
+    assertThat(remote.calls(Operation.GET) - before).isLessThanOrEqualTo(22); // not one per chunk
   }
 
   @Test
@@ -220,22 +235,30 @@ class ChunkBatchesTest {
   }
 
   @Test
-  void closingTheRepositoryWhileATakeWaitsEndsTheWait() throws Exception {
-    InMemoryStorage base = new InMemoryStorage();
-    FaultyStorage slow = new FaultyStorage(base).parallelReads(2);
-    RepositoryOptions options = RepositoryOptions.builder().argon2(new Argon2Parameters(1024, 1, 1))
-        .packSize(256 * 1024).workers(2).hostname("test-host").build();
-    EncryptedRepository slowRepo = EncryptedRepository.init(slow, PASSPHRASE, options);
-    LinkedHashMap<String, List<ObjectId>> many = new LinkedHashMap<>();
-    Random r = new Random(3);
-    for (int f = 0; f < 40; f++) {
-      byte[] data = random(r, 30_000);
-      ObjectId id = slowRepo.chunkId(data, 0, data.length);
-      slowRepo.addBlob(BlobType.DATA, id, data, 0, data.length);
-      many.put("f" + f, List.of(id));
+  void closingEndsTheReadsNotStarted() throws Exception {
+    slowRepository(200);
+    // batches of one file: a take reads its batch and 4 ahead, two at a time
+    ChunkBatches batches = new ChunkBatches(slowRepo, many, 30_000, 1 << 20, 4 << 20);
+    java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      long before = slow.calls(Operation.GET);
+      var take = thread.submit(() -> batches.take(batches.open("f0"), many.get("f0").get(0)));
+      Thread.sleep(50);
+      batches.close(); // the restore is over
+      assertThat(take.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(slowContent.get(many.get("f0").get(0)));
+      Thread.sleep(600); // time for queued reads to run, if they were still queued
+      // the two reads running, and f0 read alone; not the three reads ahead still queued
+      assertThat(slow.calls(Operation.GET) - before).isLessThanOrEqualTo(3);
+      assertThat(batches.loadedBytes()).isZero();
+    } finally {
+      thread.shutdownNow();
+      slowRepo.close();
     }
-    slowRepo.flush();
-    slow.latency(Operation.GET, java.time.Duration.ofMillis(300));
+  }
+
+  @Test
+  void closingTheRepositoryWhileATakeWaitsEndsTheWait() throws Exception {
+    slowRepository(300);
     // batches of one file, all read ahead: two reads run, the rest wait in the load pool's queue
     ChunkBatches batches = new ChunkBatches(slowRepo, many, 30_000, 1 << 20, 4 << 20);
     java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
