@@ -36,6 +36,7 @@ public final class FaultyProxy implements Closeable {
   private final AtomicInteger errorAnswers = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private volatile int errorStatus = 503;
   private volatile boolean closed;
   private final Thread acceptor;
@@ -96,6 +97,11 @@ public final class FaultyProxy implements Closeable {
     return requests.get();
   }
 
+  /** Client connections accepted and passed on so far (a client that reuses connections opens few). */
+  public int connections() {
+    return connections.get();
+  }
+
   /** How many times connections were cut by {@link #cutAfterUpstreamBytes}. */
   public int cuts() {
     return cuts.get();
@@ -141,6 +147,7 @@ public final class FaultyProxy implements Closeable {
         reset(client);
         continue;
       }
+      connections.incrementAndGet();
       open.add(client);
       open.add(upstream);
       start("up", () -> pumpUp(client, upstream));

@@ -411,27 +411,47 @@ public final class S3Storage implements Storage {
   }
 
   /** Aborts the HTTP connection when closed before the end, instead of draining a large object. */
+  /**
+   * A response body that, closed before its end, aborts the request (the connection is dropped rather
+   * than drained of bytes nobody wants), and closed at its end returns the connection to the pool. The
+   * end is the response's {@code Content-Length}: a caller that reads exactly the range it asked for
+   * never reads the -1 after it, and aborting there would open a new connection (and, over HTTPS, a
+   * new TLS session) for every read.
+   */
   private static final class AbortingInputStream extends FilterInputStream {
     private final ResponseInputStream<GetObjectResponse> response;
+    private long remaining; // -1: unknown, until the end is read
     private boolean atEnd;
 
     AbortingInputStream(ResponseInputStream<GetObjectResponse> response) {
       super(response);
       this.response = response;
+      Long length = response.response().contentLength();
+      this.remaining = length == null ? -1 : length;
+      this.atEnd = remaining == 0;
     }
 
     @Override
     public int read() throws IOException {
       int b = super.read();
-      atEnd |= b < 0;
+      count(b < 0 ? -1 : 1);
       return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
-      atEnd |= n < 0;
+      count(n);
       return n;
+    }
+
+    private void count(int n) {
+      if (n < 0) {
+        atEnd = true;
+      } else if (remaining > 0) {
+        remaining -= n;
+        atEnd |= remaining <= 0;
+      }
     }
 
     @Override

@@ -82,6 +82,37 @@ class S3FaultIT {
   }
 
   @Test
+  void rangesReadToTheirLastByteKeepTheConnectionRangesLeftEarlyDropIt() throws Exception {
+    byte[] data = bytes(1_000_000, 4);
+    try (S3Storage s3 = direct()) {
+      s3.put("data/04/ranges", ByteBuffer.wrap(data));
+      int before = proxy.connections();
+      // as the repository reads a blob: exactly its length, never the end-of-stream after it
+      for (int i = 0; i < 40; i++) {
+        int off = i * 20_000;
+        byte[] got = new byte[15_000];
+        try (InputStream in = s3.get("data/04/ranges", off, got.length)) {
+          int n = 0;
+          while (n < got.length) {
+            n += in.read(got, n, got.length - n);
+          }
+        }
+        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(data, off, off + got.length));
+      }
+      // one connection, reused (each read used to open its own: 40, and over HTTPS a TLS handshake each)
+      assertThat(proxy.connections() - before).isLessThanOrEqualTo(2);
+
+      // a range left half read is aborted, not drained: its connection goes, the next read works
+      int beforeEarly = proxy.connections();
+      try (InputStream in = s3.get("data/04/ranges", 0, 900_000)) {
+        assertThat(in.read(new byte[1000])).isPositive();
+      }
+      assertThat(read(s3.get("data/04/ranges", 5, 10))).isEqualTo(java.util.Arrays.copyOfRange(data, 5, 15));
+      assertThat(proxy.connections() - beforeEarly).isEqualTo(1);
+    }
+  }
+
+  @Test
   void serviceUnavailableIsTransientAndRetryingStorageRecovers() throws Exception {
     byte[] data = bytes(300_000, 1);
     try (S3Storage s3 = direct(); Storage retrying = retrying(direct(), 5); Storage truth = truth()) {
