@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -59,11 +58,12 @@ final class ChunkBatches {
   private final EncryptedRepository repo;
   private final long aheadBytes;
   private final long retainedBytes;
-  private final Map<String, Integer> firstRef = new HashMap<>();
+  private final Map<String, Integer> fileIndex; // path -> its place in the list
+  private final int[] fileFirst; // file -> its first reference; one more at the end
   private final ObjectId[] refIds;
   private final int[] refBatch; // -1: not in the index, read on its own (and failing) as before
   private final Batch[] batches;
-  private final Set<String> opened = ConcurrentHashMap.newKeySet();
+  private final BitSet opened = new BitSet(); // files; guarded by this
   private final BitSet used; // references taken or given up; guarded by this
   private final LinkedHashSet<Integer> loadedBatches = new LinkedHashSet<>(); // least recently asked for first; guarded by this
   private long loadedBytes; // guarded by this
@@ -76,6 +76,7 @@ final class ChunkBatches {
     int remaining; // references not yet taken or given up; guarded by the ChunkBatches
     Future<Map<ObjectId, byte[]>> loaded; // null: not loaded, or dropped; guarded likewise
     boolean failedOnce; // guarded likewise
+    boolean broken; // failed twice: its chunks are read on their own; guarded likewise
   }
 
   /** Cuts the content of {@code files} (path to chunk ids, in restore order) into batches. */
@@ -96,12 +97,15 @@ final class ChunkBatches {
     refIds = new ObjectId[refs];
     refBatch = new int[refs];
     used = new BitSet(refs);
+    fileIndex = new HashMap<>(files.size() * 4 / 3 + 1);
+    fileFirst = new int[files.size() + 1];
     List<Batch> cut = new ArrayList<>();
     Batch current = null;
     Set<ObjectId> inCurrent = new HashSet<>();
     int ref = 0;
     for (Map.Entry<String, List<ObjectId>> file : files.entrySet()) {
-      firstRef.put(file.getKey(), ref);
+      fileFirst[fileIndex.size()] = ref;
+      fileIndex.put(file.getKey(), fileIndex.size());
       for (ObjectId id : file.getValue()) {
         refIds[ref] = id;
         Optional<BlobLocation> loc = repo.lookup(id);
@@ -125,6 +129,7 @@ final class ChunkBatches {
       }
     }
     batches = cut.toArray(new Batch[0]);
+    fileFirst[files.size()] = ref;
   }
 
   /**
@@ -132,8 +137,17 @@ final class ChunkBatches {
    * second reading of a file reads chunk by chunk, since its references are used up.
    */
   int open(String path) {
-    Integer first = firstRef.get(path);
-    return first != null && opened.add(path) ? first : -1;
+    Integer file = fileIndex.get(path);
+    if (file == null) {
+      return -1;
+    }
+    synchronized (this) {
+      if (opened.get(file)) {
+        return -1;
+      }
+      opened.set(file);
+    }
+    return fileFirst[file];
   }
 
   /**
@@ -170,7 +184,7 @@ final class ChunkBatches {
   /** The read of the batch of reference {@code ref}, started if needed; null to read the chunk on its own. */
   private synchronized Future<Map<ObjectId, byte[]>> batchFor(int ref) {
     int b = refBatch[ref];
-    if (b < 0 || closed) {
+    if (b < 0 || closed || batches[b].broken) {
       return null;
     }
     loadedBatches.remove(b); // now the most recently asked for
@@ -179,13 +193,17 @@ final class ChunkBatches {
     return f;
   }
 
-  /** The read {@code f} of batch {@code b} failed: the next asking reads it again, once. */
+  /**
+   * The read {@code f} of batch {@code b} failed: the next asking reads it again, once; after a second
+   * failure its chunks are read on their own.
+   */
   private synchronized void failed(int b, Future<Map<ObjectId, byte[]>> f) {
     if (b < 0 || f == null) {
       return;
     }
     Batch batch = batches[b];
-    if (batch.loaded == f && !batch.failedOnce) {
+    if (batch.loaded == f) {
+      batch.broken = batch.failedOnce;
       batch.failedOnce = true;
       unload(batch);
       loadedBatches.remove(b);
@@ -257,7 +275,7 @@ final class ChunkBatches {
       if (ahead > aheadBytes) {
         return;
       }
-      if (batches[i].remaining > 0 && batches[i].loaded == null) {
+      if (batches[i].remaining > 0 && batches[i].loaded == null && !batches[i].broken) {
         if (loadedBytes + batches[i].bytes > retainedBytes) {
           return; // only a batch asked for makes room by dropping others
         }

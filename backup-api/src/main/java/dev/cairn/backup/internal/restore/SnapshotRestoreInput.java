@@ -203,6 +203,10 @@ public final class SnapshotRestoreInput implements RestoreInput {
 
     private boolean fill() throws IOException {
       while (pos >= current.length) {
+        if (failed) {
+          // its chunk's reference is used up: reading on would skip that chunk
+          throw new IOException("reading " + path + " failed before; open it again to read it");
+        }
         if (firstRef >= 0) {
           if (next >= ids.size()) {
             return false;

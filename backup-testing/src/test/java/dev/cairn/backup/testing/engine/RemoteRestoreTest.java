@@ -70,12 +70,32 @@ class RemoteRestoreTest {
       long before = slow.calls(Operation.GET);
       repo.restore(RestoreRequest.builder().snapshot(snapshot.id()).destination(out).build());
       long reads = slow.calls(Operation.GET) - before;
-      // 1,000 files and 18 MiB of large ones: 1,021 reads chunk by chunk; now a read per run of a batch
+      // 1,000 files and 18 MiB of large ones: 1,040 reads chunk by chunk; now a read per run of a batch
       assertThat(reads).isLessThanOrEqualTo(60);
       // the load threads and the restore threads reading on their own: no flood of the storage
       assertThat(slow.peakConcurrency(Operation.GET)).isLessThanOrEqualTo(8 + 4);
     }
     TestTrees.assertSameTree(src, out);
+  }
+
+  /** A restorer of its own, as the MySQL one: reads {@code paths}, in that order, into {@code read}. */
+  private static Restorer reading(List<String> paths, java.util.Map<String, byte[]> read) {
+    return new Restorer() {
+      @Override
+      public String type() {
+        return "in-memory";
+      }
+
+      @Override
+      public RestoreResult restore(RestoreInput input) throws IOException {
+        for (String path : paths) {
+          try (var in = input.open(path)) {
+            read.put(path, in.readAllBytes());
+          }
+        }
+        return new RestoreResult(input.sourceName(), "memory", paths.size(), 0, List.of());
+      }
+    };
   }
 
   @Test
@@ -84,22 +104,7 @@ class RemoteRestoreTest {
     FaultyStorage slow = new FaultyStorage(storage).parallelReads(8);
     List<String> chosen = List.of("d3/f7", "big1", "d19/f2");
     java.util.Map<String, byte[]> read = new java.util.TreeMap<>();
-    Restorer oneOfEach = new Restorer() {
-      @Override
-      public String type() {
-        return "three-files";
-      }
-
-      @Override
-      public RestoreResult restore(RestoreInput input) throws IOException {
-        for (String path : chosen) {
-          try (var in = input.open(path)) {
-            read.put(path, in.readAllBytes());
-          }
-        }
-        return new RestoreResult(input.sourceName(), "memory", chosen.size(), 0, List.of());
-      }
-    };
+    Restorer oneOfEach = reading(chosen, read);
     try (Repository repo = TestRepos.open(slow)) {
       long bytes = slow.bytes(Operation.GET);
       repo.restore(RestoreRequest.builder().snapshot(snapshot.id()).restorer(snapshot.sources().get(0).name(), oneOfEach)
@@ -110,6 +115,30 @@ class RemoteRestoreTest {
     for (String path : chosen) {
       assertThat(read.get(path)).as(path).isEqualTo(Files.readAllBytes(src.resolve(path)));
     }
+  }
+
+  @Test
+  void aSnapshotWithTwoSourcesRestoresOneAsFilesAndOneThroughItsRestorer() throws IOException {
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    byte[] config = new byte[200_000];
+    new Random(9).nextBytes(config);
+    Files.write(other.resolve("config.bin"), config);
+    Snapshot both;
+    try (Repository repo = TestRepos.open(storage)) {
+      repo.backup(List.of(FileSource.of(src).name("tree"), FileSource.of(other).name("settings")));
+      both = repo.snapshots().get(repo.snapshots().size() - 1);
+    }
+    assertThat(both.sources()).hasSize(2);
+    String ownSource = "settings";
+    java.util.Map<String, byte[]> seen = new java.util.TreeMap<>();
+    Restorer own = reading(List.of("config.bin"), seen);
+    FaultyStorage slow = new FaultyStorage(storage).parallelReads(8);
+    Path out = tmp.resolve("files");
+    try (Repository repo = TestRepos.open(slow)) {
+      repo.restore(RestoreRequest.builder().snapshot(both.id()).destination(out).restorer(ownSource, own).build());
+    }
+    assertThat(seen.get("config.bin")).isEqualTo(config);
+    TestTrees.assertSameTree(src, out); // the directory source alone, in the destination itself
   }
 
   @Test

@@ -410,7 +410,6 @@ public final class S3Storage implements Storage {
     }
   }
 
-  /** Aborts the HTTP connection when closed before the end, instead of draining a large object. */
   /**
    * A response body that, closed before its end, aborts the request (the connection is dropped rather
    * than drained of bytes nobody wants), and closed at its end returns the connection to the pool. The
