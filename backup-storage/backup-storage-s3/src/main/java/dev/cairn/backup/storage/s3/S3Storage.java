@@ -276,7 +276,20 @@ public final class S3Storage implements Storage {
       req.range("bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1)));
     }
     try {
-      return new AbortingInputStream(client.getObject(req.build()));
+      ResponseInputStream<GetObjectResponse> response = client.getObject(req.build());
+      if (offset > 0) {
+        long start = rangeStart(response.response().contentRange());
+        if (start != offset) {
+          // bytes from elsewhere in the object would read as damaged data: say what is wrong instead
+          response.abort();
+          response.close();
+          throw new StorageException("get '" + name + "' in " + location + " asked for bytes from " + offset
+              + ", and the server answered with " + (start < 0 ? "the whole object (no Content-Range)"
+              : "bytes from " + start) + ": the server, or a proxy in front of it, ignores HTTP Range headers, "
+              + "which Cairn needs to read blobs out of packs", true);
+        }
+      }
+      return new AbortingInputStream(response);
     } catch (S3Exception e) {
       if (e.statusCode() == 416) {
         return InputStream.nullInputStream(); // the range starts at or after the end of the object
@@ -284,6 +297,19 @@ public final class S3Storage implements Storage {
       throw failure("get", name, e);
     } catch (SdkException e) {
       throw failure("get", name, e);
+    }
+  }
+
+  /** The first byte of a {@code Content-Range: bytes first-last/size} answer; -1 if there is none. */
+  static long rangeStart(String contentRange) {
+    if (contentRange == null || !contentRange.startsWith("bytes ")) {
+      return -1;
+    }
+    int dash = contentRange.indexOf('-', 6);
+    try {
+      return dash < 0 ? -1 : Long.parseLong(contentRange.substring(6, dash).trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

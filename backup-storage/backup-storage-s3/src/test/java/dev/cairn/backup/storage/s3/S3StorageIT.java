@@ -19,6 +19,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
@@ -44,6 +47,39 @@ class S3StorageIT extends StorageCompatibilityKit {
   protected Storage createStorage() {
     return server.storage(server.newBucket()).prefix("repo/main")
         .multipartThreshold(8L << 20).partSize(5L << 20).build();
+  }
+
+  @Test
+  void aServerThatIgnoresRangeHeadersIsAClearPermanentErrorNotDamagedData() throws Exception {
+    // the SDK signs the request without its Range header, as if a proxy had dropped it on the way
+    ExecutionInterceptor dropRange = new ExecutionInterceptor() {
+      @Override
+      public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        return context.httpRequest().toBuilder().removeHeader("Range").build();
+      }
+    };
+    byte[] data = new byte[100_000];
+    new java.util.Random(8).nextBytes(data);
+    String bucket = server.newBucket();
+    try (S3Storage plain = server.storage(bucket).build();
+         S3Storage ignoring = server.storage(bucket).interceptor(dropRange).build()) {
+      plain.put("data/08/pack", ByteBuffer.wrap(data));
+      assertThatThrownBy(() -> ignoring.get("data/08/pack", 1000, 500))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("ignores HTTP Range headers").hasMessageContaining("data/08/pack")
+          .satisfies(e -> assertThat(((StorageException) e).isPermanent()).isTrue());
+      // from the start, the whole object's first bytes are the range's bytes
+      try (java.io.InputStream in = ignoring.get("data/08/pack", 0, 500)) {
+        assertThat(in.readNBytes(500)).isEqualTo(java.util.Arrays.copyOf(data, 500));
+      }
+      // and a server that honours ranges answers from the offset asked for
+      try (java.io.InputStream in = plain.get("data/08/pack", 1000, 500)) {
+        assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 1500));
+      }
+    }
+    assertThat(S3Storage.rangeStart("bytes 1000-1499/100000")).isEqualTo(1000);
+    assertThat(S3Storage.rangeStart(null)).isEqualTo(-1);
+    assertThat(S3Storage.rangeStart("bytes */100000")).isEqualTo(-1);
   }
 
   @Test
