@@ -11,9 +11,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +43,7 @@ public final class FaultyProxy implements Closeable {
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private volatile int errorStatus = 503;
+  private volatile long latencyNanos;
   private volatile boolean closed;
   private final Thread acceptor;
 
@@ -84,6 +90,22 @@ public final class FaultyProxy implements Closeable {
     }
     errorStatus = status;
     errorAnswers.set(times);
+    return this;
+  }
+
+  /**
+   * Delays every byte by {@code oneWay} in each direction on connections opened from now on, as a
+   * network link with that latency does (a round trip costs twice {@code oneWay}); throughput is kept,
+   * with at most 16 MiB held per direction and connection (TCP mode only).
+   */
+  public FaultyProxy latency(Duration oneWay) {
+    if (http) {
+      throw new IllegalStateException("latency needs a TCP proxy: use FaultyProxy.tcp");
+    }
+    if (oneWay.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + oneWay);
+    }
+    latencyNanos = oneWay.toNanos();
     return this;
   }
 
@@ -263,6 +285,11 @@ public final class FaultyProxy implements Closeable {
   }
 
   private void pump(Socket from, Socket to, boolean upstream) {
+    long delay = latencyNanos;
+    if (delay > 0) {
+      pumpDelayed(from, to, upstream, delay);
+      return;
+    }
     byte[] buf = new byte[64 * 1024];
     try {
       InputStream in = from.getInputStream();
@@ -283,6 +310,59 @@ public final class FaultyProxy implements Closeable {
     }
     closeBoth(from, to);
   }
+
+  /** As {@link #pump}, each read passed on {@code delay} nanoseconds after it arrived, by a second thread. */
+  private void pumpDelayed(Socket from, Socket to, boolean upstream, long delay) {
+    BlockingQueue<Delayed> queue = new ArrayBlockingQueue<>(256); // of at most 64 KiB each
+    start("delay", () -> {
+      try {
+        OutputStream out = to.getOutputStream();
+        while (true) {
+          Delayed d = queue.take();
+          long wait = d.due() - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          if (d.bytes() == null) {
+            break;
+          }
+          if (upstream) {
+            if (!forward(out, d.bytes(), d.bytes().length)) {
+              return;
+            }
+          } else {
+            out.write(d.bytes());
+            out.flush();
+          }
+        }
+      } catch (IOException e) {
+        // one side went away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      closeBoth(from, to);
+    });
+    byte[] buf = new byte[64 * 1024];
+    try {
+      InputStream in = from.getInputStream();
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        queue.put(new Delayed(System.nanoTime() + delay, Arrays.copyOf(buf, n)));
+      }
+    } catch (IOException e) {
+      // one side went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      queue.put(new Delayed(System.nanoTime() + delay, null)); // the end, after what came before it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Bytes to pass on at {@code due} ({@link System#nanoTime()}); null bytes: the end of the stream. */
+  private record Delayed(long due, byte[] bytes) {}
 
   private void closeBoth(Socket a, Socket b) {
     for (Socket s : new Socket[] {a, b}) {
