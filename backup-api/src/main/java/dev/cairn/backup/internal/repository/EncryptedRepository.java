@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -842,23 +843,97 @@ public final class EncryptedRepository implements AutoCloseable {
   /**
    * Starts reading blobs by id on this repository's load threads ({@link Storage#parallelReads()} of
    * them, kept until it is closed), as {@link #readBlobs(Collection, BlobSink)} reads them: a ranged
-   * read per run of neighbouring blobs of a pack, but no run longer than {@code maxRun} bytes. Each
-   * returned array is the blob's own copy. The future fails as {@code readBlobs} would throw, and is
-   * cancelled if the repository is closed before the read starts.
+   * read per run of neighbouring blobs of a pack, but no run longer than {@code maxRun} bytes, each run
+   * on a thread of its own (a batch spread over several packs waits one round trip, not one per
+   * run). Each returned array is the blob's own copy. The future fails as {@code readBlobs} would
+   * throw (with the first failed run's error), and cancelling it, or closing the repository, cancels
+   * the runs not started.
    */
   public Future<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids, long maxRun) {
-    return submitLoad(() -> {
-      Map<ObjectId, byte[]> out = new HashMap<>();
-      readBlobs(ids, MAX_READ_GAP, maxRun, (loc, plain) -> out.put(loc.id(), plain));
-      return out;
-    });
+    List<Run> runs;
+    try {
+      runs = runs(ids, MAX_READ_GAP, maxRun);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    List<Future<Map<ObjectId, byte[]>>> parts = new ArrayList<>(runs.size());
+    try {
+      for (Run run : runs) {
+        parts.add(submitLoad(() -> {
+          Map<ObjectId, byte[]> out = new HashMap<>();
+          readRun(run, (loc, plain) -> out.put(loc.id(), plain));
+          return out;
+        }));
+      }
+    } catch (RuntimeException e) {
+      parts.forEach(f -> f.cancel(false));
+      throw e;
+    }
+    return new AllRuns(parts);
   }
+
+  /** The runs of one batch read as one future: done when all are, failing with the first failed run's error. */
+  private record AllRuns(List<Future<Map<ObjectId, byte[]>>> parts) implements Future<Map<ObjectId, byte[]>> {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean any = false;
+      for (Future<?> f : parts) {
+        any |= f.cancel(mayInterruptIfRunning);
+      }
+      return any;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return parts.stream().anyMatch(Future::isCancelled);
+    }
+
+    @Override
+    public boolean isDone() {
+      return parts.stream().allMatch(Future::isDone);
+    }
+
+    @Override
+    public Map<ObjectId, byte[]> get() throws InterruptedException, ExecutionException {
+      Map<ObjectId, byte[]> all = new HashMap<>();
+      for (Future<Map<ObjectId, byte[]>> f : parts) {
+        all.putAll(f.get());
+      }
+      return all;
+    }
+
+    @Override
+    public Map<ObjectId, byte[]> get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      Map<ObjectId, byte[]> all = new HashMap<>();
+      for (Future<Map<ObjectId, byte[]>> f : parts) {
+        all.putAll(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      }
+      return all;
+    }
+  }
+
+  /** One ranged read of pack {@code name}: {@code length} bytes from {@code start}, holding {@code blobs}. */
+  private record Run(String name, long start, int length, List<BlobLocation> blobs) {}
 
   /**
    * As {@link #readBlobs(Collection, BlobSink)}, merging reads across gaps up to {@code maxGap} into
    * runs up to {@code maxRun} bytes; each plaintext is a fresh array.
    */
   private void readBlobs(Collection<ObjectId> ids, long maxGap, long maxRun, BiConsumer<BlobLocation, byte[]> sink) {
+    for (Run run : runs(ids, maxGap, maxRun)) {
+      readRun(run, sink);
+    }
+  }
+
+  /**
+   * The ranged reads that fetch {@code ids} (each once): grouped by pack, in pack order, neighbours
+   * merged across gaps up to {@code maxGap} into runs up to {@code maxRun} bytes.
+   *
+   * @throws dev.cairn.backup.IntegrityException at the first blob missing from the index
+   */
+  private List<Run> runs(Collection<ObjectId> ids, long maxGap, long maxRun) {
     Map<ObjectId, List<BlobLocation>> byPack = new TreeMap<>();
     Set<ObjectId> seen = new HashSet<>();
     long total = 0;
@@ -874,6 +949,7 @@ public final class EncryptedRepository implements AutoCloseable {
     if (bulk || total >= BULK_TOTAL) {
       Aead.warmUp(); // not for a few small trees: the warm-up would cost more than it saves
     }
+    List<Run> runs = new ArrayList<>();
     for (var e : byPack.entrySet()) {
       List<BlobLocation> locs = e.getValue();
       locs.sort(Comparator.comparingLong(BlobLocation::offset));
@@ -888,13 +964,18 @@ public final class EncryptedRepository implements AutoCloseable {
           runEnd = Math.max(runEnd, locs.get(j).offset() + locs.get(j).length());
           j++;
         }
-        byte[] run = store.readRange(name, runStart, (int) (runEnd - runStart));
-        for (int k = i; k < j; k++) {
-          BlobLocation loc = locs.get(k);
-          sink.accept(loc, openBlob(loc, run, (int) (loc.offset() - runStart)));
-        }
+        runs.add(new Run(name, runStart, (int) (runEnd - runStart), List.copyOf(locs.subList(i, j))));
         i = j;
       }
+    }
+    return runs;
+  }
+
+  /** Reads {@code run} and hands each of its blobs, opened and checked, to {@code sink}. */
+  private void readRun(Run run, BiConsumer<BlobLocation, byte[]> sink) {
+    byte[] bytes = store.readRange(run.name(), run.start(), run.length());
+    for (BlobLocation loc : run.blobs()) {
+      sink.accept(loc, openBlob(loc, bytes, (int) (loc.offset() - run.start())));
     }
   }
 

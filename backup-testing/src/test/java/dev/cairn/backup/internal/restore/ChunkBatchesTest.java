@@ -172,6 +172,20 @@ class ChunkBatchesTest {
   }
 
   @Test
+  void aBatchSpreadOverSeveralPacksReadsItsRunsAtTheSameTime() throws Exception {
+    List<ObjectId> ids = new ArrayList<>(content.keySet());
+    java.util.Set<ObjectId> packs = new java.util.HashSet<>();
+    ids.forEach(id -> packs.add(repo.lookup(id).orElseThrow().pack()));
+    assertThat(packs).hasSizeGreaterThan(2); // 1 MiB packs, 5.3 MB
+    remote.latency(Operation.GET, java.time.Duration.ofMillis(50));
+    Map<ObjectId, byte[]> read = repo.readBlobsAsync(ids, ChunkBatches.MAX_RUN).get();
+    // a round trip per run at the same time, not one after another
+    assertThat(remote.peakConcurrency(Operation.GET)).isGreaterThanOrEqualTo(2);
+    assertThat(read).hasSize(ids.size());
+    ids.forEach(id -> assertThat(read.get(id)).isEqualTo(content.get(id)));
+  }
+
+  @Test
   void filesOpenedOutOfOrderOrNeverStayWithinTheMemoryBound() throws IOException {
     long batch = 64 * 1024;
     long retained = 256 * 1024;
