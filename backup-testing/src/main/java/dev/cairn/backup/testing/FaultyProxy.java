@@ -314,6 +314,7 @@ public final class FaultyProxy implements Closeable {
   /** As {@link #pump}, each read passed on {@code delay} nanoseconds after it arrived, by a second thread. */
   private void pumpDelayed(Socket from, Socket to, boolean upstream, long delay) {
     BlockingQueue<Delayed> queue = new ArrayBlockingQueue<>(256); // of at most 64 KiB each
+    Thread reader = Thread.currentThread();
     start("delay", () -> {
       try {
         OutputStream out = to.getOutputStream();
@@ -341,6 +342,7 @@ public final class FaultyProxy implements Closeable {
         Thread.currentThread().interrupt();
       }
       closeBoth(from, to);
+      reader.interrupt(); // it may wait for room in the queue, which nobody empties any more
     });
     byte[] buf = new byte[64 * 1024];
     try {

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link FaultyProxy}'s latency: every byte arrives late by the latency, and all of them arrive. */
 class FaultyProxyTest {
@@ -52,6 +53,7 @@ class FaultyProxyTest {
   }
 
   @Test
+  @Timeout(60) // a lost byte would leave the read waiting
   void aRoundTripTakesTwiceTheLatencyAndNoByteIsLost() throws Exception {
     byte[] data = new byte[3_000_000];
     new Random(1).nextBytes(data);

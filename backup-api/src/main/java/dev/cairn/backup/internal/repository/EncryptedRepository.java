@@ -846,8 +846,8 @@ public final class EncryptedRepository implements AutoCloseable {
    * read per run of neighbouring blobs of a pack, but no run longer than {@code maxRun} bytes, each run
    * on a thread of its own (a batch spread over several packs waits one round trip, not one per
    * run). Each returned array is the blob's own copy. The future fails as {@code readBlobs} would
-   * throw (with the first failed run's error), and cancelling it, or closing the repository, cancels
-   * the runs not started.
+   * throw (with the first failed run's error, which cancels the runs not started), and cancelling it,
+   * or closing the repository, cancels the runs not started.
    */
   public Future<Map<ObjectId, byte[]>> readBlobsAsync(Collection<ObjectId> ids, long maxRun) {
     List<Run> runs;
@@ -856,28 +856,61 @@ public final class EncryptedRepository implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    List<Future<Map<ObjectId, byte[]>>> parts = new ArrayList<>(runs.size());
+    AllRuns all = new AllRuns();
     try {
       for (Run run : runs) {
-        parts.add(submitLoad(() -> {
-          Map<ObjectId, byte[]> out = new HashMap<>();
-          readRun(run, (loc, plain) -> out.put(loc.id(), plain));
-          return out;
+        all.add(submitLoad(() -> {
+          if (all.failure != null) {
+            throw new CancellationException("another read of the batch failed");
+          }
+          try {
+            Map<ObjectId, byte[]> out = new HashMap<>();
+            readRun(run, (loc, plain) -> out.put(loc.id(), plain));
+            return out;
+          } catch (RuntimeException | Error e) {
+            all.failed(e);
+            throw e;
+          }
         }));
       }
     } catch (RuntimeException e) {
-      parts.forEach(f -> f.cancel(false));
+      all.cancel(false);
       throw e;
     }
-    return new AllRuns(parts);
+    return all;
   }
 
-  /** The runs of one batch read as one future: done when all are, failing with the first failed run's error. */
-  private record AllRuns(List<Future<Map<ObjectId, byte[]>>> parts) implements Future<Map<ObjectId, byte[]>> {
+  /**
+   * The runs of one batch read as one future: done when all are. The first run that fails cancels
+   * the runs not started, and {@link #get()} fails with its error.
+   */
+  private static final class AllRuns implements Future<Map<ObjectId, byte[]>> {
+    private final List<Future<Map<ObjectId, byte[]>>> parts = new ArrayList<>(); // guarded by itself
+    private volatile Throwable failure;
+
+    void add(Future<Map<ObjectId, byte[]>> part) {
+      synchronized (parts) {
+        parts.add(part);
+      }
+    }
+
+    void failed(Throwable t) {
+      if (failure == null) {
+        failure = t;
+      }
+      cancel(false);
+    }
+
+    private List<Future<Map<ObjectId, byte[]>>> parts() {
+      synchronized (parts) {
+        return List.copyOf(parts);
+      }
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean any = false;
-      for (Future<?> f : parts) {
+      for (Future<?> f : parts()) {
         any |= f.cancel(mayInterruptIfRunning);
       }
       return any;
@@ -885,19 +918,26 @@ public final class EncryptedRepository implements AutoCloseable {
 
     @Override
     public boolean isCancelled() {
-      return parts.stream().anyMatch(Future::isCancelled);
+      return parts().stream().anyMatch(Future::isCancelled);
     }
 
     @Override
     public boolean isDone() {
-      return parts.stream().allMatch(Future::isDone);
+      return parts().stream().allMatch(Future::isDone);
     }
 
     @Override
     public Map<ObjectId, byte[]> get() throws InterruptedException, ExecutionException {
       Map<ObjectId, byte[]> all = new HashMap<>();
-      for (Future<Map<ObjectId, byte[]>> f : parts) {
-        all.putAll(f.get());
+      for (Future<Map<ObjectId, byte[]>> f : parts()) {
+        try {
+          all.putAll(f.get());
+        } catch (CancellationException e) {
+          if (failure != null) {
+            throw new ExecutionException(failure);
+          }
+          throw e;
+        }
       }
       return all;
     }
@@ -907,8 +947,15 @@ public final class EncryptedRepository implements AutoCloseable {
         throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
       long deadline = System.nanoTime() + unit.toNanos(timeout);
       Map<ObjectId, byte[]> all = new HashMap<>();
-      for (Future<Map<ObjectId, byte[]>> f : parts) {
-        all.putAll(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      for (Future<Map<ObjectId, byte[]>> f : parts()) {
+        try {
+          all.putAll(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (CancellationException e) {
+          if (failure != null) {
+            throw new ExecutionException(failure);
+          }
+          throw e;
+        }
       }
       return all;
     }

@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
  * {@link #BATCH_BYTES} of content; a batch is read with one ranged read per run of neighbouring blobs
  * in a pack, so thousands of small files cost a few round trips instead of one each. Taking a chunk
  * reads its batch (the chunks of it not taken yet) if it is not loaded, and starts the reads of the
- * batches after it, up to {@link #AHEAD_BYTES} ahead and {@link #MAX_LOADS_AHEAD} reads at a time, on
+ * batches after it, up to {@link #AHEAD_BYTES} ahead and {@link #MAX_LOADS_AHEAD} batches at a time, on
  * the repository's load threads.
  *
  * <p>Memory stays bounded: a batch is dropped once each of its references has been taken (or given
@@ -48,7 +48,7 @@ final class ChunkBatches {
   static final int BATCH_CHUNKS = 1024;
   /** Content read ahead of the batch being asked for. */
   static final long AHEAD_BYTES = 16L << 20;
-  /** Reads ahead running or queued at a time, at most (each holds a ranged read's buffer). */
+  /** Batches read ahead at a time, at most (their runs share the repository's load threads). */
   static final int MAX_LOADS_AHEAD = 4;
   /** Loaded content above which the loaded batches least recently asked for are dropped. */
   static final long RETAINED_BYTES = 64L << 20;
@@ -203,6 +203,7 @@ final class ChunkBatches {
     }
     Batch batch = batches[b];
     if (batch.loaded == f) {
+      f.cancel(false); // its reads not started yet are not needed: the batch is read again, or alone
       batch.broken = batch.failedOnce;
       batch.failedOnce = true;
       unload(batch);

@@ -186,6 +186,24 @@ class ChunkBatchesTest {
   }
 
   @Test
+  void aFailedRunCancelsTheRunsOfItsBatchNotStarted() throws Exception {
+    slowRepository(100); // 40 chunks in 5 packs of 256 KiB, two load threads
+    List<ObjectId> ids = many.values().stream().map(l -> l.get(0)).toList();
+    try {
+      slow.failNext(Operation.GET, 1);
+      long before = slow.calls(Operation.GET);
+      var read = slowRepo.readBlobsAsync(ids, ChunkBatches.MAX_RUN);
+      assertThatThrownBy(read::get).isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .hasCauseInstanceOf(dev.cairn.backup.StorageException.class);
+      Thread.sleep(500); // time for the queued runs to start, had they not been cancelled
+      // the run that failed, and the one beside it if it started first; not the three queued (5 before)
+      assertThat(slow.calls(Operation.GET) - before).isBetween(1L, 2L);
+    } finally {
+      slowRepo.close();
+    }
+  }
+
+  @Test
   void filesOpenedOutOfOrderOrNeverStayWithinTheMemoryBound() throws IOException {
     long batch = 64 * 1024;
     long retained = 256 * 1024;

@@ -277,7 +277,14 @@ public final class S3Storage implements Storage {
     }
     try {
       ResponseInputStream<GetObjectResponse> response = client.getObject(req.build());
-      if (offset > 0) {
+      if (offset > 0 && response.response().sdkHttpResponse().statusCode() != 206) {
+        Long size = response.response().contentLength();
+        if (size != null && size <= offset) {
+          // the whole object, where an unsatisfiable range was asked for: nothing is at that offset
+          response.abort();
+          response.close();
+          return InputStream.nullInputStream();
+        }
         long start = rangeStart(response.response().contentRange());
         if (start != offset) {
           // bytes from elsewhere in the object would read as damaged data: say what is wrong instead

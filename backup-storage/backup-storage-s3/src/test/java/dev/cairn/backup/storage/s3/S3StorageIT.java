@@ -68,6 +68,10 @@ class S3StorageIT extends StorageCompatibilityKit {
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("ignores HTTP Range headers").hasMessageContaining("data/08/pack")
           .satisfies(e -> assertThat(((StorageException) e).isPermanent()).isTrue());
+      // past the end, the whole object means there is nothing there, as a 416 would
+      try (java.io.InputStream in = ignoring.get("data/08/pack", 200_000, 500)) {
+        assertThat(in.readAllBytes()).isEmpty();
+      }
       // from the start, the whole object's first bytes are the range's bytes
       try (java.io.InputStream in = ignoring.get("data/08/pack", 0, 500)) {
         assertThat(in.readNBytes(500)).isEqualTo(java.util.Arrays.copyOf(data, 500));
