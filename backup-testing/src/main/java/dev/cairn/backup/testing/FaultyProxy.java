@@ -165,6 +165,10 @@ public final class FaultyProxy implements Closeable {
       Socket upstream = new Socket();
       try {
         upstream.connect(target, 5_000);
+        // pass each write on as it comes, as a network does: Nagle's algorithm here would hold small
+        // writes back for the peer's delayed acknowledgements (up to 40 ms each on Linux)
+        upstream.setTcpNoDelay(true);
+        client.setTcpNoDelay(true);
       } catch (IOException e) {
         reset(client);
         continue;

@@ -41,6 +41,7 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
@@ -150,7 +151,16 @@ public final class SftpStorage implements Storage {
     // Only the identities given here: neither ~/.ssh/config nor default key files change what we connect to.
     ssh.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     ssh.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+    // SFTP is request and answer: without TCP_NODELAY, Nagle's algorithm holds a small request back
+    // until the server acknowledges the previous segment, which it may delay (40 ms on Linux). Through a
+    // 20 ms round trip, 40 ranged reads took 9.5 s with it and 7.9 s without (FaultyProxy.latency)
+    CoreModuleProperties.TCP_NODELAY.set(ssh, true);
     ssh.start();
+  }
+
+  /** Whether the SSH connections send small writes at once (TCP_NODELAY); for tests. */
+  boolean tcpNoDelay() {
+    return CoreModuleProperties.TCP_NODELAY.getRequired(ssh);
   }
 
   /** Returns a builder; {@link Builder#host(String)} and {@link Builder#user(String)} are required. */

@@ -46,6 +46,7 @@ class SftpStorageIT extends StorageCompatibilityKit {
       s.put("data/ab/obj", ByteBuffer.wrap(new byte[] {1, 2, 3}));
       assertThat(Files.readAllBytes(server.file(root, "data/ab/obj"))).containsExactly(1, 2, 3);
       assertThat(s.location()).isEqualTo("sftp://backup@127.0.0.1:" + server.port() + root);
+      assertThat(s.tcpNoDelay()).as("requests go out at once, not held back by Nagle's algorithm").isTrue();
       try (Stream<Path> files = Files.list(server.file(root, "data/ab"))) {
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("obj"); // no temporary left
       }
