@@ -887,6 +887,7 @@ public final class EncryptedRepository implements AutoCloseable {
   private static final class AllRuns implements Future<Map<ObjectId, byte[]>> {
     private final List<Future<Map<ObjectId, byte[]>>> parts = new ArrayList<>(); // guarded by itself
     private volatile Throwable failure;
+    private volatile Map<ObjectId, byte[]> merged; // once every run is read
 
     void add(Future<Map<ObjectId, byte[]>> part) {
       synchronized (parts) {
@@ -928,28 +929,35 @@ public final class EncryptedRepository implements AutoCloseable {
 
     @Override
     public Map<ObjectId, byte[]> get() throws InterruptedException, ExecutionException {
-      Map<ObjectId, byte[]> all = new HashMap<>();
-      for (Future<Map<ObjectId, byte[]>> f : parts()) {
-        try {
-          all.putAll(f.get());
-        } catch (CancellationException e) {
-          if (failure != null) {
-            throw new ExecutionException(failure);
-          }
-          throw e;
-        }
+      try {
+        return merge(Long.MAX_VALUE);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("waited without a deadline, yet timed out", e);
       }
-      return all;
     }
 
     @Override
     public Map<ObjectId, byte[]> get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      return merge(unit.toNanos(timeout));
+    }
+
+    /**
+     * All runs' blobs in one map, merged once: every chunk of the batch taken asks for it, and merging
+     * each time would cost a batch's size per chunk.
+     */
+    private Map<ObjectId, byte[]> merge(long timeoutNanos)
+        throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+      Map<ObjectId, byte[]> done = merged;
+      if (done != null) {
+        return done;
+      }
+      long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 2);
       Map<ObjectId, byte[]> all = new HashMap<>();
       for (Future<Map<ObjectId, byte[]>> f : parts()) {
         try {
-          all.putAll(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+          all.putAll(timeoutNanos == Long.MAX_VALUE ? f.get()
+              : f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         } catch (CancellationException e) {
           if (failure != null) {
             throw new ExecutionException(failure);
@@ -957,6 +965,7 @@ public final class EncryptedRepository implements AutoCloseable {
           throw e;
         }
       }
+      merged = all;
       return all;
     }
   }

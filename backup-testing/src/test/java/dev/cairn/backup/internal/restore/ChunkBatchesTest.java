@@ -178,7 +178,10 @@ class ChunkBatchesTest {
     ids.forEach(id -> packs.add(repo.lookup(id).orElseThrow().pack()));
     assertThat(packs).hasSizeGreaterThan(2); // 1 MiB packs, 5.3 MB
     remote.latency(Operation.GET, java.time.Duration.ofMillis(50));
-    Map<ObjectId, byte[]> read = repo.readBlobsAsync(ids, ChunkBatches.MAX_RUN).get();
+    var future = repo.readBlobsAsync(ids, ChunkBatches.MAX_RUN);
+    Map<ObjectId, byte[]> read = future.get();
+    // merged once: every chunk taken from a batch asks for its map again
+    assertThat(future.get()).isSameAs(read);
     // a round trip per run at the same time, not one after another
     assertThat(remote.peakConcurrency(Operation.GET)).isGreaterThanOrEqualTo(2);
     assertThat(read).hasSize(ids.size());
