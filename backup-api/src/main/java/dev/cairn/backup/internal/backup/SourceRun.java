@@ -146,6 +146,7 @@ final class SourceRun implements SourceContext {
     private Chunker chunker;
     private long size;
     private boolean closed;
+    private boolean failed; // a write threw: the entry is incomplete and is not recorded
 
     FileStream(EntryMetadata meta) {
       this.meta = meta;
@@ -162,7 +163,12 @@ final class SourceRun implements SourceContext {
       if (closed) {
         throw new IOException("entry '" + meta.path() + "' is already closed");
       }
-      chunker.write(b, off, len, this);
+      try {
+        chunker.write(b, off, len, this);
+      } catch (IOException | RuntimeException | Error e) {
+        failed = true;
+        throw e;
+      }
       size += len;
       run.bytesRead.addAndGet(len);
       run.progress.bytes(len, meta.path());
@@ -184,6 +190,12 @@ final class SourceRun implements SourceContext {
       }
       closed = true;
       try {
+        if (failed) {
+          // the failure was thrown by the write; finishing would add the rest of a file that is not
+          // whole, and throw the repository's stored failure again (in try-with-resources, as the
+          // write's own failure: "Self-suppression not permitted" instead of, say, a full disk)
+          return;
+        }
         chunker.finish(this);
       } finally {
         run.returnChunker(chunker);

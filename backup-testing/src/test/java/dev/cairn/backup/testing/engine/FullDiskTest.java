@@ -6,13 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.backup.BackupException;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.Source;
+import dev.cairn.backup.spi.SourceContext;
 import dev.cairn.backup.testing.FaultyStorage;
 import dev.cairn.backup.testing.InMemoryStorage;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A backup that fills the disk fails naming the full disk, and the repository stays usable. */
@@ -43,5 +49,49 @@ class FullDiskTest {
       assertThat(repo.snapshots()).hasSize(1);
       assertThat(repo.verify(true).ok()).isTrue();
     }
+  }
+
+  /**
+   * A source writing one entry in try-with-resources: the write that meets the full disk throws, and
+   * closing the entry must not throw the same failure again (Java would report "Self-suppression not
+   * permitted" instead of the full disk, as FileSource did once in CI).
+   */
+  @Test
+  void aSourceWritingInTryWithResourcesSeesTheFullDisk() throws Exception {
+    Throwable[] seen = new Throwable[1];
+    Source writer = new Source() {
+      @Override
+      public String name() {
+        return "stream";
+      }
+
+      @Override
+      public String type() {
+        return "test-stream";
+      }
+
+      @Override
+      public void backup(SourceContext context) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        Random random = new Random(3);
+        try (OutputStream out = context.newFile(EntryMetadata.stream("dump.bin"))) {
+          for (int i = 0; i < 1600; i++) { // 100 MiB, far more than the disk holds
+            random.nextBytes(block);
+            out.write(block);
+          }
+        } catch (RuntimeException | IOException e) {
+          seen[0] = e;
+          throw e;
+        }
+      }
+    };
+    FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
+    try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).init()) {
+      disk.capacity(1_500_000);
+      assertThatThrownBy(() -> repo.backup(List.of(writer)))
+          .isInstanceOf(BackupException.class)
+          .hasStackTraceContaining("No space left on device");
+    }
+    assertThat(seen[0]).isInstanceOf(BackupException.class).hasStackTraceContaining("No space left on device");
   }
 }
