@@ -3,21 +3,34 @@ package dev.cairn.backup.storage.sftp;
 import dev.cairn.backup.Secret;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
  * An embedded Apache MINA SSHD SFTP server on a free loopback port, serving a temporary directory,
@@ -36,6 +49,7 @@ final class SftpTestServer implements AutoCloseable {
   final KeyPair hostKey;
   final Path ed25519Key;
   private final SshServer sshd;
+  private final Map<Integer, AtomicInteger> requests = new ConcurrentHashMap<>();
 
   SftpTestServer(Path dir) throws Exception {
     this(dir, true);
@@ -46,6 +60,15 @@ final class SftpTestServer implements AutoCloseable {
    * {@code posixRename}, {@code posix-rename@openssh.com}.
    */
   SftpTestServer(Path dir, boolean posixRename) throws Exception {
+    this(dir, posixRename, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A server as {@link #SftpTestServer(Path, boolean)} whose file reads return at most
+   * {@code maxReadAnswer} bytes at a time, so that it answers larger READs short in the middle of
+   * a file, as the protocol allows a server to.
+   */
+  SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer) throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
     // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
@@ -67,9 +90,28 @@ final class SftpTestServer implements AutoCloseable {
     }
     sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
         && (KeyUtils.compareKeys(key, userKey.getPublic()) || KeyUtils.compareKeys(key, edKey.getPublic())));
-    sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+    sftp.addSftpEventListener(new SftpEventListener() {
+      @Override
+      public void received(ServerSession session, int type, int id) {
+        requests.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+      }
+    });
+    if (maxReadAnswer < Integer.MAX_VALUE) {
+      sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+        @Override
+        public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file,
+            String handleId, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+          return new ShortReads(SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options, attrs),
+              maxReadAnswer);
+        }
+      });
+    }
+    sshd.setSubsystemFactories(List.of(sftp));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(files));
     SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
+    // OpenSSH's sshd sets TCP_NODELAY on every connection (packet.c, ssh_packet_set_interactive)
+    CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd,
         posixRename ? "fsync@openssh.com=1,posix-rename@openssh.com=1" : "fsync@openssh.com=1");
     sshd.start();
@@ -110,6 +152,73 @@ final class SftpTestServer implements AutoCloseable {
   /** The server-side file behind {@code root} and object {@code name}. */
   Path file(String root, String name) {
     return files.resolve(root.substring(1)).resolve(name);
+  }
+
+  /** How many SFTP requests of a type ({@code SftpConstants.SSH_FXP_*}) the server has received. */
+  int requests(int type) {
+    AtomicInteger n = requests.get(type);
+    return n == null ? 0 : n.get();
+  }
+
+  /** A file channel whose reads return at most {@code max} bytes. */
+  private static final class ShortReads implements SeekableByteChannel {
+    private final SeekableByteChannel channel;
+    private final int max;
+
+    ShortReads(SeekableByteChannel channel, int max) {
+      this.channel = channel;
+      this.max = max;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      if (dst.remaining() <= max) {
+        return channel.read(dst);
+      }
+      ByteBuffer part = dst.slice(dst.position(), max);
+      int n = channel.read(part);
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return channel.write(src);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      channel.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+      channel.truncate(size);
+      return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   @Override

@@ -1,0 +1,43 @@
+package dev.cairn.backup.storage.sftp;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.sshd.sftp.client.RawSftpClient;
+
+/**
+ * The ids of requests whose answers nobody waits for: the CLOSE of a read handle, and READs that a
+ * stream no longer needs once it has ended. MINA's client keeps every answer until it is asked for
+ * by id, so these are asked for, without waiting, whenever the storage starts a read; answers that
+ * have not arrived yet stay for the next time, and all go with the session.
+ *
+ * <p>Thread-safe.
+ */
+final class UnclaimedReplies {
+  private final RawSftpClient sftp;
+  private final Queue<Integer> ids = new ConcurrentLinkedQueue<>();
+
+  UnclaimedReplies(RawSftpClient sftp) {
+    this.sftp = sftp;
+  }
+
+  void add(int id) {
+    ids.add(id);
+  }
+
+  /** Drops the answers that have arrived. */
+  void collect() throws IOException {
+    for (Iterator<Integer> it = ids.iterator(); it.hasNext();) {
+      if (sftp.receive(it.next(), Duration.ZERO) != null) {
+        it.remove();
+      }
+    }
+  }
+
+  /** How many answers are still expected; for tests. */
+  int pending() {
+    return ids.size();
+  }
+}

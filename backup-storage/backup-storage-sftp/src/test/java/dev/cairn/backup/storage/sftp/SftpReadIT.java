@@ -1,0 +1,159 @@
+package dev.cairn.backup.storage.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.backup.testing.FaultyProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@link SftpStorage} reads: one OPEN, its READs sent ahead and one CLOSE not waited for (two
+ * round trips per read), against a real SFTP server, including one that answers reads short.
+ */
+class SftpReadIT {
+  @TempDir Path dir;
+
+  private static byte[] bytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] read(InputStream in) throws IOException {
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Waits until the server has seen as many CLOSEs as OPENs: every handle opened was closed. */
+  private static void awaitHandlesClosed(SftpTestServer server) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.requests(SftpConstants.SSH_FXP_CLOSE) < server.requests(SftpConstants.SSH_FXP_OPEN)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(server.requests(SftpConstants.SSH_FXP_CLOSE)).as("CLOSE requests")
+        .isEqualTo(server.requests(SftpConstants.SSH_FXP_OPEN));
+  }
+
+  @Test
+  void aRangedReadIsOneOpenItsReadsAndOneCloseWithoutStat() throws Exception {
+    try (SftpTestServer server = new SftpTestServer(dir);
+         SftpStorage s = server.storage(SftpTestServer.newRoot()).build()) {
+      byte[] data = bytes((1 << 20) + 1_000, 1);
+      s.put("data/aa/pack", ByteBuffer.wrap(data));
+      int opens = server.requests(SftpConstants.SSH_FXP_OPEN);
+      int reads = server.requests(SftpConstants.SSH_FXP_READ);
+      int stats = server.requests(SftpConstants.SSH_FXP_FSTAT) + server.requests(SftpConstants.SSH_FXP_STAT);
+
+      assertThat(read(s.get("data/aa/pack", 5_000, 300_000))).isEqualTo(Arrays.copyOfRange(data, 5_000, 305_000));
+
+      assertThat(server.requests(SftpConstants.SSH_FXP_OPEN) - opens).isEqualTo(1);
+      assertThat(server.requests(SftpConstants.SSH_FXP_READ) - reads).as("READs of 32 KiB").isEqualTo(10);
+      assertThat(server.requests(SftpConstants.SSH_FXP_FSTAT) + server.requests(SftpConstants.SSH_FXP_STAT) - stats)
+          .isZero();
+      awaitHandlesClosed(server);
+    }
+  }
+
+  @Test
+  void wholeObjectsOfEverySizeAroundARequestEndAtTheEndOfTheFile() throws Exception {
+    try (SftpTestServer server = new SftpTestServer(dir);
+         SftpStorage s = server.storage(SftpTestServer.newRoot()).build()) {
+      for (int size : new int[] {0, 1, 32_767, 32_768, 32_769, 4 * 32_768, (3 << 20) + 7}) {
+        byte[] data = bytes(size, size);
+        s.put("data/bb/" + size, ByteBuffer.wrap(data));
+        assertThat(read(s.get("data/bb/" + size))).as("object of %d bytes", size).isEqualTo(data);
+        assertThat(read(s.get("data/bb/" + size, 1, -1))).as("object of %d bytes from offset 1", size)
+            .isEqualTo(size == 0 ? new byte[0] : Arrays.copyOfRange(data, 1, size));
+        assertThat(read(s.get("data/bb/" + size, Math.max(0, size - 10), 100))).as("range past the end")
+            .isEqualTo(Arrays.copyOfRange(data, Math.max(0, size - 10), size));
+        assertThat(read(s.get("data/bb/" + size, size + 5L, 10))).as("range after the end").isEmpty();
+      }
+      awaitHandlesClosed(server);
+    }
+  }
+
+  @Test
+  void readsAnsweredShortInTheMiddleOfAFileAreCompleted() throws Exception {
+    // the server returns at most 10,000 bytes per READ: each short answer has more data after it
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir, true, 10_000);
+         SftpStorage s = server.storage(root).build()) {
+      byte[] data = bytes(500_000, 2);
+      Path file = server.file(root, "data/cc/pack"); // written beside the server: its channels cannot fsync
+      Files.createDirectories(file.getParent());
+      Files.write(file, data);
+      assertThat(read(s.get("data/cc/pack"))).isEqualTo(data);
+      assertThat(read(s.get("data/cc/pack", 12_345, 200_000))).isEqualTo(Arrays.copyOfRange(data, 12_345, 212_345));
+      assertThat(read(s.get("data/cc/pack", 495_000, 10_000))).isEqualTo(Arrays.copyOfRange(data, 495_000, 500_000));
+      try (InputStream in = s.get("data/cc/pack", 7, -1)) {
+        // byte by byte across answers and the reads that fill them in
+        for (int i = 7; i < 100_000; i++) {
+          assertThat(in.read()).as("byte %d", i).isEqualTo(data[i] & 0xFF);
+        }
+      }
+      awaitHandlesClosed(server);
+    }
+  }
+
+  @Test
+  void streamsClosedEarlyLeaveNoHandlesOpenAndNoAnswersBehind() throws Exception {
+    try (SftpTestServer server = new SftpTestServer(dir);
+         SftpStorage s = server.storage(SftpTestServer.newRoot()).build()) {
+      byte[] data = bytes(4 << 20, 3);
+      s.put("data/dd/pack", ByteBuffer.wrap(data));
+      for (int i = 0; i < 50; i++) {
+        try (InputStream in = s.get("data/dd/pack", i * 1_000L, -1)) {
+          assertThat(in.readNBytes(100)).isEqualTo(Arrays.copyOfRange(data, i * 1_000, i * 1_000 + 100));
+        } // closed with READs still on their way
+      }
+      assertThat(read(s.get("data/dd/pack", 1 << 20, 70_000)))
+          .isEqualTo(Arrays.copyOfRange(data, 1 << 20, (1 << 20) + 70_000));
+      awaitHandlesClosed(server);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (s.unclaimedReplies() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(s.unclaimedReplies()).as("answers kept by the client that nobody waits for").isZero();
+    }
+  }
+
+  @Test
+  void aRangedReadWaitsForTwoRoundTripsNotOnePerStep() throws Exception {
+    Duration oneWay = Duration.ofMillis(100);
+    try (SftpTestServer server = new SftpTestServer(dir);
+         FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", server.port()).latency(oneWay)) {
+      Files.writeString(server.knownHosts, server.knownHostsLine("127.0.0.1", proxy.port()), StandardOpenOption.APPEND);
+      String root = SftpTestServer.newRoot();
+      Path file = server.file(root, "data/ee/pack");
+      Files.createDirectories(file.getParent());
+      byte[] data = bytes(1 << 20, 4);
+      Files.write(file, data);
+      try (SftpStorage s = server.storage(root, proxy.port()).build()) {
+        s.stat("data/ee/pack"); // connected
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+          assertThat(read(s.get("data/ee/pack", i * 200_000L, 100_000)))
+              .isEqualTo(Arrays.copyOfRange(data, i * 200_000, i * 200_000 + 100_000));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Duration roundTrip = oneWay.multipliedBy(2);
+        // OPEN, then the READs together: two round trips each. Waiting for an fstat, for the CLOSE or
+        // for each READ would make it at least three.
+        assertThat(took).isGreaterThanOrEqualTo(roundTrip.multipliedBy(6))
+            .isLessThan(roundTrip.multipliedBy(9));
+      }
+    }
+  }
+}
