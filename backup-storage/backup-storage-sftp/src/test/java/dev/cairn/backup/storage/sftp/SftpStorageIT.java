@@ -11,7 +11,11 @@ import dev.cairn.backup.testing.StorageCompatibilityKit;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,27 @@ class SftpStorageIT extends StorageCompatibilityKit {
       assertThat(s.sftpVersion()).isEqualTo(3);
       assertThat(s.serverExtensions()).contains("posix-rename@openssh.com", "fsync@openssh.com");
     }
+  }
+
+  @Test
+  void prefersAesGcmWhereTheCpuHasAesInstructions() throws Exception {
+    try (SftpStorage s = createSftp()) {
+      // MINA's first choice, chacha20-poly1305, is plain Java; the JDK's AES-GCM runs on AES-NI
+      assertThat(s.cipher()).isEqualTo(SftpStorage.hasAesInstructions()
+          ? "aes128-gcm@openssh.com" : "chacha20-poly1305@openssh.com");
+    }
+  }
+
+  @Test
+  void cipherPreferencePutsAesGcmFirstOnlyWithAesInstructions() {
+    List<NamedFactory<Cipher>> mina = List.of(BuiltinCiphers.cc20p1305_openssh, BuiltinCiphers.aes128ctr,
+        BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm);
+    assertThat(SftpStorage.cipherPreference(mina, true)).extracting(NamedFactory::getName).containsExactly(
+        "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com", "aes128-ctr");
+    assertThat(SftpStorage.cipherPreference(mina, false)).isEqualTo(mina);
+    // a list without GCM (configured away) gains none
+    assertThat(SftpStorage.cipherPreference(List.of(BuiltinCiphers.aes256ctr), true))
+        .extracting(NamedFactory::getName).containsExactly("aes256-ctr");
   }
 
   @Test
