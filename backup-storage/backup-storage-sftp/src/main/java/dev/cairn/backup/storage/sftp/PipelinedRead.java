@@ -2,9 +2,13 @@ package dev.cairn.backup.storage.sftp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
@@ -16,21 +20,27 @@ import org.apache.sshd.sftp.common.SftpException;
 
 /**
  * Reads bytes {@code [offset, end)} of a file opened on an SFTP server, with its READ requests
- * pipelined: up to {@link #WINDOW} requests of {@link #REQUEST} bytes are in flight at once, so a
- * range costs one round trip plus its transfer time, not one round trip per request. Closing sends
- * CLOSE without waiting for the answer; {@link UnclaimedReplies} collects it later.
+ * pipelined: up to {@link #WINDOW} requests are in flight at once, so a range costs one round trip
+ * plus its transfer time, not one round trip per request. An FSTAT goes out with the first READs
+ * (no round trip of its own) and is waited for only if an answer is short. Closing sends CLOSE
+ * without waiting for the answer; {@link UnclaimedReplies} collects it later.
  *
- * <p>A READ answered with fewer bytes than asked ends the file on every server that follows the
- * protocol ("for normal disk files, it is guaranteed that this will read the specified number of
- * bytes, or up to end of file"). That is checked rather than trusted: when the next request's answer
- * has data, the missing bytes are read on their own before anything after them is returned.
+ * <p>A READ answered with fewer bytes than asked for ends the file if the file's size says so.
+ * Otherwise the server reads less at a time than asked (some cap reads, some backing file systems
+ * answer short): the requests after it are dropped, and the rest is asked for again from the first
+ * missing byte, in requests no larger than that answer. The smaller size is kept for the session
+ * ({@code requestSize}), so only the first read pays for finding it.
  *
- * <p>Not thread-safe, as streams are not.
+ * <p>Waiting for an answer polls without removing it from MINA's client, so an interrupt stops the
+ * wait (with an {@link InterruptedIOException}) but leaves the answer to be collected: MINA's own
+ * blocking wait forgets the request when interrupted, and the late answer then closes the session
+ * that every thread shares. After any failure the stream stays failed. Not thread-safe, as streams
+ * are not.
  */
 final class PipelinedRead extends InputStream {
   /**
-   * Bytes per READ. Every server must accept packets of 34,000 bytes, so it can answer 32 KiB in
-   * full; OpenSSH's own sftp asks for this much.
+   * Bytes per READ at most. Every server must accept packets of 34,000 bytes, so it can answer 32 KiB
+   * in full; OpenSSH's own sftp asks for this much.
    */
   static final int REQUEST = 32 * 1024;
   /**
@@ -41,36 +51,43 @@ final class PipelinedRead extends InputStream {
   static final int WINDOW = 64;
   /** Requests in flight at first when the end is not known: a small object wastes few. */
   private static final int FIRST_WINDOW_TO_END = 4;
-  private static final int HEADER = 4 + 1 + 4; // length, type, id: where DefaultSftpClient.send writes them
+  private static final int MIN_REQUEST = 4 * 1024;
+  private static final int HEADER = 4 + 1 + 4; // length, type, id: where DefaultSftpClient writes them
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private record Request(int id, long offset, int length) {}
 
   private final FullAccessSftpClient sftp;
   private final SftpClient.Handle handle;
   private final UnclaimedReplies unclaimed;
+  private final AtomicInteger requestSize;
   private final String what;
   private final long end;
   private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
   private final byte[] one = new byte[1];
   private long next;
   private int window;
-  private Buffer peeked; // the answer to inFlight's first request, received early to check a short read
+  private int fstat = -1; // id of the FSTAT sent with the first READs, until its answer is taken
+  private long size = -1; // the file's size, once the FSTAT's answer has been needed
   private byte[] data = new byte[0];
   private int position;
   private int limit;
   private boolean ended;
   private boolean closed;
+  private IOException failure;
 
   /**
    * @param handle an open handle of the file, which this stream owns and closes
    * @param end the offset after the last byte to read, or {@link Long#MAX_VALUE} to read to the end
+   * @param requestSize bytes per READ for the session, lowered when the server answers less
    * @param what the object and storage, for messages
    */
   PipelinedRead(FullAccessSftpClient sftp, SftpClient.Handle handle, long offset, long end, UnclaimedReplies unclaimed,
-      String what) {
+      AtomicInteger requestSize, String what) {
     this.sftp = Objects.requireNonNull(sftp);
     this.handle = Objects.requireNonNull(handle);
     this.unclaimed = Objects.requireNonNull(unclaimed);
+    this.requestSize = Objects.requireNonNull(requestSize);
     this.what = what;
     this.next = offset;
     this.end = end;
@@ -89,13 +106,21 @@ final class PipelinedRead extends InputStream {
     if (closed) {
       throw new IOException("stream of " + what + " is closed");
     }
+    if (failure != null) {
+      throw new IOException("reading " + what + " failed before: " + failure.getMessage(), failure);
+    }
     if (len == 0) {
       return 0;
     }
-    while (position == limit) {
-      if (!fill()) {
-        return -1;
+    try {
+      while (position == limit) {
+        if (!fill()) {
+          return -1;
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      throw e;
     }
     int n = Math.min(len, limit - position);
     System.arraycopy(data, position, b, off, n);
@@ -113,18 +138,19 @@ final class PipelinedRead extends InputStream {
     if (!ended) {
       send();
     }
-    Request request = inFlight.pollFirst();
+    Request request = inFlight.peekFirst();
     if (request == null) {
       return false;
     }
-    Buffer answer = peeked != null ? peeked : sftp.receive(request.id());
-    peeked = null;
+    Buffer answer = await(request.id()); // the request stays in flight until answered: close() hands it over
+    inFlight.pollFirst();
     if (!take(request, answer)) {
       end();
       return false;
     }
-    if (limit - position < request.length()) {
-      shortAnswer(request);
+    int n = limit - position;
+    if (n < request.length()) {
+      shortAnswer(request, n);
     }
     if (window < WINDOW) {
       window = Math.min(WINDOW, window * 2);
@@ -134,16 +160,50 @@ final class PipelinedRead extends InputStream {
 
   private void send() throws IOException {
     byte[] id = handle.getIdentifier();
+    if (fstat < 0 && size < 0) {
+      Buffer request = request(id, 4);
+      if (sftp.getVersion() >= SftpConstants.SFTP_V4) {
+        request.putUInt(SftpConstants.SSH_FILEXFER_ATTR_SIZE);
+      }
+      fstat = sftp.write(SftpConstants.SSH_FXP_FSTAT, request).getId();
+    }
+    int most = requestSize.get();
     while (inFlight.size() < window && next < end) {
-      int length = (int) Math.min(REQUEST, end - next);
-      Buffer request = new ByteArrayBuffer(HEADER + 4 + id.length + 8 + 4, false);
-      request.rpos(HEADER);
-      request.wpos(HEADER);
-      request.putBytes(id);
+      int length = (int) Math.min(most, end - next);
+      Buffer request = request(id, 8 + 4);
       request.putLong(next);
       request.putUInt(length);
-      inFlight.addLast(new Request(sftp.send(SftpConstants.SSH_FXP_READ, request), next, length));
+      // write() hands the request over without waiting until it is sent: its id is known at once
+      inFlight.addLast(new Request(sftp.write(SftpConstants.SSH_FXP_READ, request).getId(), next, length));
       next += length;
+    }
+  }
+
+  /** A request buffer for {@code handle} with room for {@code more} bytes after it. */
+  private static Buffer request(byte[] handle, int more) {
+    Buffer request = new ByteArrayBuffer(HEADER + 4 + handle.length + more, false);
+    request.rpos(HEADER);
+    request.wpos(HEADER);
+    request.putBytes(handle);
+    return request;
+  }
+
+  /** Waits for the answer to request {@code id}, leaving it to be collected if interrupted. */
+  private Buffer await(int id) throws IOException {
+    long pause = 1_000;
+    while (true) {
+      Buffer answer = sftp.receive(id, Duration.ZERO); // takes the answer if it is there; never forgets the request
+      if (answer != null) {
+        return answer;
+      }
+      if (!sftp.isOpen()) {
+        throw new IOException("cannot read " + what + ": the SFTP channel closed");
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted while reading " + what);
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(MAX_POLL_NANOS, pause * 2);
     }
   }
 
@@ -177,60 +237,57 @@ final class PipelinedRead extends InputStream {
     return true;
   }
 
-  /** Whether an answer is end-of-file; leaves it as it was. */
-  private static boolean isEndOfFile(Buffer answer) throws IOException {
-    int mark = answer.rpos();
-    try {
-      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_READ, answer);
-      return response.getType() == SftpConstants.SSH_FXP_STATUS
-          && SftpStatus.parse(response).getStatusCode() == SftpConstants.SSH_FX_EOF;
-    } finally {
-      answer.rpos(mark);
+  /**
+   * Handles an answer of {@code n} bytes to a READ of more: the end of the file, or a server that
+   * reads less at a time, whose requests after this one are dropped and sent again smaller.
+   */
+  private void shortAnswer(Request request, int n) throws IOException {
+    long reached = request.offset() + n;
+    if (reached >= size()) {
+      end();
+      return;
     }
+    if (n == 0) {
+      throw new SftpException(SftpConstants.SSH_FX_FAILURE, "cannot read " + what + ": the server answered no data "
+          + "at offset " + request.offset() + " of a file of " + size + " bytes");
+    }
+    // at least 4 KiB: one odd answer must not make every later request tiny
+    requestSize.accumulateAndGet(Math.max(MIN_REQUEST, n), Math::min);
+    for (Request dropped : inFlight) {
+      unclaimed.add(dropped.id());
+    }
+    inFlight.clear();
+    next = reached;
+    ended = reached >= end;
   }
 
-  /**
-   * Handles an answer with fewer bytes than asked for. If the next answer says end-of-file, so does
-   * this one; otherwise the missing bytes are read now and joined to the current ones.
-   */
-  private void shortAnswer(Request request) throws IOException {
-    int n = limit - position;
-    Request following = inFlight.peekFirst();
-    if (following != null) {
-      peeked = sftp.receive(following.id());
-      if (isEndOfFile(peeked)) {
-        end();
-        return;
+  /** The file's size, from the FSTAT sent with the first READs. */
+  private long size() throws IOException {
+    if (size < 0) {
+      Buffer answer = await(fstat);
+      fstat = -1;
+      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, answer);
+      if (response.getType() == SftpConstants.SSH_FXP_STATUS) {
+        SftpStatus status = SftpStatus.parse(response);
+        throw new SftpException(status.getStatusCode(), "cannot stat " + what + ": " + status.getMessage());
       }
-    }
-    byte[] missing = new byte[request.length() - n];
-    int got = 0;
-    AtomicReference<Boolean> eof = new AtomicReference<>();
-    while (got < missing.length) {
-      int k = sftp.read(handle, request.offset() + n + got, missing, got, missing.length - got, eof);
-      if (k <= 0) {
-        break;
+      Buffer attrs = response.getBuffer();
+      int flags = response.getType() == SftpConstants.SSH_FXP_ATTRS ? attrs.getInt() : 0;
+      if (sftp.getVersion() >= SftpConstants.SFTP_V4 && flags != 0) {
+        attrs.getUByte(); // the file's type
       }
-      got += k;
+      if ((flags & SftpConstants.SSH_FILEXFER_ATTR_SIZE) == 0) {
+        throw new SftpException(SftpConstants.SSH_FX_BAD_MESSAGE, "cannot read " + what
+            + ": the server answered short and did not say the file's size");
+      }
+      size = attrs.getLong();
     }
-    byte[] joined = new byte[n + got];
-    System.arraycopy(data, position, joined, 0, n);
-    System.arraycopy(missing, 0, joined, n, got);
-    data = joined;
-    position = 0;
-    limit = joined.length;
-    if (got < missing.length) {
-      end(); // the file ends inside this request after all
-    }
+    return size;
   }
 
   /** No more requests: the range or the file has ended. Answers still on their way are not waited for. */
   private void end() {
     ended = true;
-    if (peeked != null) {
-      inFlight.pollFirst(); // its answer is here already
-      peeked = null;
-    }
     for (Request r : inFlight) {
       unclaimed.add(r.id());
     }
@@ -244,18 +301,18 @@ final class PipelinedRead extends InputStream {
     }
     closed = true;
     end();
+    if (fstat >= 0) {
+      unclaimed.add(fstat);
+      fstat = -1;
+    }
     data = new byte[0];
     position = 0;
     limit = 0;
-    byte[] id = handle.getIdentifier();
-    Buffer close = new ByteArrayBuffer(HEADER + 4 + id.length, false);
-    close.rpos(HEADER);
-    close.wpos(HEADER);
-    close.putBytes(id);
     try {
-      unclaimed.add(sftp.send(SftpConstants.SSH_FXP_CLOSE, close));
-    } catch (IOException e) {
-      // the session is gone, and the handle with it
+      unclaimed.add(sftp.write(SftpConstants.SSH_FXP_CLOSE, request(handle.getIdentifier(), 0)).getId());
+    } catch (IOException | RuntimeException e) {
+      // the session is gone, and the handle with it, or the thread was interrupted before the
+      // CLOSE went out: the server closes the handle with the session
     }
   }
 }

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -117,8 +118,12 @@ public final class SftpStorage implements Storage {
   private Connection connection;
   private boolean closed;
 
-  /** One SSH session, its SFTP channel, and the answers on it that nobody waits for. */
-  private record Connection(ClientSession session, SftpClient sftp, UnclaimedReplies unclaimed) {
+  /**
+   * One SSH session, its SFTP channel, the answers on it that nobody waits for, and the most the
+   * server reads at a time (see {@link PipelinedRead}).
+   */
+  private record Connection(ClientSession session, SftpClient sftp, UnclaimedReplies unclaimed,
+      AtomicInteger readSize) {
     boolean isOpen() {
       return session.isOpen() && sftp.isOpen();
     }
@@ -265,7 +270,8 @@ public final class SftpStorage implements Storage {
       session.auth().verify(connectTimeout);
       SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
       LOG.debug("connected to {} (SFTP v{})", location, sftp.getVersion());
-      return new Connection(session, sftp, new UnclaimedReplies((RawSftpClient) sftp));
+      return new Connection(session, sftp, new UnclaimedReplies((RawSftpClient) sftp),
+          new AtomicInteger(PipelinedRead.REQUEST));
     } catch (IOException | RuntimeException e) {
       if (session != null) {
         session.close(true);
@@ -470,7 +476,7 @@ public final class SftpStorage implements Storage {
       // one round trip to open and one for all the READs (see PipelinedRead); MINA's own stream
       // also waited for an fstat before and for the CLOSE and its read-ahead after
       SftpClient.CloseableHandle handle = c.sftp().open(path, EnumSet.of(SftpClient.OpenMode.Read));
-      return new PipelinedRead((FullAccessSftpClient) c.sftp(), handle, offset, end, c.unclaimed(),
+      return new PipelinedRead((FullAccessSftpClient) c.sftp(), handle, offset, end, c.unclaimed(), c.readSize(),
           "'" + name + "' in " + location);
     });
   }
@@ -583,6 +589,11 @@ public final class SftpStorage implements Storage {
     UnclaimedReplies unclaimed = connection().unclaimed();
     unclaimed.collect();
     return unclaimed.pending();
+  }
+
+  /** The most bytes a READ asks for on the current session; for tests. */
+  int readSize() throws IOException {
+    return connection().readSize().get();
   }
 
   /** Drops the current SSH session as a network failure would; for tests of reconnection. */

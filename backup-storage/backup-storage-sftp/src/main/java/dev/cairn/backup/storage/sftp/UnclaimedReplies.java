@@ -27,10 +27,14 @@ final class UnclaimedReplies {
     ids.add(id);
   }
 
-  /** Drops the answers that have arrived. */
-  void collect() throws IOException {
+  /** Drops the answers that have arrived, and the requests that will get none (their channel closed). */
+  void collect() {
     for (Iterator<Integer> it = ids.iterator(); it.hasNext();) {
-      if (sftp.receive(it.next(), Duration.ZERO) != null) {
+      try {
+        if (sftp.receive(it.next(), Duration.ZERO) != null) {
+          it.remove();
+        }
+      } catch (IOException | RuntimeException cancelled) {
         it.remove();
       }
     }

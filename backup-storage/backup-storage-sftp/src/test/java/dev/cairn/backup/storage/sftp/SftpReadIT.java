@@ -1,10 +1,12 @@
 package dev.cairn.backup.storage.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.testing.FaultyProxy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +14,15 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How {@link SftpStorage} reads: one OPEN, its READs sent ahead and one CLOSE not waited for (two
- * round trips per read), against a real SFTP server, including one that answers reads short.
+ * How {@link SftpStorage} reads: one OPEN, then its READs and an FSTAT sent together and one CLOSE not
+ * waited for (two round trips per read), against a real SFTP server, including ones that answer
+ * reads short or fail them.
  */
 class SftpReadIT {
   @TempDir Path dir;
@@ -47,21 +51,23 @@ class SftpReadIT {
   }
 
   @Test
-  void aRangedReadIsOneOpenItsReadsAndOneCloseWithoutStat() throws Exception {
+  void aRangedReadIsOneOpenThenItsReadsWithOneFstatAndOneClose() throws Exception {
     try (SftpTestServer server = new SftpTestServer(dir);
          SftpStorage s = server.storage(SftpTestServer.newRoot()).build()) {
       byte[] data = bytes((1 << 20) + 1_000, 1);
       s.put("data/aa/pack", ByteBuffer.wrap(data));
       int opens = server.requests(SftpConstants.SSH_FXP_OPEN);
       int reads = server.requests(SftpConstants.SSH_FXP_READ);
-      int stats = server.requests(SftpConstants.SSH_FXP_FSTAT) + server.requests(SftpConstants.SSH_FXP_STAT);
+      int fstats = server.requests(SftpConstants.SSH_FXP_FSTAT);
+      int stats = server.requests(SftpConstants.SSH_FXP_STAT);
 
       assertThat(read(s.get("data/aa/pack", 5_000, 300_000))).isEqualTo(Arrays.copyOfRange(data, 5_000, 305_000));
 
       assertThat(server.requests(SftpConstants.SSH_FXP_OPEN) - opens).isEqualTo(1);
       assertThat(server.requests(SftpConstants.SSH_FXP_READ) - reads).as("READs of 32 KiB").isEqualTo(10);
-      assertThat(server.requests(SftpConstants.SSH_FXP_FSTAT) + server.requests(SftpConstants.SSH_FXP_STAT) - stats)
-          .isZero();
+      // the FSTAT goes out with the READs and is waited for only if an answer is short
+      assertThat(server.requests(SftpConstants.SSH_FXP_FSTAT) - fstats).isEqualTo(1);
+      assertThat(server.requests(SftpConstants.SSH_FXP_STAT) - stats).isZero();
       awaitHandlesClosed(server);
     }
   }
@@ -88,7 +94,7 @@ class SftpReadIT {
   void readsAnsweredShortInTheMiddleOfAFileAreCompleted() throws Exception {
     // the server returns at most 10,000 bytes per READ: each short answer has more data after it
     String root = SftpTestServer.newRoot();
-    try (SftpTestServer server = new SftpTestServer(dir, true, 10_000);
+    try (SftpTestServer server = new SftpTestServer(dir, true, 10_000, Long.MAX_VALUE);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(500_000, 2);
       Path file = server.file(root, "data/cc/pack"); // written beside the server: its channels cannot fsync
@@ -104,6 +110,106 @@ class SftpReadIT {
         }
       }
       awaitHandlesClosed(server);
+    }
+  }
+
+  @Test
+  void aShortAnswerIsTheEndOfTheFileOnlyWhereTheFileEnds() throws Exception {
+    // 85,536 bytes: the read at 65,536 is answered with 10,000 bytes, the one after it says end of
+    // file, and the file still has 10,000 bytes in between
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir, true, 10_000, Long.MAX_VALUE);
+         SftpStorage s = server.storage(root).build()) {
+      for (int size : new int[] {85_536, 65_536 + 10_000, 65_536 + 9_999, 65_536 + 10_001, 32_768 * 3}) {
+        byte[] data = bytes(size, size);
+        Path file = server.file(root, "data/ff/" + size);
+        Files.createDirectories(file.getParent());
+        Files.write(file, data);
+        assertThat(read(s.get("data/ff/" + size))).as("%d bytes", size).isEqualTo(data);
+        assertThat(read(s.get("data/ff/" + size, 65_536, -1))).as("%d bytes from 65,536", size)
+            .isEqualTo(Arrays.copyOfRange(data, 65_536, size));
+        assertThat(read(s.get("data/ff/" + size, 65_536, 40_000))).as("%d bytes, 40,000 from 65,536", size)
+            .isEqualTo(Arrays.copyOfRange(data, 65_536, Math.min(size, 65_536 + 40_000)));
+      }
+    }
+  }
+
+  @Test
+  void theSessionLearnsHowMuchTheServerReadsAtATime() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir, true, 10_000, Long.MAX_VALUE);
+         SftpStorage s = server.storage(root).build()) {
+      byte[] data = bytes(1_000_000, 5);
+      Path file = server.file(root, "data/aa/pack");
+      Files.createDirectories(file.getParent());
+      Files.write(file, data);
+      assertThat(s.readSize()).isEqualTo(PipelinedRead.REQUEST);
+      assertThat(read(s.get("data/aa/pack", 0, 500_000))).isEqualTo(Arrays.copyOfRange(data, 0, 500_000));
+      assertThat(s.readSize()).isEqualTo(10_000);
+      int before = server.requests(SftpConstants.SSH_FXP_READ);
+      assertThat(read(s.get("data/aa/pack", 500_000, 500_000))).isEqualTo(Arrays.copyOfRange(data, 500_000, 1_000_000));
+      assertThat(server.requests(SftpConstants.SSH_FXP_READ) - before).as("READs of 10,000 bytes, none answered short")
+          .isEqualTo(50);
+    }
+  }
+
+  @Test
+  void aReadThatFailsFailsAgainInsteadOfSkippingData() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir, true, Integer.MAX_VALUE, 131_072);
+         SftpStorage s = server.storage(root).build()) {
+      byte[] data = bytes(1 << 20, 6);
+      Path file = server.file(root, "data/bb/pack");
+      Files.createDirectories(file.getParent());
+      Files.write(file, data);
+      try (InputStream in = s.get("data/bb/pack")) {
+        assertThat(in.readNBytes(131_072)).isEqualTo(Arrays.copyOfRange(data, 0, 131_072));
+        assertThatThrownBy(() -> in.read(new byte[100])).isInstanceOf(IOException.class)
+            .hasMessageContaining("data/bb/pack").hasMessageContaining("131072");
+        assertThatThrownBy(() -> in.read(new byte[100])).as("and again, rather than data from later in the file")
+            .isInstanceOf(IOException.class).hasMessageContaining("failed before");
+      }
+      assertThat(read(s.get("data/bb/pack", 1_000, 50_000))).as("the session goes on")
+          .isEqualTo(Arrays.copyOfRange(data, 1_000, 51_000));
+    }
+  }
+
+  @Test
+  void anInterruptedReadStopsWithoutTakingTheSessionDown() throws Exception {
+    try (SftpTestServer server = new SftpTestServer(dir);
+         FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", server.port()).latency(Duration.ofMillis(100))) {
+      Files.writeString(server.knownHosts, server.knownHostsLine("127.0.0.1", proxy.port()), StandardOpenOption.APPEND);
+      String root = SftpTestServer.newRoot();
+      Path file = server.file(root, "data/cc/pack");
+      Files.createDirectories(file.getParent());
+      byte[] data = bytes(4 << 20, 7);
+      Files.write(file, data);
+      try (SftpStorage s = server.storage(root, proxy.port()).build()) {
+        s.stat("data/cc/pack"); // connected
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+          try (InputStream in = s.get("data/cc/pack")) {
+            in.readAllBytes();
+          } catch (Throwable t) {
+            thrown.set(t);
+          }
+        });
+        reader.start();
+        Thread.sleep(300); // after the OPEN (200 ms): waiting for the first READs' answers
+        reader.interrupt();
+        reader.join(10_000);
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        // MINA forgets a request whose blocking wait is interrupted, and closes the session when its
+        // answer comes: the same session still serves reads, and the answers are collected
+        Thread.sleep(500);
+        assertThat(read(s.get("data/cc/pack", 100, 1_000))).isEqualTo(Arrays.copyOfRange(data, 100, 1_100));
+        assertThat(proxy.connections()).as("no new connection").isEqualTo(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (s.unclaimedReplies() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(s.unclaimedReplies()).isZero();
+      }
     }
   }
 

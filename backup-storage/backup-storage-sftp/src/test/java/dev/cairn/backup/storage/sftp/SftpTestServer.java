@@ -60,15 +60,16 @@ final class SftpTestServer implements AutoCloseable {
    * {@code posixRename}, {@code posix-rename@openssh.com}.
    */
   SftpTestServer(Path dir, boolean posixRename) throws Exception {
-    this(dir, posixRename, Integer.MAX_VALUE);
+    this(dir, posixRename, Integer.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /**
    * A server as {@link #SftpTestServer(Path, boolean)} whose file reads return at most
    * {@code maxReadAnswer} bytes at a time, so that it answers larger READs short in the middle of
-   * a file, as the protocol allows a server to.
+   * a file, as the protocol allows a server to, and fail (SSH_FX_FAILURE) once they reach offset
+   * {@code failReadsAt}, as a bad disk sector does.
    */
-  SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer) throws Exception {
+  SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failReadsAt) throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
     // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
@@ -97,13 +98,13 @@ final class SftpTestServer implements AutoCloseable {
         requests.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
       }
     });
-    if (maxReadAnswer < Integer.MAX_VALUE) {
+    if (maxReadAnswer < Integer.MAX_VALUE || failReadsAt < Long.MAX_VALUE) {
       sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
         @Override
         public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file,
             String handleId, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-          return new ShortReads(SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options, attrs),
-              maxReadAnswer);
+          return new FaultyReads(SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options, attrs),
+              maxReadAnswer, failReadsAt);
         }
       });
     }
@@ -160,18 +161,23 @@ final class SftpTestServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
-  /** A file channel whose reads return at most {@code max} bytes. */
-  private static final class ShortReads implements SeekableByteChannel {
+  /** A file channel whose reads return at most {@code max} bytes and fail from {@code failAt} on. */
+  private static final class FaultyReads implements SeekableByteChannel {
     private final SeekableByteChannel channel;
     private final int max;
+    private final long failAt;
 
-    ShortReads(SeekableByteChannel channel, int max) {
+    FaultyReads(SeekableByteChannel channel, int max, long failAt) {
       this.channel = channel;
       this.max = max;
+      this.failAt = failAt;
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+      if (channel.position() + Math.min(max, dst.remaining()) > failAt) {
+        throw new IOException("injected read failure at offset " + failAt);
+      }
       if (dst.remaining() <= max) {
         return channel.read(dst);
       }
