@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Storages;
+import dev.cairn.backup.internal.storage.RetryingStorage;
 import dev.cairn.backup.internal.storage.LocalStorage;
 import dev.cairn.backup.spi.Storage;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ class S3StorageProviderIT {
     String bucket = server.newBucket();
     String uri = "s3://" + bucket + "/site/offsite?endpoint=" + server.endpoint() + "&region=eu-west-1&path-style=true";
     try (Storage s = Storages.fromUri(uri)) {
-      assertThat(s).isInstanceOf(S3Storage.class);
+      assertThat(s).isInstanceOfSatisfying(RetryingStorage.class, r -> assertThat(r.delegate()).isInstanceOf(S3Storage.class));
       s.put("config", ByteBuffer.wrap(new byte[] {7, 7, 7}));
       try (InputStream in = s.get("config")) {
         assertThat(in.readAllBytes()).containsExactly(7, 7, 7);

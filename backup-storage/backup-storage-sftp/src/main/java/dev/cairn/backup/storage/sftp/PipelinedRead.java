@@ -26,10 +26,11 @@ import org.apache.sshd.sftp.common.SftpException;
  * without waiting for the answer; {@link UnclaimedReplies} collects it later.
  *
  * <p>A READ answered with fewer bytes than asked for ends the file if the file's size says so.
- * Otherwise the server reads less at a time than asked (some cap reads, some backing file systems
- * answer short): the requests after it are dropped, and the rest is asked for again from the first
- * missing byte, in requests no larger than that answer. The smaller size is kept for the session
- * ({@code requestSize}), so only the first read pays for finding it.
+ * Otherwise (the server reads less at a time than asked, as some cap reads and some backing file
+ * systems answer short, or the size is unknown) the missing bytes are asked for at once, ahead of
+ * everything else, and the requests already sent stay: nothing is read twice. Once a stream has
+ * seen two short answers of the same length, the session asks for no more than that
+ * ({@code requestSize}), so only its first read pays for finding the server's size.
  *
  * <p>Waiting for an answer polls without removing it from MINA's client, so an interrupt stops the
  * wait (with an {@link InterruptedIOException}) but leaves the answer to be collected: MINA's own
@@ -51,7 +52,6 @@ final class PipelinedRead extends InputStream {
   static final int WINDOW = 64;
   /** Requests in flight at first when the end is not known: a small object wastes few. */
   private static final int FIRST_WINDOW_TO_END = 4;
-  private static final int MIN_REQUEST = 4 * 1024;
   private static final int HEADER = 4 + 1 + 4; // length, type, id: where DefaultSftpClient writes them
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -62,13 +62,16 @@ final class PipelinedRead extends InputStream {
   private final UnclaimedReplies unclaimed;
   private final AtomicInteger requestSize;
   private final String what;
+  private final Duration timeout;
   private final long end;
   private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
   private final byte[] one = new byte[1];
   private long next;
   private int window;
-  private int fstat = -1; // id of the FSTAT sent with the first READs, until its answer is taken
-  private long size = -1; // the file's size, once the FSTAT's answer has been needed
+  private boolean fstatSent;
+  private int fstat; // id of the FSTAT sent with the first READs
+  private long size = -1; // the file's size once the FSTAT's answer has been needed; MAX_VALUE: unknown
+  private int lastShort = -1; // the length of this stream's last short answer
   private byte[] data = new byte[0];
   private int position;
   private int limit;
@@ -80,15 +83,17 @@ final class PipelinedRead extends InputStream {
    * @param handle an open handle of the file, which this stream owns and closes
    * @param end the offset after the last byte to read, or {@link Long#MAX_VALUE} to read to the end
    * @param requestSize bytes per READ for the session, lowered when the server answers less
+   * @param timeout how long to wait for an answer
    * @param what the object and storage, for messages
    */
   PipelinedRead(FullAccessSftpClient sftp, SftpClient.Handle handle, long offset, long end, UnclaimedReplies unclaimed,
-      AtomicInteger requestSize, String what) {
+      AtomicInteger requestSize, Duration timeout, String what) {
     this.sftp = Objects.requireNonNull(sftp);
     this.handle = Objects.requireNonNull(handle);
     this.unclaimed = Objects.requireNonNull(unclaimed);
     this.requestSize = Objects.requireNonNull(requestSize);
     this.what = what;
+    this.timeout = Objects.requireNonNull(timeout);
     this.next = offset;
     this.end = end;
     this.window = end == Long.MAX_VALUE ? FIRST_WINDOW_TO_END : WINDOW;
@@ -160,23 +165,29 @@ final class PipelinedRead extends InputStream {
 
   private void send() throws IOException {
     byte[] id = handle.getIdentifier();
-    if (fstat < 0 && size < 0) {
+    if (!fstatSent) {
       Buffer request = request(id, 4);
       if (sftp.getVersion() >= SftpConstants.SFTP_V4) {
         request.putUInt(SftpConstants.SSH_FILEXFER_ATTR_SIZE);
       }
       fstat = sftp.write(SftpConstants.SSH_FXP_FSTAT, request).getId();
+      fstatSent = true;
     }
     int most = requestSize.get();
     while (inFlight.size() < window && next < end) {
       int length = (int) Math.min(most, end - next);
-      Buffer request = request(id, 8 + 4);
-      request.putLong(next);
-      request.putUInt(length);
       // write() hands the request over without waiting until it is sent: its id is known at once
-      inFlight.addLast(new Request(sftp.write(SftpConstants.SSH_FXP_READ, request).getId(), next, length));
+      inFlight.addLast(new Request(read(id, next, length), next, length));
       next += length;
     }
+  }
+
+  /** Sends a READ, returning its id. */
+  private int read(byte[] id, long offset, int length) throws IOException {
+    Buffer request = request(id, 8 + 4);
+    request.putLong(offset);
+    request.putUInt(length);
+    return sftp.write(SftpConstants.SSH_FXP_READ, request).getId();
   }
 
   /** A request buffer for {@code handle} with room for {@code more} bytes after it. */
@@ -188,9 +199,13 @@ final class PipelinedRead extends InputStream {
     return request;
   }
 
-  /** Waits for the answer to request {@code id}, leaving it to be collected if interrupted. */
+  /**
+   * Waits for the answer to request {@code id}, at most the session's idle timeout, leaving the
+   * request with MINA (to be collected) if interrupted or out of time.
+   */
   private Buffer await(int id) throws IOException {
     long pause = 1_000;
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Buffer answer = sftp.receive(id, Duration.ZERO); // takes the answer if it is there; never forgets the request
       if (answer != null) {
@@ -201,6 +216,9 @@ final class PipelinedRead extends InputStream {
       }
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("interrupted while reading " + what);
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException("cannot read " + what + ": no answer from the server in " + timeout.toSeconds() + " s");
       }
       LockSupport.parkNanos(pause);
       pause = Math.min(MAX_POLL_NANOS, pause * 2);
@@ -238,8 +256,8 @@ final class PipelinedRead extends InputStream {
   }
 
   /**
-   * Handles an answer of {@code n} bytes to a READ of more: the end of the file, or a server that
-   * reads less at a time, whose requests after this one are dropped and sent again smaller.
+   * Handles an answer of {@code n} bytes to a READ of more: the end of the file if its size says so;
+   * otherwise the missing bytes are asked for now, ahead of the requests already sent.
    */
   private void shortAnswer(Request request, int n) throws IOException {
     long reached = request.offset() + n;
@@ -247,40 +265,33 @@ final class PipelinedRead extends InputStream {
       end();
       return;
     }
-    if (n == 0) {
-      throw new SftpException(SftpConstants.SSH_FX_FAILURE, "cannot read " + what + ": the server answered no data "
-          + "at offset " + request.offset() + " of a file of " + size + " bytes");
+    if (n > 0 && n == lastShort) {
+      requestSize.accumulateAndGet(n, Math::min); // the server's size: later requests are answered whole
     }
-    // at least 4 KiB: one odd answer must not make every later request tiny
-    requestSize.accumulateAndGet(Math.max(MIN_REQUEST, n), Math::min);
-    for (Request dropped : inFlight) {
-      unclaimed.add(dropped.id());
-    }
-    inFlight.clear();
-    next = reached;
-    ended = reached >= end;
+    lastShort = n;
+    int missing = (int) (request.offset() + request.length() - reached);
+    inFlight.addFirst(new Request(read(handle.getIdentifier(), reached, missing), reached, missing));
   }
 
-  /** The file's size, from the FSTAT sent with the first READs. */
+  /**
+   * The file's size, from the FSTAT sent with the first READs; {@link Long#MAX_VALUE} if the server
+   * did not tell it (then the bytes after a short answer are asked for, and end-of-file says where
+   * the file ends).
+   */
   private long size() throws IOException {
     if (size < 0) {
-      Buffer answer = await(fstat);
-      fstat = -1;
-      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, answer);
-      if (response.getType() == SftpConstants.SSH_FXP_STATUS) {
-        SftpStatus status = SftpStatus.parse(response);
-        throw new SftpException(status.getStatusCode(), "cannot stat " + what + ": " + status.getMessage());
+      size = Long.MAX_VALUE;
+      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, await(fstat));
+      if (response.getType() == SftpConstants.SSH_FXP_ATTRS) {
+        Buffer attrs = response.getBuffer();
+        int flags = attrs.getInt();
+        if (sftp.getVersion() >= SftpConstants.SFTP_V4) {
+          attrs.getUByte(); // the file's type
+        }
+        if ((flags & SftpConstants.SSH_FILEXFER_ATTR_SIZE) != 0) {
+          size = attrs.getLong();
+        }
       }
-      Buffer attrs = response.getBuffer();
-      int flags = response.getType() == SftpConstants.SSH_FXP_ATTRS ? attrs.getInt() : 0;
-      if (sftp.getVersion() >= SftpConstants.SFTP_V4 && flags != 0) {
-        attrs.getUByte(); // the file's type
-      }
-      if ((flags & SftpConstants.SSH_FILEXFER_ATTR_SIZE) == 0) {
-        throw new SftpException(SftpConstants.SSH_FX_BAD_MESSAGE, "cannot read " + what
-            + ": the server answered short and did not say the file's size");
-      }
-      size = attrs.getLong();
     }
     return size;
   }
@@ -301,9 +312,8 @@ final class PipelinedRead extends InputStream {
     }
     closed = true;
     end();
-    if (fstat >= 0) {
+    if (fstatSent && size < 0) {
       unclaimed.add(fstat);
-      fstat = -1;
     }
     data = new byte[0];
     position = 0;

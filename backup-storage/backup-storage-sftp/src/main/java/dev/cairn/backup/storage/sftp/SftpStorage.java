@@ -7,6 +7,7 @@ import dev.cairn.backup.spi.StorageNames;
 import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
@@ -49,7 +50,6 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
-import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
@@ -270,7 +270,7 @@ public final class SftpStorage implements Storage {
       session.auth().verify(connectTimeout);
       SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
       LOG.debug("connected to {} (SFTP v{})", location, sftp.getVersion());
-      return new Connection(session, sftp, new UnclaimedReplies((RawSftpClient) sftp),
+      return new Connection(session, sftp, new UnclaimedReplies((FullAccessSftpClient) sftp),
           new AtomicInteger(PipelinedRead.REQUEST));
     } catch (IOException | RuntimeException e) {
       if (session != null) {
@@ -320,6 +320,10 @@ public final class SftpStorage implements Storage {
       return call.call(c);
     } catch (SftpException e) {
       throw translate(op, name, e);
+    } catch (InterruptedIOException e) {
+      InterruptedIOException named = new InterruptedIOException("interrupted: " + op + " '" + name + "' in " + location);
+      named.initCause(e);
+      throw named;
     } catch (IOException e) {
       throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage()
           + (c.isOpen() ? "" : " (session lost; the next operation reconnects)"), e);
@@ -477,7 +481,7 @@ public final class SftpStorage implements Storage {
       // also waited for an fstat before and for the CLOSE and its read-ahead after
       SftpClient.CloseableHandle handle = c.sftp().open(path, EnumSet.of(SftpClient.OpenMode.Read));
       return new PipelinedRead((FullAccessSftpClient) c.sftp(), handle, offset, end, c.unclaimed(), c.readSize(),
-          "'" + name + "' in " + location);
+          CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session()), "'" + name + "' in " + location);
     });
   }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.sshd.sftp.client.RawSftpClient;
+import org.apache.sshd.sftp.client.FullAccessSftpClient;
 
 /**
  * The ids of requests whose answers nobody waits for: the CLOSE of a read handle, and READs that a
@@ -16,10 +16,10 @@ import org.apache.sshd.sftp.client.RawSftpClient;
  * <p>Thread-safe.
  */
 final class UnclaimedReplies {
-  private final RawSftpClient sftp;
+  private final FullAccessSftpClient sftp;
   private final Queue<Integer> ids = new ConcurrentLinkedQueue<>();
 
-  UnclaimedReplies(RawSftpClient sftp) {
+  UnclaimedReplies(FullAccessSftpClient sftp) {
     this.sftp = sftp;
   }
 
@@ -27,14 +27,14 @@ final class UnclaimedReplies {
     ids.add(id);
   }
 
-  /** Drops the answers that have arrived, and the requests that will get none (their channel closed). */
-  void collect() {
+  /** Drops the answers that have arrived; all of them once the channel has closed (none will come). */
+  void collect() throws IOException {
+    if (!sftp.isOpen()) {
+      ids.clear();
+      return;
+    }
     for (Iterator<Integer> it = ids.iterator(); it.hasNext();) {
-      try {
-        if (sftp.receive(it.next(), Duration.ZERO) != null) {
-          it.remove();
-        }
-      } catch (IOException | RuntimeException cancelled) {
+      if (sftp.receive(it.next(), Duration.ZERO) != null) {
         it.remove();
       }
     }

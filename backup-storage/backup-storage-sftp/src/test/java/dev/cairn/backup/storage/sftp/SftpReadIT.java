@@ -154,6 +154,59 @@ class SftpReadIT {
   }
 
   @Test
+  void aServerReadingLessThanFourKibibytesAtATimeIsReadInItsSize() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir, true, 3_000, Long.MAX_VALUE);
+         SftpStorage s = server.storage(root).build()) {
+      byte[] data = bytes(1_000_000, 9);
+      Path file = server.file(root, "data/ab/pack");
+      Files.createDirectories(file.getParent());
+      Files.write(file, data);
+      int before = server.requests(SftpConstants.SSH_FXP_READ);
+      assertThat(read(s.get("data/ab/pack"))).isEqualTo(data);
+      // each request already sent when the size was learnt needed one more for its rest; none was sent twice
+      assertThat(server.requests(SftpConstants.SSH_FXP_READ) - before).isLessThan(334 + 2 * PipelinedRead.WINDOW);
+      assertThat(s.readSize()).isEqualTo(3_000);
+      assertThat(s.unclaimedReplies()).as("answers nobody waits for").isLessThanOrEqualTo(PipelinedRead.WINDOW);
+      before = server.requests(SftpConstants.SSH_FXP_READ);
+      assertThat(read(s.get("data/ab/pack", 0, 1_000_000))).isEqualTo(data);
+      assertThat(server.requests(SftpConstants.SSH_FXP_READ) - before).isEqualTo(334);
+    }
+  }
+
+  @Test
+  void aFileWhoseSizeTheServerWillNotTellIsReadToItsEnd() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir);
+         SftpStorage s = server.storage(root).build()) {
+      for (int size : new int[] {0, 50_000, 65_536, 100_001}) {
+        byte[] data = bytes(size, size);
+        Path file = server.file(root, "data/cd/nostat-" + size);
+        Files.createDirectories(file.getParent());
+        Files.write(file, data);
+        assertThat(read(s.get("data/cd/nostat-" + size))).as("%d bytes", size).isEqualTo(data);
+        assertThat(read(s.get("data/cd/nostat-" + size, 10, size + 100L))).as("%d bytes, a range past the end", size)
+            .isEqualTo(Arrays.copyOfRange(data, Math.min(10, size), size));
+      }
+      assertThat(s.readSize()).isEqualTo(PipelinedRead.REQUEST);
+    }
+  }
+
+  @Test
+  void aFileReportedLargerThanItIsEndsWhereItsDataEnds() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpTestServer server = new SftpTestServer(dir);
+         SftpStorage s = server.storage(root).build()) {
+      byte[] data = bytes(50_000, 10);
+      Path file = server.file(root, "data/de/bigger-1");
+      Files.createDirectories(file.getParent());
+      Files.write(file, data);
+      assertThat(read(s.get("data/de/bigger-1"))).isEqualTo(data);
+      assertThat(s.readSize()).as("one short answer is not the server's size").isEqualTo(PipelinedRead.REQUEST);
+    }
+  }
+
+  @Test
   void aReadThatFailsFailsAgainInsteadOfSkippingData() throws Exception {
     String root = SftpTestServer.newRoot();
     try (SftpTestServer server = new SftpTestServer(dir, true, Integer.MAX_VALUE, 131_072);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Storages;
+import dev.cairn.backup.internal.storage.RetryingStorage;
 import dev.cairn.backup.spi.Storage;
+import dev.cairn.backup.testing.FaultyProxy;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -37,13 +39,37 @@ class SftpStorageProviderIT {
     String uri = "sftp://backup@127.0.0.1:" + server.port() + "/offsite/repo?key=" + server.clientKey
         + "&known-hosts=" + server.knownHosts;
     try (Storage s = Storages.fromUri(uri)) {
-      assertThat(s).isInstanceOf(SftpStorage.class);
+      assertThat(s).isInstanceOfSatisfying(RetryingStorage.class,
+          r -> assertThat(r.delegate()).isInstanceOf(SftpStorage.class));
       s.put("config", ByteBuffer.wrap(new byte[] {4, 2}));
       try (InputStream in = s.get("config")) {
         assertThat(in.readAllBytes()).containsExactly(4, 2);
       }
     }
     assertThat(Files.readAllBytes(server.files.resolve("offsite/repo/config"))).containsExactly(4, 2);
+  }
+
+  @Test
+  void aStorageFromAUriRidesOutADroppedConnection() throws Exception {
+    byte[] data = new byte[5 << 20];
+    new java.util.Random(8).nextBytes(data);
+    Path file = server.files.resolve("offsite/dropped/data/00/pack");
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
+    try (FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", server.port())) {
+      Path knownHosts = dir.resolve("known_hosts_proxy");
+      Files.writeString(knownHosts, server.knownHostsLine("127.0.0.1", proxy.port()));
+      String uri = "sftp://backup@127.0.0.1:" + proxy.port() + "/offsite/dropped?key=" + server.clientKey
+          + "&known-hosts=" + knownHosts;
+      try (Storage s = Storages.fromUri(uri); InputStream in = s.get("data/00/pack")) {
+        byte[] first = in.readNBytes(1 << 20);
+        proxy.dropConnections(); // the CLI and plan files open storages this way: no wrapper of their own
+        byte[] rest = in.readAllBytes();
+        assertThat(ByteBuffer.allocate(data.length).put(first).put(rest).array()).isEqualTo(data);
+        s.put("snapshots/after", ByteBuffer.wrap(new byte[] {1})); // a new session for the next operation
+      }
+      assertThat(Files.readAllBytes(server.files.resolve("offsite/dropped/snapshots/after"))).containsExactly(1);
+    }
   }
 
   @Test

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
@@ -14,6 +16,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +70,9 @@ final class SftpTestServer implements AutoCloseable {
    * A server as {@link #SftpTestServer(Path, boolean)} whose file reads return at most
    * {@code maxReadAnswer} bytes at a time, so that it answers larger READs short in the middle of
    * a file, as the protocol allows a server to, and fail (SSH_FX_FAILURE) once they reach offset
-   * {@code failReadsAt}, as a bad disk sector does.
+   * {@code failReadsAt}, as a bad disk sector does. On every server, files named {@code nostat-*}
+   * refuse to tell their attributes, and files named {@code bigger-*} report 100,000 bytes more than
+   * they hold.
    */
   SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failReadsAt) throws Exception {
     this.dir = dir;
@@ -98,16 +103,29 @@ final class SftpTestServer implements AutoCloseable {
         requests.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
       }
     });
-    if (maxReadAnswer < Integer.MAX_VALUE || failReadsAt < Long.MAX_VALUE) {
-      sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
-        @Override
-        public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file,
-            String handleId, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-          return new FaultyReads(SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options, attrs),
-              maxReadAnswer, failReadsAt);
+    sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+      @Override
+      public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file,
+          String handleId, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+        SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options,
+            attrs);
+        return maxReadAnswer < Integer.MAX_VALUE || failReadsAt < Long.MAX_VALUE
+            ? new FaultyReads(channel, maxReadAnswer, failReadsAt) : channel;
+      }
+
+      @Override
+      public NavigableMap<String, Object> resolveReportedFileAttributes(SftpSubsystemProxy subsystem, Path file,
+          int flags, NavigableMap<String, Object> attrs, LinkOption... options) throws IOException {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (name.startsWith("nostat-")) {
+          throw new AccessDeniedException(file.toString());
         }
-      });
-    }
+        if (name.startsWith("bigger-") && attrs.get("size") instanceof Long size) {
+          attrs.put("size", size + 100_000L);
+        }
+        return attrs;
+      }
+    });
     sshd.setSubsystemFactories(List.of(sftp));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(files));
     SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
