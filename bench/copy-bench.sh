@@ -14,7 +14,7 @@
 #              restore), twice, the second round in the other order; the faster of each tool's two
 #              counts. Every round gets a directory of its own, all removed at the end: on ext4 without
 #              a journal (as here), creating files soon after deleting many costs seconds of kernel
-#              time, whichever tool does it.
+#              time, whichever tool does it. So the run needs about ten times the corpus in free disk.
 #   backup-sftp, restore-sftp  the same against OpenSSH's sshd and sftp-server (from the distribution's
 #              openssh-server package, installed if missing) on a free 127.0.0.1 port, logging in as the
 #              current user with a key made for the run; restic reaches it through the ssh client
@@ -84,7 +84,8 @@ cp "$DIR/sshd/client_key.pub" "$DIR/sshd/authorized_keys"
 sshd_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf '%s\n' "Port $sshd_port" "ListenAddress 127.0.0.1" "HostKey $DIR/sshd/host_key" "PidFile $DIR/sshd/sshd.pid" \
   "AuthorizedKeysFile $DIR/sshd/authorized_keys" "PasswordAuthentication no" "KbdInteractiveAuthentication no" \
-  "PermitRootLogin prohibit-password" "UsePAM no" "StrictModes no" "Subsystem sftp /usr/lib/openssh/sftp-server" \
+  "PermitRootLogin prohibit-password" "UsePAM $([ "$(id -u)" = 0 ] && echo yes || echo no)" "StrictModes no" \
+  "Subsystem sftp /usr/lib/openssh/sftp-server" \
   > "$DIR/sshd/sshd_config"
 /usr/sbin/sshd -f "$DIR/sshd/sshd_config" -E "$DIR/logs/sshd.log"
 for _ in $(seq 50); do [ -s "$DIR/sshd/sshd.pid" ] && break; sleep 0.1; done
@@ -100,7 +101,8 @@ if [ "$LATENCY_MS" != 0 ]; then
   [ -n "$sftp_port" ] || { log "the latency proxy did not start"; cat "$DIR/logs/link.err" >&2; exit 1; }
 fi
 echo "[127.0.0.1]:$sftp_port $(cut -d' ' -f1,2 "$DIR/sshd/host_key.pub")" > "$DIR/sshd/known_hosts"
-ssh_command="ssh -p $sftp_port -i $DIR/sshd/client_key -o UserKnownHostsFile=$DIR/sshd/known_hosts"
+# no ~/.ssh/config (-F /dev/null): options there (Compression, ciphers) would change restic's numbers
+ssh_command="ssh -F /dev/null -p $sftp_port -i '$DIR/sshd/client_key' -o 'UserKnownHostsFile=$DIR/sshd/known_hosts'"
 ssh_command+=" -o StrictHostKeyChecking=yes -o BatchMode=yes $user@127.0.0.1 -s sftp"
 log "sshd ($(ssh -V 2>&1 | cut -d, -f1)) on 127.0.0.1:$sshd_port; clients connect to port $sftp_port"
 cairn_sftp() { echo "sftp://$user@127.0.0.1:$sftp_port$DIR/repos/$1?key=$DIR/sshd/client_key&known-hosts=$DIR/sshd/known_hosts"; }
@@ -162,8 +164,10 @@ restore_round restic restore-s3 "$restic_restore" "$(restic_s3 restic-backup)"
 restore_round cairn restore-s3 "$cairn_restore" "$(cairn_s3 cairn-backup)"
 
 # the same over SFTP
-cairn init -r "$(cairn_sftp sftp-cairn)" > "$DIR/logs/cairn-init-sftp.log" 2>&1
-rs -r "$(restic_sftp sftp-restic)" init --repository-version 2 > "$DIR/logs/restic-init-sftp.log" 2>&1
+sftp_failed() { log "cannot use the sftp server: $1"; tail -20 "$DIR/logs/$2" "$DIR/logs/sshd.log" >&2; exit 1; }
+cairn init -r "$(cairn_sftp sftp-cairn)" > "$DIR/logs/cairn-init-sftp.log" 2>&1 || sftp_failed "cairn init" cairn-init-sftp.log
+rs -r "$(restic_sftp sftp-restic)" init --repository-version 2 > "$DIR/logs/restic-init-sftp.log" 2>&1 \
+  || sftp_failed "restic init" restic-init-sftp.log
 run cairn backup-sftp bash -c 'cairn backup -r "$1" "$2"' _ "$(cairn_sftp sftp-cairn)" "$DIR/corpus"
 run restic backup-sftp bash -c 'rs -r "$1" --compression auto backup "$2"' _ "$(restic_sftp sftp-restic)" "$DIR/corpus"
 rs_restore='rs -r "$1" restore latest --target "$2"'
