@@ -97,9 +97,7 @@ class SftpReadIT {
     try (SftpTestServer server = new SftpTestServer(dir, true, 10_000, Long.MAX_VALUE);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(500_000, 2);
-      Path file = server.file(root, "data/cc/pack"); // written beside the server: its channels cannot fsync
-      Files.createDirectories(file.getParent());
-      Files.write(file, data);
+      server.write(root, "data/cc/pack", data); // written beside the server: its channels cannot fsync
       assertThat(read(s.get("data/cc/pack"))).isEqualTo(data);
       assertThat(read(s.get("data/cc/pack", 12_345, 200_000))).isEqualTo(Arrays.copyOfRange(data, 12_345, 212_345));
       assertThat(read(s.get("data/cc/pack", 495_000, 10_000))).isEqualTo(Arrays.copyOfRange(data, 495_000, 500_000));
@@ -122,9 +120,7 @@ class SftpReadIT {
          SftpStorage s = server.storage(root).build()) {
       for (int size : new int[] {85_536, 65_536 + 10_000, 65_536 + 9_999, 65_536 + 10_001, 32_768 * 3}) {
         byte[] data = bytes(size, size);
-        Path file = server.file(root, "data/ff/" + size);
-        Files.createDirectories(file.getParent());
-        Files.write(file, data);
+        server.write(root, "data/ff/" + size, data);
         assertThat(read(s.get("data/ff/" + size))).as("%d bytes", size).isEqualTo(data);
         assertThat(read(s.get("data/ff/" + size, 65_536, -1))).as("%d bytes from 65,536", size)
             .isEqualTo(Arrays.copyOfRange(data, 65_536, size));
@@ -140,9 +136,7 @@ class SftpReadIT {
     try (SftpTestServer server = new SftpTestServer(dir, true, 10_000, Long.MAX_VALUE);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(1_000_000, 5);
-      Path file = server.file(root, "data/aa/pack");
-      Files.createDirectories(file.getParent());
-      Files.write(file, data);
+      server.write(root, "data/aa/pack", data);
       assertThat(s.readSize()).isEqualTo(PipelinedRead.REQUEST);
       assertThat(read(s.get("data/aa/pack", 0, 500_000))).isEqualTo(Arrays.copyOfRange(data, 0, 500_000));
       assertThat(s.readSize()).isEqualTo(10_000);
@@ -159,9 +153,7 @@ class SftpReadIT {
     try (SftpTestServer server = new SftpTestServer(dir, true, 3_000, Long.MAX_VALUE);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(1_000_000, 9);
-      Path file = server.file(root, "data/ab/pack");
-      Files.createDirectories(file.getParent());
-      Files.write(file, data);
+      server.write(root, "data/ab/pack", data);
       int before = server.requests(SftpConstants.SSH_FXP_READ);
       assertThat(read(s.get("data/ab/pack"))).isEqualTo(data);
       // each request already sent when the size was learnt needed one more for its rest; none was sent twice
@@ -181,9 +173,7 @@ class SftpReadIT {
          SftpStorage s = server.storage(root).build()) {
       for (int size : new int[] {0, 50_000, 65_536, 100_001}) {
         byte[] data = bytes(size, size);
-        Path file = server.file(root, "data/cd/nostat-" + size);
-        Files.createDirectories(file.getParent());
-        Files.write(file, data);
+        server.write(root, "data/cd/nostat-" + size, data);
         assertThat(read(s.get("data/cd/nostat-" + size))).as("%d bytes", size).isEqualTo(data);
         assertThat(read(s.get("data/cd/nostat-" + size, 10, size + 100L))).as("%d bytes, a range past the end", size)
             .isEqualTo(Arrays.copyOfRange(data, Math.min(10, size), size));
@@ -198,9 +188,7 @@ class SftpReadIT {
     try (SftpTestServer server = new SftpTestServer(dir);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(50_000, 10);
-      Path file = server.file(root, "data/de/bigger-1");
-      Files.createDirectories(file.getParent());
-      Files.write(file, data);
+      server.write(root, "data/de/bigger-1", data);
       assertThat(read(s.get("data/de/bigger-1"))).isEqualTo(data);
       assertThat(s.readSize()).as("one short answer is not the server's size").isEqualTo(PipelinedRead.REQUEST);
     }
@@ -212,9 +200,7 @@ class SftpReadIT {
     try (SftpTestServer server = new SftpTestServer(dir, true, Integer.MAX_VALUE, 131_072);
          SftpStorage s = server.storage(root).build()) {
       byte[] data = bytes(1 << 20, 6);
-      Path file = server.file(root, "data/bb/pack");
-      Files.createDirectories(file.getParent());
-      Files.write(file, data);
+      server.write(root, "data/bb/pack", data);
       try (InputStream in = s.get("data/bb/pack")) {
         assertThat(in.readNBytes(131_072)).isEqualTo(Arrays.copyOfRange(data, 0, 131_072));
         assertThatThrownBy(() -> in.read(new byte[100])).isInstanceOf(IOException.class)
@@ -233,10 +219,8 @@ class SftpReadIT {
          FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", server.port()).latency(Duration.ofMillis(100))) {
       Files.writeString(server.knownHosts, server.knownHostsLine("127.0.0.1", proxy.port()), StandardOpenOption.APPEND);
       String root = SftpTestServer.newRoot();
-      Path file = server.file(root, "data/cc/pack");
-      Files.createDirectories(file.getParent());
       byte[] data = bytes(4 << 20, 7);
-      Files.write(file, data);
+      server.write(root, "data/cc/pack", data);
       try (SftpStorage s = server.storage(root, proxy.port()).build()) {
         s.stat("data/cc/pack"); // connected
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -295,10 +279,8 @@ class SftpReadIT {
          FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", server.port()).latency(oneWay)) {
       Files.writeString(server.knownHosts, server.knownHostsLine("127.0.0.1", proxy.port()), StandardOpenOption.APPEND);
       String root = SftpTestServer.newRoot();
-      Path file = server.file(root, "data/ee/pack");
-      Files.createDirectories(file.getParent());
       byte[] data = bytes(1 << 20, 4);
-      Files.write(file, data);
+      server.write(root, "data/ee/pack", data);
       try (SftpStorage s = server.storage(root, proxy.port()).build()) {
         s.stat("data/ee/pack"); // connected
         long start = System.nanoTime();

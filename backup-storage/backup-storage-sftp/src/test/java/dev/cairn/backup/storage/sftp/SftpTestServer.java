@@ -168,6 +168,13 @@ final class SftpTestServer implements AutoCloseable {
     return storage(root, port());
   }
 
+  /** Writes the server-side file behind {@code root} and object {@code name}, beside the server. */
+  void write(String root, String name, byte[] data) throws IOException {
+    Path file = file(root, name);
+    Files.createDirectories(file.getParent());
+    Files.write(file, data);
+  }
+
   /** The server-side file behind {@code root} and object {@code name}. */
   Path file(String root, String name) {
     return files.resolve(root.substring(1)).resolve(name);
