@@ -23,6 +23,9 @@ public final class Storages {
   private static final Map<String, String> KNOWN_MODULES =
       Map.of("s3", "dev.cairn:backup-storage-s3", "sftp", "dev.cairn:backup-storage-sftp");
 
+  /** Attempts per operation of a storage opened by {@link #fromUri} from a provider. */
+  public static final int URI_ATTEMPTS = 8;
+
   private Storages() {}
 
   /** A storage in local directory {@code root}, created on first write. Thread-safe. */
@@ -68,6 +71,13 @@ public final class Storages {
   /**
    * Opens the storage a URI names: a plain path or {@code file:} URI for a local directory, or any
    * scheme that a {@link StorageProvider} on the class path offers ({@code s3://…}, {@code sftp://…}).
+   *
+   * <p>A storage from a provider goes over a network, so it comes {@linkplain #retrying(Storage, int)
+   * retrying} transient failures ({@value #URI_ATTEMPTS} attempts, waits from 250 ms doubling: about
+   * half a minute in all): a dropped connection or a timeout costs a retry, and a download resumes
+   * where it stopped, instead of failing a long backup or restore. Permanent failures (a refused
+   * login or host key, a missing bucket, access denied) fail at once. A local directory is not
+   * wrapped.
    *
    * @throws ConfigurationException if the URI is malformed, no provider offers its scheme (naming the
    *     module to add), or two providers claim it
@@ -116,7 +126,7 @@ public final class Storages {
           + (module == null ? "" : ": add " + module + " to the class path"));
     }
     try {
-      return provider.open(parsed);
+      return retrying(provider.open(parsed), URI_ATTEMPTS);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("invalid repository URI '" + shown + "': " + e.getMessage(), e);
     } catch (IOException e) {
