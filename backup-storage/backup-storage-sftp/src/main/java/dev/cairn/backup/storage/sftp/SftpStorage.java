@@ -1,5 +1,6 @@
 package dev.cairn.backup.storage.sftp;
 
+import com.google.common.base.Throwables;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.spi.Storage;
@@ -29,6 +30,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -89,6 +94,7 @@ public final class SftpStorage implements Storage {
   static final String TMP_SUFFIX = ".cairn-tmp";
   private static final int BUFFER = 64 * 1024;
   private static final long CHANNEL_WINDOW = 16L << 20;
+  private static final int LIST_THREADS = 8;
 
   /** How to treat a server whose host key is not in the known-hosts file. */
   public enum HostKeyPolicy {
@@ -116,6 +122,7 @@ public final class SftpStorage implements Storage {
   private final Set<String> knownDirectories = ConcurrentHashMap.newKeySet();
   private final Object connectionLock = new Object();
   private Connection connection;
+  private ExecutorService listPool;
   private boolean closed;
 
   /**
@@ -492,12 +499,75 @@ public final class SftpStorage implements Storage {
     String start = slash < 0 ? "" : prefix.substring(0, slash);
     return call("list", prefix.isEmpty() ? "(all)" : prefix + "*", sftp -> {
       List<StorageObject> out = new ArrayList<>();
-      walk(sftp, start, prefix, out);
+      List<String> level = List.of(start);
+      while (!level.isEmpty()) {
+        level = listLevel(sftp, level, prefix, out);
+      }
       return out;
     });
   }
 
-  private void walk(SftpClient sftp, String relativeDir, String prefix, List<StorageObject> out) throws IOException {
+  /**
+   * Lists the directories of one level of the tree, up to {@link #LIST_THREADS} at a time: each
+   * directory costs several round trips (open, a read per batch of entries and one that says there
+   * are no more, close), and a repository's {@code data/} has up to 256 of them. Through a 20 ms
+   * round trip, listing 57 directories one at a time took 5.0 s. Adds the objects to {@code out};
+   * returns the next level's directories.
+   */
+  private List<String> listLevel(SftpClient sftp, List<String> dirs, String prefix, List<StorageObject> out)
+      throws IOException {
+    List<String> next = new ArrayList<>();
+    if (dirs.size() == 1) {
+      listDir(sftp, dirs.get(0), prefix, out, next);
+      return next;
+    }
+    ExecutorService pool = listPool();
+    List<Future<List<StorageObject>>> listed = new ArrayList<>();
+    List<List<String>> subdirs = new ArrayList<>();
+    for (String dir : dirs) {
+      List<String> found = new ArrayList<>();
+      subdirs.add(found);
+      listed.add(pool.submit(() -> {
+        List<StorageObject> objects = new ArrayList<>();
+        listDir(sftp, dir, prefix, objects, found);
+        return objects;
+      }));
+    }
+    try {
+      for (int i = 0; i < listed.size(); i++) {
+        out.addAll(listed.get(i).get());
+        next.addAll(subdirs.get(i));
+      }
+    } catch (ExecutionException e) {
+      Throwables.throwIfInstanceOf(e.getCause(), IOException.class);
+      Throwables.throwIfUnchecked(e.getCause());
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while listing " + location);
+    } finally {
+      // not interrupted: an SFTP call interrupted while it waits makes MINA drop the session
+      listed.forEach(f -> f.cancel(false));
+    }
+    return next;
+  }
+
+  private ExecutorService listPool() {
+    synchronized (connectionLock) {
+      if (listPool == null) {
+        listPool = Executors.newFixedThreadPool(LIST_THREADS, r -> {
+          Thread t = new Thread(r, "cairn-sftp-list");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      return listPool;
+    }
+  }
+
+  /** Adds the objects of one directory under {@code prefix} to {@code out}, its subdirectories to {@code subdirs}. */
+  private void listDir(SftpClient sftp, String relativeDir, String prefix, List<StorageObject> out,
+      List<String> subdirs) throws IOException {
     String dir = relativeDir.isEmpty() ? (root.isEmpty() ? "." : root) : path(relativeDir);
     Iterable<SftpClient.DirEntry> entries;
     try {
@@ -511,7 +581,7 @@ public final class SftpStorage implements Storage {
         SftpClient.Attributes attrs = entry.getAttributes();
         if (attrs.isDirectory()) {
           if (name.startsWith(prefix) || prefix.startsWith(name + "/")) {
-            walk(sftp, name, prefix, out);
+            subdirs.add(name);
           }
         } else if (attrs.isRegularFile() && name.startsWith(prefix)) {
           out.add(new StorageObject(name, attrs.getSize()));
@@ -616,6 +686,9 @@ public final class SftpStorage implements Storage {
         return;
       }
       closed = true;
+      if (listPool != null) {
+        listPool.shutdown();
+      }
       if (connection != null) {
         connection.close();
         connection = null;

@@ -1,6 +1,7 @@
 package dev.cairn.backup.storage.sftp;
 
 import dev.cairn.backup.Secret;
+import dev.cairn.backup.testing.FaultyProxy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -10,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -173,6 +176,16 @@ final class SftpTestServer implements AutoCloseable {
     Path file = file(root, name);
     Files.createDirectories(file.getParent());
     Files.write(file, data);
+  }
+
+  /**
+   * A {@link FaultyProxy} in front of this server delaying every byte by {@code oneWay} each way,
+   * trusted in the known-hosts file under its port.
+   */
+  FaultyProxy slowLink(Duration oneWay) throws IOException {
+    FaultyProxy proxy = FaultyProxy.tcp("127.0.0.1", port()).latency(oneWay);
+    Files.writeString(knownHosts, knownHostsLine("127.0.0.1", proxy.port()), StandardOpenOption.APPEND);
+    return proxy;
   }
 
   /** The server-side file behind {@code root} and object {@code name}. */
