@@ -40,7 +40,8 @@ public final class Storages {
    * object still throws {@link java.nio.file.NoSuchFileException}, the others a {@link StorageException}
    * with {@code isPermanent() == true} naming the object. Streams from {@code get} resume where they
    * stopped after a transient read failure. Closing the result closes {@code storage}. Thread-safe if
-   * {@code storage} is.
+   * {@code storage} is. A storage that already retries (such as one from {@link #fromUri}) is
+   * unwrapped first, so that attempts are not multiplied.
    *
    * @throws IllegalArgumentException if {@code maxAttempts < 1}
    */
@@ -55,7 +56,8 @@ public final class Storages {
    * @throws IllegalArgumentException if {@code maxAttempts < 1} or a backoff is negative
    */
   public static Storage retrying(Storage storage, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-    return new RetryingStorage(storage, maxAttempts, initialBackoff, maxBackoff);
+    Storage inner = storage instanceof RetryingStorage r ? r.delegate() : storage;
+    return new RetryingStorage(inner, maxAttempts, initialBackoff, maxBackoff);
   }
 
   /**
@@ -74,10 +76,12 @@ public final class Storages {
    *
    * <p>A storage from a provider goes over a network, so it comes {@linkplain #retrying(Storage, int)
    * retrying} transient failures ({@value #URI_ATTEMPTS} attempts, waits from 250 ms doubling: about
-   * half a minute in all): a dropped connection or a timeout costs a retry, and a download resumes
-   * where it stopped, instead of failing a long backup or restore. Permanent failures (a refused
-   * login or host key, a missing bucket, access denied) fail at once. A local directory is not
-   * wrapped.
+   * half a minute in all) once it has worked: a connection dropped in the middle of a backup or
+   * restore costs a retry, and a download resumes where it stopped, instead of failing the whole
+   * operation. Until an operation has succeeded, failures are reported at once, so a wrong host, a
+   * closed port or a server that is down fails as fast as without retries. Permanent failures (a
+   * refused login or host key, a missing bucket, access denied) always fail at once. A local
+   * directory is not wrapped.
    *
    * @throws ConfigurationException if the URI is malformed, no provider offers its scheme (naming the
    *     module to add), or two providers claim it
@@ -126,7 +130,8 @@ public final class Storages {
           + (module == null ? "" : ": add " + module + " to the class path"));
     }
     try {
-      return retrying(provider.open(parsed), URI_ATTEMPTS);
+      return RetryingStorage.onceWorking(provider.open(parsed), URI_ATTEMPTS, Duration.ofMillis(250),
+          Duration.ofSeconds(30));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("invalid repository URI '" + shown + "': " + e.getMessage(), e);
     } catch (IOException e) {

@@ -47,6 +47,8 @@ public final class RetryingStorage implements Storage {
   private final Duration maxBackoff;
   private final Sleeper sleeper;
   private final DoubleSupplier random;
+  private final boolean retryBeforeFirstSuccess;
+  private volatile boolean worked;
 
   /**
    * Wraps {@code delegate}, trying each operation at most {@code maxAttempts} times; the wait before
@@ -65,6 +67,24 @@ public final class RetryingStorage implements Storage {
    */
   public RetryingStorage(Storage delegate, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
       Sleeper sleeper, DoubleSupplier random) {
+    this(delegate, maxAttempts, initialBackoff, maxBackoff, sleeper, random, true);
+  }
+
+  /**
+   * As {@link #RetryingStorage(Storage, int, Duration, Duration)}, retrying only once an operation
+   * has succeeded: until then a failure is reported at once. A storage that cannot be reached at all
+   * (a wrong host, a closed port, a server that is down) fails as fast as without retries, and one
+   * that drops in the middle of a long backup or restore is retried.
+   */
+  public static RetryingStorage onceWorking(Storage delegate, int maxAttempts, Duration initialBackoff,
+      Duration maxBackoff) {
+    return new RetryingStorage(delegate, maxAttempts, initialBackoff, maxBackoff, Sleeper.SYSTEM,
+        () -> ThreadLocalRandom.current().nextDouble(), false);
+  }
+
+  RetryingStorage(Storage delegate, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+      Sleeper sleeper, DoubleSupplier random, boolean retryBeforeFirstSuccess) {
+    this.retryBeforeFirstSuccess = retryBeforeFirstSuccess;
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
@@ -176,7 +196,12 @@ public final class RetryingStorage implements Storage {
   private <T> T run(String op, String name, Operation<T> operation) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return operation.call();
+        T result = operation.call();
+        worked = true;
+        return result;
+      } catch (NoSuchFileException e) {
+        worked = true; // an answer: the storage works
+        throw e;
       } catch (IOException | RuntimeException e) {
         failOrWait(op, name, attempt, e);
       }
@@ -193,16 +218,16 @@ public final class RetryingStorage implements Storage {
     }
     if (isPermanent(e)) {
       throw new StorageException("cannot " + op + " '" + name + "' in " + delegate.location()
-          + ": " + describe(e) + " (permanent failure, not retried)", true, e);
+          + ": " + describe(op, name, e) + " (permanent failure, not retried)", true, e);
     }
-    if (attempt >= maxAttempts) {
+    if (attempt >= maxAttempts || !(retryBeforeFirstSuccess || worked)) {
       throw new StorageException("cannot " + op + " '" + name + "' in " + delegate.location() + " after "
-          + attempt + (attempt == 1 ? " attempt: " : " attempts: ") + describe(e)
+          + attempt + (attempt == 1 ? " attempt: " : " attempts: ") + describe(op, name, e)
           + "; check the connection to the storage and try again", false, e);
     }
     Duration wait = backoff(attempt);
     LOG.warn("{} '{}' in {} failed (attempt {} of {}): {}; retrying in {} ms",
-        op, name, delegate.location(), attempt, maxAttempts, describe(e), wait.toMillis());
+        op, name, delegate.location(), attempt, maxAttempts, describe(op, name, e), wait.toMillis());
     try {
       sleeper.sleep(wait);
     } catch (InterruptedException ie) {
@@ -224,9 +249,14 @@ public final class RetryingStorage implements Storage {
     return Duration.ofNanos(half + (long) (random.getAsDouble() * (cap - half)));
   }
 
-  private static String describe(Throwable e) {
+  /** The failure's message, without the "cannot OP 'NAME' in LOCATION: " the storage may have put first. */
+  private String describe(String op, String name, Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    String said = "cannot " + op + " '" + name + "' in " + delegate.location() + ": ";
+    return message.startsWith(said) && message.length() > said.length() ? message.substring(said.length()) : message;
   }
 
   /** Reopens the object at the position reached when a read fails transiently. */

@@ -59,6 +59,41 @@ class RetryingStorageTest {
   }
 
   @Test
+  void onceWorkingFailsAtOnceUntilAnOperationHasSucceededAndRetriesAfter() throws Exception {
+    RetryingStorage once = new RetryingStorage(faulty, 5, Duration.ofMillis(100), Duration.ofSeconds(1), sleeps::add,
+        () -> 0.5, false);
+    faulty.failNext(Operation.STAT, 1);
+    // a server that cannot be reached when the command starts: reported at once, not after half a minute
+    assertThatThrownBy(() -> once.stat("config"))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isPermanent()).isFalse())
+        .hasMessageContaining("stat 'config'").hasMessageContaining("after 1 attempt");
+    assertThat(sleeps).isEmpty();
+    assertThatThrownBy(() -> once.get("config")).isInstanceOf(NoSuchFileException.class); // an answer: it works
+    faulty.failNext(Operation.PUT, 2);
+    once.put("data/aa/x", ByteBuffer.wrap(new byte[] {3}));
+    assertThat(memory.raw("data/aa/x")).containsExactly(3);
+    assertThat(sleeps).hasSize(2);
+  }
+
+  @Test
+  void retryingARetryingStorageReplacesItsAttemptsInsteadOfMultiplyingThem() {
+    Storage twice = Storages.retrying(Storages.retrying(faulty, 8), 2, Duration.ZERO, Duration.ZERO);
+    faulty.failNext(Operation.STAT, 10);
+    assertThatThrownBy(() -> twice.stat("config")).hasMessageContaining("after 2 attempts");
+    assertThat(faulty.calls(Operation.STAT)).isEqualTo(2);
+  }
+
+  @Test
+  void aMessageThatAlreadyNamesTheOperationIsNotPrefixedTwice() {
+    // as SftpStorage and S3Storage word their failures
+    faulty.failCall(Operation.STAT, 1,
+        name -> new IOException("cannot stat '" + name + "' in " + faulty.location() + ": connection reset"));
+    RetryingStorage single = new RetryingStorage(faulty, 1, Duration.ZERO, Duration.ZERO, sleeps::add, () -> 0.5);
+    assertThatThrownBy(() -> single.stat("config")).hasMessage("cannot stat 'config' in " + faulty.location()
+        + " after 1 attempt: connection reset; check the connection to the storage and try again");
+  }
+
+  @Test
   void givesUpAfterMaxAttemptsNamingTheObject() {
     faulty.failNext(Operation.STAT, 10);
     assertThatThrownBy(() -> storage.stat("snapshots/s1"))

@@ -26,11 +26,13 @@ import org.apache.sshd.sftp.common.SftpException;
  * without waiting for the answer; {@link UnclaimedReplies} collects it later.
  *
  * <p>A READ answered with fewer bytes than asked for ends the file if the file's size says so.
- * Otherwise (the server reads less at a time than asked, as some cap reads and some backing file
- * systems answer short, or the size is unknown) the missing bytes are asked for at once, ahead of
- * everything else, and the requests already sent stay: nothing is read twice. Once a stream has
- * seen two short answers of the same length, the session asks for no more than that
- * ({@code requestSize}), so only its first read pays for finding the server's size.
+ * Otherwise the server reads less at a time than asked (some cap reads; some backing file systems
+ * answer short), or the size is unknown: the larger requests already sent are dropped and the stream
+ * asks again from the first missing byte, in requests of the length answered (one round trip, once
+ * per stream). When a request of that length is then answered whole, the session asks for no more
+ * than that from then on ({@code requestSize}), so only the first reads pay for finding the
+ * server's size. A short answer of no bytes ends the file if its size is unknown, and is an error if
+ * the size says there is more.
  *
  * <p>Waiting for an answer polls without removing it from MINA's client, so an interrupt stops the
  * wait (with an {@link InterruptedIOException}) but leaves the answer to be collected: MINA's own
@@ -69,9 +71,11 @@ final class PipelinedRead extends InputStream {
   private long next;
   private int window;
   private boolean fstatSent;
+  private boolean fstatTaken;
   private int fstat; // id of the FSTAT sent with the first READs
   private long size = -1; // the file's size once the FSTAT's answer has been needed; MAX_VALUE: unknown
-  private int lastShort = -1; // the length of this stream's last short answer
+  private int streamSize; // bytes per READ of this stream: the session's, or less after a short answer
+  private int unconfirmed = -1; // a short answer's length, until a request of that length is answered whole
   private byte[] data = new byte[0];
   private int position;
   private int limit;
@@ -98,6 +102,7 @@ final class PipelinedRead extends InputStream {
     this.end = end;
     this.window = end == Long.MAX_VALUE ? FIRST_WINDOW_TO_END : WINDOW;
     this.ended = offset >= end;
+    this.streamSize = requestSize.get();
   }
 
   @Override
@@ -156,6 +161,9 @@ final class PipelinedRead extends InputStream {
     int n = limit - position;
     if (n < request.length()) {
       shortAnswer(request, n);
+    } else if (n == unconfirmed) {
+      requestSize.accumulateAndGet(n, Math::min); // the server's size: later streams ask for no more
+      unconfirmed = -1;
     }
     if (window < WINDOW) {
       window = Math.min(WINDOW, window * 2);
@@ -173,7 +181,7 @@ final class PipelinedRead extends InputStream {
       fstat = sftp.write(SftpConstants.SSH_FXP_FSTAT, request).getId();
       fstatSent = true;
     }
-    int most = requestSize.get();
+    int most = streamSize;
     while (inFlight.size() < window && next < end) {
       int length = (int) Math.min(most, end - next);
       // write() hands the request over without waiting until it is sent: its id is known at once
@@ -257,20 +265,32 @@ final class PipelinedRead extends InputStream {
 
   /**
    * Handles an answer of {@code n} bytes to a READ of more: the end of the file if its size says so;
-   * otherwise the missing bytes are asked for now, ahead of the requests already sent.
+   * otherwise the requests already sent are dropped and sent again from the first missing byte, no
+   * larger than {@code n}.
    */
   private void shortAnswer(Request request, int n) throws IOException {
     long reached = request.offset() + n;
-    if (reached >= size()) {
+    long fileSize = size();
+    if (reached >= fileSize) {
       end();
       return;
     }
-    if (n > 0 && n == lastShort) {
-      requestSize.accumulateAndGet(n, Math::min); // the server's size: later requests are answered whole
+    if (n == 0) {
+      if (fileSize == Long.MAX_VALUE) {
+        end(); // no data and no size: where the file ends
+        return;
+      }
+      throw new SftpException(SftpConstants.SSH_FX_FAILURE, "cannot read " + what + ": the server answered no data "
+          + "at offset " + request.offset() + " of a file of " + fileSize + " bytes");
     }
-    lastShort = n;
-    int missing = (int) (request.offset() + request.length() - reached);
-    inFlight.addFirst(new Request(read(handle.getIdentifier(), reached, missing), reached, missing));
+    streamSize = Math.min(streamSize, n);
+    unconfirmed = streamSize;
+    for (Request dropped : inFlight) {
+      unclaimed.add(dropped.id()); // their answers are collected at the next get
+    }
+    inFlight.clear();
+    next = reached;
+    ended = reached >= end;
   }
 
   /**
@@ -280,8 +300,10 @@ final class PipelinedRead extends InputStream {
    */
   private long size() throws IOException {
     if (size < 0) {
+      Buffer answer = await(fstat);
+      fstatTaken = true;
       size = Long.MAX_VALUE;
-      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, await(fstat));
+      SftpResponse response = SftpResponse.parse(SftpConstants.SSH_FXP_FSTAT, answer);
       if (response.getType() == SftpConstants.SSH_FXP_ATTRS) {
         Buffer attrs = response.getBuffer();
         int flags = attrs.getInt();
@@ -312,7 +334,7 @@ final class PipelinedRead extends InputStream {
     }
     closed = true;
     end();
-    if (fstatSent && size < 0) {
+    if (fstatSent && !fstatTaken) {
       unclaimed.add(fstat);
     }
     data = new byte[0];

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -294,6 +298,10 @@ public final class SftpStorage implements Storage {
         throw new StorageException("authentication of " + user + "@" + host + ":" + port + " failed: "
             + e.getMessage() + "; check the user, the private key or the password (CAIRN_SFTP_PASSWORD)", true, e);
       }
+      if (Throwables.getCausalChain(e).stream().anyMatch(UnresolvedAddressException.class::isInstance)) {
+        throw new IOException("cannot connect to " + location + ": host name '" + host + "' does not resolve; "
+            + "check the host in the repository URI and the DNS", e);
+      }
       throw new IOException("cannot connect to " + location + ": " + e.getMessage(), e);
     }
   }
@@ -524,16 +532,16 @@ public final class SftpStorage implements Storage {
     ExecutorService pool = listPool();
     List<Future<List<StorageObject>>> listed = new ArrayList<>();
     List<List<String>> subdirs = new ArrayList<>();
-    for (String dir : dirs) {
-      List<String> found = new ArrayList<>();
-      subdirs.add(found);
-      listed.add(pool.submit(() -> {
-        List<StorageObject> objects = new ArrayList<>();
-        listDir(sftp, dir, prefix, objects, found);
-        return objects;
-      }));
-    }
     try {
+      for (String dir : dirs) {
+        List<String> found = new ArrayList<>();
+        subdirs.add(found);
+        listed.add(pool.submit(() -> {
+          List<StorageObject> objects = new ArrayList<>();
+          listDir(sftp, dir, prefix, objects, found);
+          return objects;
+        }));
+      }
       for (int i = 0; i < listed.size(); i++) {
         out.addAll(listed.get(i).get());
         next.addAll(subdirs.get(i));
@@ -545,6 +553,8 @@ public final class SftpStorage implements Storage {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while listing " + location);
+    } catch (RejectedExecutionException e) {
+      throw new IOException("storage " + location + " is closed", e);
     } finally {
       // not interrupted: an SFTP call interrupted while it waits makes MINA drop the session
       listed.forEach(f -> f.cancel(false));
@@ -552,14 +562,21 @@ public final class SftpStorage implements Storage {
     return next;
   }
 
-  private ExecutorService listPool() {
+  /** The threads listing directories; they end after 30 s without work, and with the storage. */
+  private ExecutorService listPool() throws IOException {
     synchronized (connectionLock) {
+      if (closed) {
+        throw new IOException("storage " + location + " is closed");
+      }
       if (listPool == null) {
-        listPool = Executors.newFixedThreadPool(LIST_THREADS, r -> {
-          Thread t = new Thread(r, "cairn-sftp-list");
-          t.setDaemon(true);
-          return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(LIST_THREADS, LIST_THREADS, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+              Thread t = new Thread(r, "cairn-sftp-list");
+              t.setDaemon(true);
+              return t;
+            });
+        pool.allowCoreThreadTimeOut(true);
+        listPool = pool;
       }
       return listPool;
     }

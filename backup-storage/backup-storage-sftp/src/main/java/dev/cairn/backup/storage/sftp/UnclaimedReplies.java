@@ -28,16 +28,20 @@ final class UnclaimedReplies {
   }
 
   /** Drops the answers that have arrived; all of them once the channel has closed (none will come). */
-  void collect() throws IOException {
-    if (!sftp.isOpen()) {
-      ids.clear();
-      return;
-    }
-    for (Iterator<Integer> it = ids.iterator(); it.hasNext();) {
-      if (sftp.receive(it.next(), Duration.ZERO) != null) {
-        it.remove();
+  void collect() {
+    try {
+      if (sftp.isOpen()) {
+        for (Iterator<Integer> it = ids.iterator(); it.hasNext();) {
+          if (sftp.receive(it.next(), Duration.ZERO) != null) {
+            it.remove();
+          }
+        }
+        return;
       }
+    } catch (IOException | RuntimeException closing) {
+      // the channel closed meanwhile
     }
+    ids.clear();
   }
 
   /** How many answers are still expected; for tests. */
