@@ -220,6 +220,12 @@ public final class CairnCommand implements Callable<Integer> {
         verbose |= arg.equals("-v") || arg.equals("--verbose");
       }
       System.setProperty(key, verbose ? "debug" : "warn");
+      if (!verbose) {
+        // "WARN get 'data/…' in sftp://… failed (attempt 1 of 8): …; retrying in 240 ms", without the
+        // thread and class names in front (--verbose keeps them)
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+      }
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
   }
