@@ -199,7 +199,7 @@ final class PipelinedRead extends InputStream {
   }
 
   /** A request buffer for {@code handle} with room for {@code more} bytes after it. */
-  private static Buffer request(byte[] handle, int more) {
+  static Buffer request(byte[] handle, int more) {
     Buffer request = new ByteArrayBuffer(HEADER + 4 + handle.length + more, false);
     request.rpos(HEADER);
     request.wpos(HEADER);
@@ -207,11 +207,17 @@ final class PipelinedRead extends InputStream {
     return request;
   }
 
-  /**
-   * Waits for the answer to request {@code id}, at most the session's idle timeout, leaving the
-   * request with MINA (to be collected) if interrupted or out of time.
-   */
+  /** Waits for the answer to request {@code id}; see {@link #await(FullAccessSftpClient, int, Duration, String)}. */
   private Buffer await(int id) throws IOException {
+    return await(sftp, id, timeout, "read " + what);
+  }
+
+  /**
+   * Waits for the answer to request {@code id}, at most {@code timeout}, leaving the request with
+   * MINA (to be collected) if interrupted or out of time: MINA's own blocking wait forgets an
+   * interrupted request, and the late answer then closes the session.
+   */
+  static Buffer await(FullAccessSftpClient sftp, int id, Duration timeout, String what) throws IOException {
     long pause = 1_000;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -220,13 +226,13 @@ final class PipelinedRead extends InputStream {
         return answer;
       }
       if (!sftp.isOpen()) {
-        throw new IOException("cannot read " + what + ": the SFTP channel closed");
+        throw new IOException("cannot " + what + ": the SFTP channel closed");
       }
       if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedIOException("interrupted while reading " + what);
+        throw new InterruptedIOException("interrupted: " + what);
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException("cannot read " + what + ": no answer from the server in " + timeout.toSeconds() + " s");
+        throw new IOException("cannot " + what + ": no answer from the server in " + timeout.toSeconds() + " s");
       }
       LockSupport.parkNanos(pause);
       pause = Math.min(MAX_POLL_NANOS, pause * 2);

@@ -9,7 +9,6 @@ import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -63,8 +62,6 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
-import org.apache.sshd.sftp.client.impl.AbstractSftpClient;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
@@ -96,7 +93,6 @@ import org.slf4j.LoggerFactory;
 public final class SftpStorage implements Storage {
   private static final Logger LOG = LoggerFactory.getLogger(SftpStorage.class);
   static final String TMP_SUFFIX = ".cairn-tmp";
-  private static final int BUFFER = 64 * 1024;
   private static final long CHANNEL_WINDOW = 16L << 20;
   private static final int LIST_THREADS = 8;
 
@@ -380,11 +376,12 @@ public final class SftpStorage implements Storage {
     int slash = target.lastIndexOf('/');
     String dir = slash < 0 ? "" : target.substring(0, slash);
     String tmp = (slash < 0 ? "" : dir + "/") + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + TMP_SUFFIX;
-    call("put", name, sftp -> {
+    callOn("put", name, c -> {
+      SftpClient sftp = c.sftp();
       ensureDirectory(sftp, dir);
       boolean renamed = false;
       try {
-        upload(sftp, tmp, content.duplicate());
+        upload(c, tmp, content.duplicate(), "'" + name + "' in " + location);
         rename(sftp, tmp, target);
         renamed = true;
       } finally {
@@ -401,27 +398,17 @@ public final class SftpStorage implements Storage {
     LOG.debug("put {} ({} bytes) into {}", name, content.remaining(), location);
   }
 
-  private static void upload(SftpClient sftp, String tmp, ByteBuffer src) throws IOException {
-    try (SftpClient.CloseableHandle handle = sftp.open(tmp, EnumSet.of(SftpClient.OpenMode.Write,
-        SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
-      try (OutputStream out = new SftpOutputStreamAsync((AbstractSftpClient) sftp, BUFFER, tmp, handle, false)) {
-        byte[] chunk = src.hasArray() ? null : new byte[BUFFER];
-        while (src.hasRemaining()) {
-          int n = Math.min(src.remaining(), BUFFER);
-          if (chunk == null) {
-            out.write(src.array(), src.arrayOffset() + src.position(), n);
-            src.position(src.position() + n);
-          } else {
-            src.get(chunk, 0, n);
-            out.write(chunk, 0, n);
-          }
-        }
-      }
-      OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
-      if (fsync != null && fsync.isSupported()) {
-        fsync.fsync(handle);
-      }
-    }
+  /**
+   * Writes {@code src} into a new file {@code tmp}: one round trip to open it, then the data, the
+   * fsync and the close together (see {@link PipelinedWrite}).
+   */
+  private static void upload(Connection c, String tmp, ByteBuffer src, String what) throws IOException {
+    SftpClient sftp = c.sftp();
+    SftpClient.CloseableHandle handle = sftp.open(tmp, EnumSet.of(SftpClient.OpenMode.Write,
+        SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive));
+    OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
+    PipelinedWrite.write((FullAccessSftpClient) sftp, handle, src, fsync != null && fsync.isSupported(),
+        c.unclaimed(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session()), what);
   }
 
   private static void rename(SftpClient sftp, String tmp, String target) throws IOException {

@@ -1,5 +1,7 @@
 package dev.cairn.backup.storage.sftp;
 
+import static dev.cairn.backup.storage.sftp.SftpTestServer.bytes;
+import static dev.cairn.backup.storage.sftp.SftpTestServer.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SftpReadIT {
   @TempDir Path dir;
-
-  private static byte[] bytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  private static byte[] read(InputStream in) throws IOException {
-    try (in) {
-      return in.readAllBytes();
-    }
-  }
 
   /** Waits until the server has seen as many CLOSEs as OPENs: every handle opened was closed. */
   private static void awaitHandlesClosed(SftpTestServer server) throws InterruptedException {

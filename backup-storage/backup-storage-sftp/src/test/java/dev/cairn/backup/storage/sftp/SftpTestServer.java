@@ -3,6 +3,7 @@ package dev.cairn.backup.storage.sftp;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.testing.FaultyProxy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,12 +74,13 @@ final class SftpTestServer implements AutoCloseable {
   /**
    * A server as {@link #SftpTestServer(Path, boolean)} whose file reads return at most
    * {@code maxReadAnswer} bytes at a time, so that it answers larger READs short in the middle of
-   * a file, as the protocol allows a server to, and fail (SSH_FX_FAILURE) once they reach offset
-   * {@code failReadsAt}, as a bad disk sector does. On every server, files named {@code nostat-*}
-   * refuse to tell their attributes, and files named {@code bigger-*} report 100,000 bytes more than
-   * they hold.
+   * a file, as the protocol allows a server to, and whose reads and writes fail (SSH_FX_FAILURE)
+   * once they reach offset {@code failAt}, as a bad disk sector or a full disk does. Such a server
+   * also refuses fsync: its channels are not file channels. On every server, files named
+   * {@code nostat-*} refuse to tell their attributes, and files named {@code bigger-*} report
+   * 100,000 bytes more than they hold.
    */
-  SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failReadsAt) throws Exception {
+  SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failAt) throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
     // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
@@ -112,8 +115,8 @@ final class SftpTestServer implements AutoCloseable {
           String handleId, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
         SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options,
             attrs);
-        return maxReadAnswer < Integer.MAX_VALUE || failReadsAt < Long.MAX_VALUE
-            ? new FaultyReads(channel, maxReadAnswer, failReadsAt) : channel;
+        return maxReadAnswer < Integer.MAX_VALUE || failAt < Long.MAX_VALUE
+            ? new FaultyReads(channel, maxReadAnswer, failAt) : channel;
       }
 
       @Override
@@ -188,6 +191,20 @@ final class SftpTestServer implements AutoCloseable {
     return proxy;
   }
 
+  /** Deterministic pseudo-random bytes. */
+  static byte[] bytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Reads a stream to its end and closes it. */
+  static byte[] read(InputStream in) throws IOException {
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+
   /** The server-side file behind {@code root} and object {@code name}. */
   Path file(String root, String name) {
     return files.resolve(root.substring(1)).resolve(name);
@@ -199,7 +216,7 @@ final class SftpTestServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
-  /** A file channel whose reads return at most {@code max} bytes and fail from {@code failAt} on. */
+  /** A file channel whose reads return at most {@code max} bytes, and whose reads and writes fail from {@code failAt} on. */
   private static final class FaultyReads implements SeekableByteChannel {
     private final SeekableByteChannel channel;
     private final int max;
@@ -229,6 +246,9 @@ final class SftpTestServer implements AutoCloseable {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+      if (channel.position() + src.remaining() > failAt) {
+        throw new IOException("injected write failure at offset " + failAt);
+      }
       return channel.write(src);
     }
 
