@@ -1,6 +1,7 @@
 package dev.cairn.backup.storage.sftp;
 
 import com.google.common.base.Throwables;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.spi.Storage;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
@@ -21,41 +23,41 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
-import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -331,6 +333,9 @@ public final class SftpStorage implements Storage {
       return call.call(c);
     } catch (SftpException e) {
       throw translate(op, name, e);
+    } catch (IllegalStateException e) {
+      // MINA's client reports some write failures so (a write still pending after its timeout)
+      throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage(), e);
     } catch (InterruptedIOException e) {
       InterruptedIOException named = new InterruptedIOException("interrupted: " + op + " '" + name + "' in " + location);
       named.initCause(e);
@@ -377,6 +382,7 @@ public final class SftpStorage implements Storage {
     String dir = slash < 0 ? "" : target.substring(0, slash);
     String tmp = (slash < 0 ? "" : dir + "/") + "." + target.substring(slash + 1) + "." + UUID.randomUUID() + TMP_SUFFIX;
     callOn("put", name, c -> {
+      c.unclaimed().collect();
       SftpClient sftp = c.sftp();
       ensureDirectory(sftp, dir);
       boolean renamed = false;
@@ -386,10 +392,14 @@ public final class SftpStorage implements Storage {
         renamed = true;
       } finally {
         if (!renamed && sftp.isOpen()) {
+          // sent, not waited for: the thread may be interrupted, and MINA's blocking wait would then
+          // close the session; the server removes it after the CLOSE sent before
+          Buffer remove = new ByteArrayBuffer();
+          remove.putString(tmp);
           try {
-            sftp.remove(tmp);
-          } catch (IOException ignored) {
-            // never written, or the session is gone: list() ignores temporary files either way
+            c.unclaimed().add(((FullAccessSftpClient) sftp).write(SftpConstants.SSH_FXP_REMOVE, remove).getId());
+          } catch (IOException | RuntimeException ignored) {
+            // the session is gone: list() ignores temporary files either way
           }
         }
       }
@@ -404,11 +414,12 @@ public final class SftpStorage implements Storage {
    */
   private static void upload(Connection c, String tmp, ByteBuffer src, String what) throws IOException {
     SftpClient sftp = c.sftp();
+    OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
+    boolean flush = fsync != null && fsync.isSupported();
+    Duration timeout = CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session());
     SftpClient.CloseableHandle handle = sftp.open(tmp, EnumSet.of(SftpClient.OpenMode.Write,
         SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive));
-    OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
-    PipelinedWrite.write((FullAccessSftpClient) sftp, handle, src, fsync != null && fsync.isSupported(),
-        c.unclaimed(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session()), what);
+    PipelinedWrite.write((FullAccessSftpClient) sftp, handle, src, flush, c.unclaimed(), timeout, what);
   }
 
   private static void rename(SftpClient sftp, String tmp, String target) throws IOException {
