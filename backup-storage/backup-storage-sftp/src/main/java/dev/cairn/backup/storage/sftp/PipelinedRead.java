@@ -225,7 +225,7 @@ final class PipelinedRead extends InputStream {
       if (answer != null) {
         return answer;
       }
-      if (!sftp.isOpen()) {
+      if (!sftp.isOpen() || sftp.isClosing()) {
         throw new IOException("cannot " + what + ": the SFTP channel closed");
       }
       if (Thread.currentThread().isInterrupted()) {

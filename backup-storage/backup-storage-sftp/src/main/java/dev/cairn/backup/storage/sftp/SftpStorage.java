@@ -133,8 +133,9 @@ public final class SftpStorage implements Storage {
    */
   private record Connection(ClientSession session, SftpClient sftp, UnclaimedReplies unclaimed,
       AtomicInteger readSize) {
+    /** Open and not closing: a session being torn down (a dropped connection) is replaced at once. */
     boolean isOpen() {
-      return session.isOpen() && sftp.isOpen();
+      return session.isOpen() && !session.isClosing() && sftp.isOpen() && !sftp.isClosing();
     }
 
     void close() {
