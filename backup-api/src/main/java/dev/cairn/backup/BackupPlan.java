@@ -424,8 +424,16 @@ public final class BackupPlan {
 
   /** Verifies the target repository; with {@code readData}, reads and checks every pack. */
   public VerifyReport verify(boolean readData) {
+    return verify(readData ? DataSubset.all() : DataSubset.none());
+  }
+
+  /**
+   * Verifies the target repository's structure and reads the packs of {@code subset}, e.g.
+   * {@code DataSubset.group(week % 4 + 1, 4)} to read the whole repository over four weekly runs.
+   */
+  public VerifyReport verify(DataSubset subset) {
     try (Repository repo = openRepository()) {
-      return repo.verify(readData, progress);
+      return repo.verify(subset, progress);
     }
   }
 

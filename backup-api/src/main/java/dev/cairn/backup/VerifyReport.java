@@ -8,11 +8,14 @@ import java.util.Objects;
  * What a verification found. Empty damage lists mean the repository is sound (at the checked
  * depth).
  *
- * @param readData whether every pack was read and every chunk decrypted and re-hashed (the full read
- *     check), or only the structure was checked
+ * @param readData whether packs were read and their chunks decrypted and re-hashed (all of them, or the
+ *     {@code dataSubset}), or only the structure was checked
+ * @param dataSubset which packs were read, as {@link DataSubset#toString()} gives it: {@code all},
+ *     {@code none}, or a subset such as {@code 2/4} or {@code 10%}
  * @param snapshots snapshots checked
- * @param packs packs checked (present for the structural check; read for the full check)
- * @param blobs chunks and trees checked
+ * @param packs packs in the index (each checked to be present in storage)
+ * @param packsRead packs read, decrypted and re-hashed
+ * @param blobs chunks and trees checked: with every pack read, those read; else those referenced
  * @param bytesRead bytes read from storage
  * @param damagedPacks names of packs that are missing, unreadable or hold damaged chunks
  * @param damagedSnapshots ids of snapshots that refer to missing or damaged data, or cannot be read
@@ -22,8 +25,10 @@ import java.util.Objects;
  */
 public record VerifyReport(
     boolean readData,
+    String dataSubset,
     long snapshots,
     long packs,
+    long packsRead,
     long blobs,
     long bytesRead,
     List<String> damagedPacks,
@@ -37,6 +42,7 @@ public record VerifyReport(
     damagedSnapshots = List.copyOf(damagedSnapshots);
     damagedPaths = List.copyOf(damagedPaths);
     problems = List.copyOf(problems);
+    Objects.requireNonNull(dataSubset, "dataSubset");
     Objects.requireNonNull(duration, "duration");
   }
 

@@ -223,6 +223,29 @@ class CliSessionTest {
     JsonNode json = lastJson(cli.run("verify", "--read-data", "--json").out());
     assertThat(json.get("ok").asBoolean()).isFalse();
     assertThat(json.get("damaged_packs").toString()).contains(pack.getFileName().toString().substring(0, 8));
+
+    // subsets: the group holding the damaged pack finds it, the other does not, and both say what they read
+    String name = pack.getFileName().toString();
+    int group = (int) (Long.parseLong(name.substring(0, 8), 16) % 2) + 1;
+    Cli.Result hit = cli.run("verify", "--read-data-subset=" + group + "/2");
+    assertThat(hit.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(hit.err()).contains("damaged pack: " + name);
+    assertThat(hit.out()).contains("(subset " + group + "/2");
+    JsonNode other = lastJson(cli.run("verify", "--read-data-subset", (3 - group) + "/2", "--json").out());
+    assertThat(other.get("ok").asBoolean()).isTrue();
+    assertThat(other.get("data_subset").asText()).isEqualTo((3 - group) + "/2");
+    JsonNode all = lastJson(cli.run("verify", "--read-data-subset=100%", "--json").out());
+    assertThat(all.get("ok").asBoolean()).isFalse();
+    assertThat(all.get("data_subset").asText()).isEqualTo("all");
+    assertThat(all.get("packs_read").asLong()).isEqualTo(all.get("packs").asLong())
+        .isGreaterThan(other.get("packs_read").asLong());
+
+    Cli.Result both = cli.run("verify", "--read-data", "--read-data-subset=1/2");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(both.err()).contains("not both").contains("cairn verify --help");
+    Cli.Result bad = cli.run("verify", "--read-data-subset=half");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(bad.err()).contains("'half'", "n/t", "10%", "500M");
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.cairn.backup.internal.tree.TreeCodec;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -36,6 +37,9 @@ import java.util.concurrent.Semaphore;
 public final class Verifier {
   private final EncryptedRepository repo;
   private final boolean readData;
+  /** The packs to read, decrypt and re-hash (all of them, a subset, or none). */
+  private final Set<ObjectId> toRead;
+  private final String subset;
   private final ProgressTracker progress;
   private final Set<String> damagedPacks = new TreeSet<>();
   private final Set<ObjectId> damagedSnapshots = new LinkedHashSet<>();
@@ -49,9 +53,12 @@ public final class Verifier {
 
   private final Executor executor;
 
-  private Verifier(EncryptedRepository repo, boolean readData, ProgressListener listener, Executor executor) {
+  private Verifier(EncryptedRepository repo, Collection<ObjectId> toRead, String subset, ProgressListener listener,
+      Executor executor) {
     this.repo = repo;
-    this.readData = readData;
+    this.toRead = new HashSet<>(toRead);
+    this.readData = !subset.equals("none");
+    this.subset = subset;
     this.progress = new ProgressTracker("verify", listener, -1, -1);
     this.executor = executor;
   }
@@ -62,7 +69,16 @@ public final class Verifier {
    */
   public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener,
       Executor executor) {
-    return new Verifier(repo, readData, listener, executor).run();
+    return verify(repo, readData ? repo.packs() : List.of(), readData ? "all" : "none", listener, executor);
+  }
+
+  /**
+   * Verifies {@code repo}'s structure, and reads and checks the packs of {@code toRead}, several at once
+   * on {@code executor}; {@code subset} describes them for the report ({@code none} if no data is read).
+   */
+  public static VerifyReport verify(EncryptedRepository repo, Collection<ObjectId> toRead, String subset,
+      ProgressListener listener, Executor executor) {
+    return new Verifier(repo, toRead, subset, listener, executor).run();
   }
 
   private VerifyReport run() {
@@ -71,11 +87,12 @@ public final class Verifier {
     Set<ObjectId> stored = new HashSet<>(repo.list(FileType.PACK));
     progress.totals(packs.size(), -1);
     Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
+    long packsRead = 0;
     if (readData) {
       // a bounded window of packs in flight, so memory stays at a few packs whatever the repository size
       Semaphore window = new Semaphore(4);
       for (ObjectId pack : packs) {
-        if (stored.contains(pack)) {
+        if (stored.contains(pack) && toRead.contains(pack)) {
           window.acquireUninterruptibly();
           checks.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor)
               .whenComplete((r, e) -> window.release()));
@@ -89,8 +106,9 @@ public final class Verifier {
         for (BlobLocation b : repo.packContents(pack)) {
           badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
         }
-      } else if (readData) {
+      } else if (checks.containsKey(pack)) {
         PackCheck check = checks.get(pack).join();
+        packsRead++;
         blobs += check.blobs().size();
         for (BlobLocation b : check.blobs()) {
           bytesRead += b.length();
@@ -115,13 +133,14 @@ public final class Verifier {
         checkSource(s, src, seenChunks);
       }
     }
-    if (!readData) {
-      blobs += seenChunks.size() + treeCache.size();
+    if (!subset.equals("all")) {
+      // a partial read: the count is of what the structural check covered, every chunk and tree referenced
+      blobs = seenChunks.size() + treeCache.size();
     }
     progress.emit();
-    return new VerifyReport(readData, snapshots.size() + countUnreadable(snapshots), packs.size(), blobs, bytesRead,
-        new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths), problems,
-        Duration.ofNanos(System.nanoTime() - start));
+    return new VerifyReport(readData, subset, snapshots.size() + countUnreadable(snapshots), packs.size(), packsRead,
+        blobs, bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots),
+        new ArrayList<>(damagedPaths), problems, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private long countUnreadable(List<Snapshot> readable) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.DataSubset;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ProgressListener;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.RepositoryNotFoundException;
 import dev.cairn.backup.RestoreRequest;
@@ -86,6 +88,8 @@ class DamageAndPassphraseTest {
     try (Repository repo = TestRepos.open(storage)) {
       VerifyReport structural = repo.verify(false);
       assertThat(structural.readData()).isFalse();
+      assertThat(structural.packsRead()).isZero();
+      assertThat(structural.dataSubset()).isEqualTo("none");
 
       VerifyReport report = repo.verify(true);
       assertThat(report.ok()).isFalse();
@@ -95,6 +99,26 @@ class DamageAndPassphraseTest {
       assertThat(damaged).isNotEmpty().allMatch(p -> p.startsWith("file"));
       assertThat(report.problems()).anyMatch(p -> p.contains(packName));
       assertThat(report.damagedPaths()).allMatch(d -> d.source().equals("files"));
+      assertThat(report.dataSubset()).isEqualTo("all");
+      assertThat(report.packsRead()).isEqualTo(report.packs());
+
+      // a subset finds the damage only when it reads the damaged pack; the two halves read every pack once
+      int group = (int) (Long.parseLong(packName.substring(0, 8), 16) % 2) + 1;
+      VerifyReport hit = repo.verify(DataSubset.group(group, 2), ProgressListener.NONE);
+      VerifyReport miss = repo.verify(DataSubset.group(3 - group, 2), ProgressListener.NONE);
+      assertThat(hit.ok()).isFalse();
+      assertThat(hit.damagedPacks()).containsExactly(packName);
+      assertThat(hit.damagedPaths()).isEqualTo(report.damagedPaths());
+      assertThat(hit.dataSubset()).isEqualTo(group + "/2");
+      assertThat(miss.ok()).as(miss.problems().toString()).isTrue();
+      assertThat(hit.packsRead() + miss.packsRead()).isEqualTo(report.packs());
+      assertThat(hit.bytesRead() + miss.bytesRead()).isEqualTo(report.bytesRead());
+      assertThat(miss.packs()).isEqualTo(report.packs());
+      // a size reads packs until it is reached: one byte is one pack
+      VerifyReport one = repo.verify(DataSubset.bytes(1), ProgressListener.NONE);
+      assertThat(one.packsRead()).isEqualTo(1);
+      assertThat(one.readData()).isTrue();
+      assertThat(repo.verify(DataSubset.percent(100), ProgressListener.NONE).ok()).isFalse();
 
       // files untouched by the damage restore, and are identical
       List<String> intact = new ArrayList<>();
