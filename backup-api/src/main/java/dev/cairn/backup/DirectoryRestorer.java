@@ -122,12 +122,7 @@ public final class DirectoryRestorer implements Restorer {
   public RestoreResult restore(RestoreInput input) throws IOException {
     checkDestination();
     Files.createDirectories(destination);
-    Map<String, Verification> sha = new HashMap<>();
-    for (Verification v : input.verifications()) {
-      if ("sha256".equals(v.attributes().get("algorithm"))) {
-        sha.put(v.item(), v);
-      }
-    }
+    Map<String, Verification> sha = sha256Verifications(input);
     Map<String, VerificationResult> results = new java.util.TreeMap<>();
     AtomicLong bytes = new AtomicLong();
     List<EntryMetadata> directories = new ArrayList<>();
@@ -476,7 +471,18 @@ public final class DirectoryRestorer implements Restorer {
     }
   }
 
-  private static MessageDigest sha256() {
+  /** The SHA-256 verification data of {@code input} (stream sources record it), by entry path. */
+  static Map<String, Verification> sha256Verifications(RestoreInput input) {
+    Map<String, Verification> sha = new HashMap<>();
+    for (Verification v : input.verifications()) {
+      if ("sha256".equals(v.attributes().get("algorithm"))) {
+        sha.put(v.item(), v);
+      }
+    }
+    return sha;
+  }
+
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

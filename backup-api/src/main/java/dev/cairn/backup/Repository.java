@@ -228,7 +228,7 @@ public final class Repository implements AutoCloseable {
         restorer = DirectoryRestorer.to(directorySources == 1 ? request.destination()
             : sourceDirectory(request.destination(), input.sourceName())).overwrite(request.overwrite());
       }
-      if (restorer instanceof DirectoryRestorer) {
+      if (restorer instanceof DirectoryRestorer || restorer instanceof DumpRestorer) {
         input.readInListOrder(); // it writes every file in list order: contents can be read in batches
       }
       try {

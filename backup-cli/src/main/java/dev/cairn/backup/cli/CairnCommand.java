@@ -53,6 +53,7 @@ public final class CairnCommand implements Callable<Integer> {
       SnapshotsCommand.class,
       LsCommand.class,
       RestoreCommand.class,
+      DumpCommand.class,
       VerifyCommand.class,
       KeyCommand.class,
       StatsCommand.class,

@@ -1,19 +1,28 @@
 package dev.cairn.backup.cli;
 
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The process environment a command runs in: environment variables and the terminal. Tests pass their
- * own, so commands run in-process without touching the real environment.
+ * The process environment a command runs in: environment variables, the terminal and the raw standard
+ * output. Tests pass their own, so commands run in-process without touching the real environment.
  *
  * @param variables environment variables ({@code CAIRN_REPOSITORY}, {@code CAIRN_PASSWORD}, …)
  * @param terminal the terminal for prompts and progress
+ * @param stdout standard output as bytes, for commands that write data rather than text
+ *     ({@code cairn dump}); text goes through picocli's writer
  */
-public record CliEnvironment(Map<String, String> variables, Terminal terminal) {
+public record CliEnvironment(Map<String, String> variables, Terminal terminal, OutputStream stdout) {
   public CliEnvironment {
     variables = Map.copyOf(variables);
     Objects.requireNonNull(terminal, "terminal");
+    Objects.requireNonNull(stdout, "stdout");
+  }
+
+  /** An environment whose raw standard output is this process's. */
+  public CliEnvironment(Map<String, String> variables, Terminal terminal) {
+    this(variables, terminal, System.out);
   }
 
   /** The environment of this process. */

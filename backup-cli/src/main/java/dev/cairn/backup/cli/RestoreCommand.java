@@ -110,13 +110,18 @@ final class RestoreCommand extends CairnSubcommand {
   }
 
   Snapshot resolve(Repository repo) {
-    if (host != null && snapshot.equals("latest")) {
+    return resolve(repo, snapshot, host, location());
+  }
+
+  /** The snapshot {@code ref} names; {@code latest} with a {@code host} is that host's newest. */
+  static Snapshot resolve(Repository repo, String ref, String host, String location) {
+    if (host != null && ref.equals("latest")) {
       return repo.snapshots().stream().filter(s -> s.host().equals(host))
           .max(Comparator.comparing(Snapshot::time))
-          .orElseThrow(() -> new BackupException("no snapshot of host '" + host + "' in " + location()
+          .orElseThrow(() -> new BackupException("no snapshot of host '" + host + "' in " + location
               + "; list them with 'cairn snapshots'"));
     }
-    return repo.snapshot(snapshot);
+    return repo.snapshot(ref);
   }
 
   /** One request, or with --include over several sources one per source (each into TARGET/source). */

@@ -16,8 +16,8 @@ final class Cli {
   private boolean stderrTerminal;
   private boolean console;
 
-  /** The result of one run. */
-  record Result(int exitCode, String out, String err) {
+  /** The result of one run; {@code data} is what went to the raw standard output ({@code cairn dump}). */
+  record Result(int exitCode, String out, String err, byte[] data) {
     List<String> outLines() {
       return out.lines().toList();
     }
@@ -78,11 +78,12 @@ final class Cli {
       }
     };
     // cheap Argon2id for key slots the tests write (the default costs ~1 s of CPU per open)
-    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal),
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal, data),
         b -> b.keyDerivation(1024, 1, 1)), args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return new Result(code, out.toString(), err.toString(), data.toByteArray());
   }
 }

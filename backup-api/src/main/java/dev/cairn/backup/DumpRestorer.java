@@ -1,0 +1,184 @@
+package dev.cairn.backup;
+
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.RestoreInput;
+import dev.cairn.backup.spi.RestoreResult;
+import dev.cairn.backup.spi.Restorer;
+import dev.cairn.backup.spi.Verification;
+import dev.cairn.backup.spi.VerificationResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+
+/**
+ * Writes a snapshot's content to a stream instead of a directory, as {@code cairn dump} does: a file's
+ * bytes, or a directory (or a whole source) as a POSIX tar archive that unpacks to the layout a
+ * {@link DirectoryRestorer} writes (paths relative to the source, modes, modification times,
+ * symlinks). Every chunk is checked against its id as it is read, and files with recorded SHA-256 data
+ * (stream sources) are re-hashed on the way and compared; a mismatch is a failed verification in the
+ * result, reported after the bytes went out. The stream is flushed, never closed. Use through
+ * {@link RestoreRequest.Builder#restorer}, selecting the same path in the request so that only it is
+ * read:
+ *
+ * <pre>{@code
+ * repo.restore(RestoreRequest.builder().snapshot("latest").source("app.sql").path("app.sql")
+ *     .restorer("app.sql", DumpRestorer.of("app.sql", System.out)).build());
+ * }</pre>
+ *
+ * <p>Immutable; one restore at a time per stream.
+ */
+public final class DumpRestorer implements Restorer {
+  private final OutputStream out;
+  private final String path;
+  private final boolean archive;
+  private final String prefix;
+
+  private DumpRestorer(OutputStream out, String path, boolean archive, String prefix) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.path = path;
+    this.archive = archive;
+    this.prefix = prefix;
+  }
+
+  /**
+   * Writes entry {@code path} of the source to {@code out}: its bytes if it is a file, else (a
+   * directory, a symlink, or {@code ""} for the whole source) a tar archive of it and what is under it.
+   */
+  public static DumpRestorer of(String path, OutputStream out) {
+    Objects.requireNonNull(path, "path");
+    return new DumpRestorer(out, path.replaceAll("^/+|/+$", ""), false, "");
+  }
+
+  /** Writes a tar archive even when the path is a single file. */
+  public DumpRestorer archive() {
+    return new DumpRestorer(out, path, true, prefix);
+  }
+
+  /**
+   * Puts the archive's entries under directory {@code name} (e.g. the source's name, as a restore of a
+   * snapshot with several sources lays them out); {@code ""} for none.
+   */
+  public DumpRestorer under(String name) {
+    Objects.requireNonNull(name, "name");
+    String p = name.replaceAll("^/+|/+$", "");
+    return new DumpRestorer(out, path, archive, p.isEmpty() ? "" : p + "/");
+  }
+
+  @Override
+  public String type() {
+    return FileSource.TYPE;
+  }
+
+  /**
+   * Writes the file or the archive.
+   *
+   * @throws RestoreException if the path is not in the input
+   * @throws IntegrityException if stored data is damaged (the output is then incomplete)
+   */
+  @Override
+  public RestoreResult restore(RestoreInput input) throws IOException {
+    Map<String, Verification> sha = DirectoryRestorer.sha256Verifications(input);
+    List<VerificationResult> results = new ArrayList<>();
+    AtomicLong bytes = new AtomicLong();
+    EntryMetadata chosen = null;
+    if (!path.isEmpty()) {
+      chosen = input.entries().stream().filter(x -> x.path().equals(path)).findFirst()
+          .orElseThrow(() -> new RestoreException("'" + path + "' is not in source '" + input.sourceName()
+              + "' of snapshot " + input.snapshotId().substring(0, 8) + "; list its paths with 'cairn ls'"));
+    }
+    boolean single = chosen != null && chosen.type() == EntryType.FILE && !archive;
+    long entries;
+    if (single) {
+      copy(input, chosen, out, sha.get(chosen.path()), results, bytes);
+      entries = 1;
+    } else {
+      entries = writeTar(input, sha, results, bytes);
+    }
+    out.flush();
+    return new RestoreResult(input.sourceName(), single ? "stream" : "tar stream", entries, bytes.get(), results);
+  }
+
+  private long writeTar(RestoreInput input, Map<String, Verification> sha, List<VerificationResult> results,
+      AtomicLong bytes) throws IOException {
+    // the archive is finished but the caller's stream stays open
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(CloseShieldOutputStream.wrap(out));
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    tar.setAddPaxHeadersForNonAsciiNames(true);
+    long n = 0;
+    if (!prefix.isEmpty()) {
+      // the directories leading to the entries, so that an unpacking tar gives them sane modes
+      String[] parts = prefix.split("/");
+      StringBuilder dir = new StringBuilder();
+      for (String part : parts) {
+        dir.append(part).append('/');
+        TarArchiveEntry d = new TarArchiveEntry(dir.toString());
+        d.setModTime(java.nio.file.attribute.FileTime.from(input.snapshotTime()));
+        tar.putArchiveEntry(d);
+        tar.closeArchiveEntry();
+      }
+    }
+    for (EntryMetadata e : input.entries()) {
+      TarArchiveEntry t;
+      switch (e.type()) {
+        case DIRECTORY -> {
+          t = new TarArchiveEntry(prefix + e.path() + "/");
+          t.setMode(TarArchiveEntry.DEFAULT_DIR_MODE & ~07777 | (e.mode() < 0 ? 0755 : e.mode() & 07777));
+        }
+        case SYMLINK -> {
+          t = new TarArchiveEntry(prefix + e.path(), TarConstants.LF_SYMLINK);
+          t.setLinkName(input.symlinkTarget(e.path()));
+          t.setMode(0120777);
+        }
+        default -> {
+          t = new TarArchiveEntry(prefix + e.path());
+          t.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | (e.mode() < 0 ? 0644 : e.mode() & 07777));
+          t.setSize(Math.max(0, e.size()));
+        }
+      }
+      if (e.modifiedTime() != null) {
+        t.setModTime(java.nio.file.attribute.FileTime.from(e.modifiedTime()));
+      }
+      tar.putArchiveEntry(t);
+      if (e.type() == EntryType.FILE) {
+        copy(input, e, tar, sha.get(e.path()), results, bytes);
+      }
+      tar.closeArchiveEntry(); // fails if the content was not exactly the recorded size
+      n++;
+    }
+    tar.finish();
+    tar.close();
+    return n;
+  }
+
+  private static void copy(RestoreInput input, EntryMetadata e, OutputStream to, Verification v,
+      List<VerificationResult> results, AtomicLong bytes) throws IOException {
+    MessageDigest digest = v == null ? null : DirectoryRestorer.sha256();
+    long n = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = input.open(e.path())) {
+      for (int r; (r = in.read(buf)) > 0; n += r) {
+        to.write(buf, 0, r);
+        if (digest != null) {
+          digest.update(buf, 0, r);
+        }
+      }
+    }
+    bytes.addAndGet(n);
+    if (v != null) {
+      results.add(VerificationResult.compare(v, n, "sha256:" + HexFormat.of().formatHex(digest.digest())));
+    }
+  }
+}

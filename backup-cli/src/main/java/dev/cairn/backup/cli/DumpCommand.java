@@ -1,0 +1,120 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.DumpRestorer;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RestoreException;
+import dev.cairn.backup.RestoreReport;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.spi.EntryMetadata;
+import dev.cairn.backup.spi.EntryType;
+import dev.cairn.backup.spi.RestoreResult;
+import dev.cairn.backup.spi.VerificationResult;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn dump SNAPSHOT PATH}: writes a file of a snapshot to stdout (or a file), or a directory or
+ * whole source as a tar archive, checking every chunk as it is read: {@code cairn dump latest app.sql |
+ * mysql app}.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+    description = "Write a file of a snapshot to stdout, or a directory (or a whole source) as a tar archive;"
+        + " every chunk is verified.")
+final class DumpCommand extends CairnSubcommand {
+
+  @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "'latest', a snapshot id or a unique prefix of one.")
+  String snapshot;
+
+  @Parameters(index = "1", paramLabel = "PATH",
+      description = "A file (its bytes), a directory or a source name (a tar archive), as 'cairn ls' shows paths;"
+          + " '/' for the whole snapshot when it has one source.")
+  String path;
+
+  @Option(names = "--tar", description = "Write a tar archive even when PATH is a file.")
+  boolean tar;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Write to FILE (which must not exist) instead of stdout.")
+  Path output;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "With 'latest': the newest snapshot taken on HOST.")
+  String host;
+
+  @Override
+  int run() throws IOException {
+    if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+      throw new RestoreException(output + " already exists: give a new file name, or remove it first");
+    }
+    RestoreReport report;
+    try (Repository repo = openRepository()) {
+      Snapshot chosen = RestoreCommand.resolve(repo, snapshot, host, location());
+      SnapshotPaths.Selection selection = select(repo, chosen);
+      boolean written = false;
+      try (OutputStream out = open()) {
+        // names in an archive are the paths 'cairn ls' shows, so it unpacks as a restore lays it out
+        DumpRestorer restorer = DumpRestorer.of(selection.path(), out)
+            .under(chosen.sources().size() == 1 ? "" : selection.source());
+        report = repo.restore(RestoreRequest.builder().snapshot(chosen.id()).source(selection.source())
+            .path(selection.path()).restorer(selection.source(), tar ? restorer.archive() : restorer).build());
+        written = true;
+      } finally {
+        if (!written && output != null) {
+          Files.deleteIfExists(output); // no half-written file left behind
+        }
+      }
+    }
+    Output out = output();
+    for (RestoreResult result : report.results()) {
+      for (VerificationResult v : result.results()) {
+        if (!v.ok()) {
+          out.warn("verification of %s in %s: %s %s", v.item(), result.source(), v.status(), v.message());
+        }
+      }
+    }
+    if (!report.verified()) {
+      throw new RestoreException("the dumped data of snapshot " + report.snapshot().id().shortHex()
+          + " does not match what was recorded at backup time (see the warnings above); do not use it, and run"
+          + " 'cairn verify --read-data'");
+    }
+    if (output != null) {
+      out.info("wrote %s of snapshot %s to %s", Format.bytes(report.bytes()), report.snapshot().id().shortHex(), output);
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * The source and path PATH names. A name that is both a source and a file in it (a command's output
+   * stored as NAME in a source named NAME) means the file: a tar of a source is asked for with '/' or
+   * the source's name when it holds more than that file.
+   */
+  private SnapshotPaths.Selection select(Repository repo, Snapshot chosen) {
+    SnapshotPaths.Selection selection = SnapshotPaths.select(chosen, path);
+    String given = path.replaceAll("^/+|/+$", "");
+    if (selection.path().isEmpty() && !given.isEmpty()) {
+      List<EntryMetadata> entries = repo.entries(chosen, selection.source(), "");
+      if (entries.size() == 1 && entries.get(0).type() == EntryType.FILE
+          && given.endsWith(entries.get(0).path())) {
+        return new SnapshotPaths.Selection(selection.source(), entries.get(0).path());
+      }
+    }
+    return selection;
+  }
+
+  private OutputStream open() throws IOException {
+    if (output != null) {
+      return new BufferedOutputStream(Files.newOutputStream(output, StandardOpenOption.CREATE_NEW), 1 << 16);
+    }
+    return CloseShieldOutputStream.wrap(environment().stdout()); // stdout stays open
+  }
+}
