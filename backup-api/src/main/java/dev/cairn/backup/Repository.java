@@ -13,6 +13,7 @@ import dev.cairn.backup.internal.repository.KeyInfo;
 import dev.cairn.backup.internal.repository.RepositoryOptions;
 import dev.cairn.backup.internal.restore.SnapshotRestoreInput;
 import dev.cairn.backup.internal.snapshot.Snapshots;
+import dev.cairn.backup.internal.tree.TreeDiff;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import dev.cairn.backup.internal.verify.Verifier;
 import dev.cairn.backup.spi.EntryMetadata;
@@ -144,6 +145,27 @@ public final class Repository implements AutoCloseable {
       out.put(s.name(), entries(snapshot, s.name(), ""));
     }
     return out;
+  }
+
+  /**
+   * What changed from snapshot {@code from} to snapshot {@code to}, entry by entry (for
+   * {@code cairn diff}); only directories whose trees differ are read.
+   *
+   * @throws IntegrityException if a tree that differs cannot be read
+   */
+  public SnapshotDiff diff(Snapshot from, Snapshot to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    from.sources().forEach(s -> names.add(s.name()));
+    to.sources().forEach(s -> names.add(s.name()));
+    List<SnapshotDiff.Change> changes = new ArrayList<>();
+    for (String name : names) {
+      ObjectId a = from.source(name).map(SnapshotSource::tree).orElse(null);
+      ObjectId b = to.source(name).map(SnapshotSource::tree).orElse(null);
+      changes.addAll(TreeDiff.diff(name, a, b, repo::readBlob));
+    }
+    return new SnapshotDiff(from, to, changes);
   }
 
   private static String sourceNames(Snapshot s) {

@@ -54,6 +54,7 @@ public final class CairnCommand implements Callable<Integer> {
       LsCommand.class,
       RestoreCommand.class,
       DumpCommand.class,
+      DiffCommand.class,
       VerifyCommand.class,
       KeyCommand.class,
       StatsCommand.class,

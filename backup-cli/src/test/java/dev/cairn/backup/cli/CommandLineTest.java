@@ -122,9 +122,9 @@ class CommandLineTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> lazy.parseArgs(odd)))
         .hasMessage(org.assertj.core.api.Assertions.catchThrowable(() -> full.parseArgs(odd)).getMessage());
     assertThat(CairnCommand.newCommandLine(new CairnCommand(env), new String[] {"--help"}).getSubcommands())
-        .as("usage help lists every subcommand").hasSize(15);
+        .as("usage help lists every subcommand").hasSameSizeAs(full.getSubcommands()).containsKeys("dump", "diff");
     assertThat(CairnCommand.newCommandLine(new CairnCommand(env), new String[] {"-r", "x"}).getSubcommands())
-        .hasSize(15);
+        .hasSameSizeAs(full.getSubcommands());
   }
 
   private static String errorOutput(ErrorHandler handler, Exception failure, boolean verbose) {
