@@ -307,6 +307,29 @@ public final class Repository implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes a sound index: one new index file listing every pack in storage whose header is readable,
+   * replacing all old index files (restic's {@code repair index}). Packs listed by sound index files
+   * are taken from them unless {@code readAllPacks}; the headers of the others are read (packs listed
+   * only by a damaged index file, or by none after an interrupted backup). Opening a repository with a
+   * damaged index file works (its packs are indexed from their headers, with a warning) but prune
+   * refuses to run until the index is repaired. Takes the exclusive lock.
+   *
+   * @throws RepositoryLockedException if a backup or another maintenance holds a lock
+   * @throws StorageException if storage fails; nothing is changed then
+   */
+  public IndexRepairReport repairIndex(boolean readAllPacks) {
+    long start = System.nanoTime();
+    EncryptedRepository.IndexRepair r;
+    try (Lock lock = repo.lock(true)) {
+      r = repo.repairIndex(readAllPacks);
+    }
+    return new IndexRepairReport(r.indexFilesReplaced(),
+        r.damagedIndexFiles().stream().map(id -> "index/" + id.hex()).toList(), r.packsIndexed(), r.headersRead(),
+        r.unreadablePacks().stream().map(ObjectId::hex).toList(), r.packsGone(),
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
   /** The key slots; the one that opened this repository is marked current. */
   public List<RepositoryKey> keys() {
     return repo.keys().stream().map(Repository::toKey).toList();

@@ -61,6 +61,7 @@ public final class CairnCommand implements Callable<Integer> {
       ForgetCommand.class,
       PruneCommand.class,
       UnlockCommand.class,
+      RepairCommand.class,
       PlanCommand.class,
       CommandLine.HelpCommand.class);
   static final String REPOSITORY_VARIABLE = "CAIRN_REPOSITORY";

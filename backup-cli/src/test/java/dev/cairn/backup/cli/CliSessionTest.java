@@ -249,6 +249,40 @@ class CliSessionTest {
   }
 
   @Test
+  void aDamagedIndexFileIsNamedByVerifyRefusedByPruneAndRepaired() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Path index;
+    try (Stream<Path> s = Files.list(repo.resolve("index"))) {
+      index = s.findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(index);
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.write(index, bytes);
+
+    assertThat(cli.run("snapshots").exitCode()).isZero();
+    Cli.Result verify = cli.run("verify");
+    assertThat(verify.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(verify.err()).contains("index/" + index.getFileName(), "cairn repair index");
+    Cli.Result prune = cli.run("prune");
+    assertThat(prune.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(prune.err()).contains("cairn repair index");
+    assertThat(index).exists();
+
+    Cli.Result repair = cli.run("repair", "index");
+    assertThat(repair.exitCode()).as(repair.err()).isZero();
+    assertThat(repair.out()).contains("replacing 1 index files (1 damaged)");
+    assertThat(index).doesNotExist();
+    assertThat(cli.run("verify", "--read-data").exitCode()).isZero();
+    JsonNode json = lastJson(cli.run("repair", "index", "--read-all-packs", "--json").out());
+    assertThat(json.get("damaged_index_files")).isEmpty();
+    assertThat(json.get("headers_read").asLong()).isEqualTo(json.get("packs_indexed").asLong()).isPositive();
+    Path restored = dir.resolve("after-repair");
+    assertThat(cli.run("restore", "latest", "--target", restored.toString()).exitCode()).isZero();
+    assertThat(Files.readString(restored.resolve("sub/b.txt"))).isEqualTo(Files.readString(data.resolve("sub/b.txt")));
+  }
+
+  @Test
   void passphraseIsAskedTwiceOnTheTerminalForInit() {
     Cli typing = new Cli().env("CAIRN_REPOSITORY", repo.toString()).typing("typed pass", "typed pass");
     Cli.Result init = typing.run("init");

@@ -105,6 +105,10 @@ public final class Pruner {
     try (Lock lock = Locks.acquire(repo, !options.dryRun(), options.lockWait())) {
       // backups may have finished while this session waited, or since it opened: see their packs
       repo.refreshIndex();
+      if (!repo.damagedIndexFiles().isEmpty()) {
+        throw new IntegrityException("prune stopped before changing anything: " + repo.damagedIndexFiles().size()
+            + " index files are damaged; run 'cairn repair index' first");
+      }
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
       listener.progress(Phase.MARK, 0, 0);
       List<Snapshot> snapshots = Snapshots.all(repo, null);

@@ -36,6 +36,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,6 +118,7 @@ public final class EncryptedRepository implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private volatile ObjectId currentKey;
   private volatile BlobIndex index = new BlobIndex();
+  private volatile Set<ObjectId> damagedIndexFiles = Set.of();
   /** The index files {@link #index} was loaded from (plus those this session wrote), to notice others' changes. */
   private volatile Set<ObjectId> indexFiles = Set.of();
 
@@ -235,12 +238,28 @@ public final class EncryptedRepository implements AutoCloseable {
     List<ObjectId> files = store.list(FileType.INDEX);
     // merged in listing order as they arrive: which copy of a duplicated blob wins stays the same, and
     // only a few decoded index files are held at a time
-    loadEach(files, id -> IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id)),
-        f -> {
-          for (IndexFile.PackRecord p : f.packs()) {
-            fresh.addPack(p.id(), p.salt(), p.entries());
-          }
-        });
+    List<ObjectId> damaged = new ArrayList<>();
+    loadEach(files, id -> readIndexFile(id, damaged), f -> {
+      if (f != null) {
+        for (IndexFile.PackRecord p : f.packs()) {
+          fresh.addPack(p.id(), p.salt(), p.entries());
+        }
+      }
+    });
+    if (!damaged.isEmpty()) {
+      // the packs a damaged index file listed are still in storage: read their headers, so that every
+      // command works (and a backup does not store their blobs again) until 'repair index' writes a new one
+      List<ObjectId> unknown = new ArrayList<>(store.list(FileType.PACK));
+      unknown.removeAll(fresh.packs());
+      LOG.warn("{} of {} index files are damaged and were skipped; reading the headers of the {} packs no other"
+          + " index file lists. Run 'cairn repair index' to write a sound index", damaged.size(), files.size(),
+          unknown.size());
+      loadEach(unknown, pack -> readHeaderOrNull(pack, null), r -> {
+        if (r != null) {
+          fresh.addPack(r.id(), r.salt(), r.entries());
+        }
+      });
+    }
     synchronized (dedupLock) {
       synchronized (indexWriteLock) {
         // packs this session uploaded but has not indexed yet stay known
@@ -249,9 +268,50 @@ public final class EncryptedRepository implements AutoCloseable {
         }
         index = fresh;
         indexFiles = Set.copyOf(files);
+        damagedIndexFiles = Set.copyOf(damaged);
       }
     }
     LOG.debug("loaded index: {} blobs in {} packs", fresh.size(), fresh.packs().size());
+  }
+
+  /**
+   * Index file {@code id}, or null (with {@code id} added to {@code damaged}) if its content is damaged.
+   * A storage failure is thrown: a file that cannot be read now is not known to be damaged.
+   */
+  private IndexFile readIndexFile(ObjectId id, List<ObjectId> damaged) {
+    try {
+      return IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id));
+    } catch (IntegrityException e) {
+      LOG.warn("{}; skipped", e.getMessage());
+      synchronized (damaged) {
+        damaged.add(id);
+      }
+      return null;
+    }
+  }
+
+  /** Pack {@code pack}'s header, or null (with the pack added to {@code unreadable}) if it is damaged. */
+  private IndexFile.PackRecord readHeaderOrNull(ObjectId pack, List<ObjectId> unreadable) {
+    try {
+      return headerRecord(pack);
+    } catch (IntegrityException e) {
+      LOG.warn("pack {} has an unreadable header, its blobs are left out of the index: {}", pack.shortHex(),
+          e.getMessage());
+      if (unreadable != null) {
+        synchronized (unreadable) {
+          unreadable.add(pack);
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Index files found damaged when the index was last loaded (their packs were indexed from their
+   * headers instead); empty when the index is sound.
+   */
+  public Set<ObjectId> damagedIndexFiles() {
+    return damagedIndexFiles;
   }
 
   /**
@@ -1273,35 +1333,76 @@ public final class EncryptedRepository implements AutoCloseable {
   }
 
   /**
-   * Rebuilds the index from the pack headers in storage: writes a new index file listing every
-   * readable pack, then deletes the old index files. Returns the ids of packs whose header was
-   * unreadable (left out of the index). Needs an exclusive lock held by the caller.
+   * Rebuilds the index from the pack headers in storage (all of them, whatever the index files say);
+   * see {@link #repairIndex(boolean)}. Returns the packs whose header was unreadable.
    */
   public List<ObjectId> rebuildIndex() {
+    return repairIndex(true).unreadablePacks();
+  }
+
+  /**
+   * Writes one new index file for every pack in storage and deletes the old index files. The packs
+   * that sound index files list are taken from them (unless {@code readAllPacks}); the headers of the
+   * others (listed only by damaged index files, or by none: left by an interrupted backup) are read.
+   * Index entries of packs no longer in storage are dropped. A pack whose header is damaged is left
+   * out and reported. A storage failure stops the repair before anything is written. Needs an
+   * exclusive lock held by the caller.
+   */
+  public IndexRepair repairIndex(boolean readAllPacks) {
     checkOpen();
     List<ObjectId> oldIndexes = store.list(FileType.INDEX);
+    Set<ObjectId> stored = new LinkedHashSet<>(store.list(FileType.PACK));
+    Map<ObjectId, IndexFile.PackRecord> records = new LinkedHashMap<>();
+    Set<ObjectId> gone = new HashSet<>();
+    List<ObjectId> damaged = new ArrayList<>();
+    if (!readAllPacks) {
+      loadEach(oldIndexes, id -> readIndexFile(id, damaged), f -> {
+        if (f != null) {
+          for (IndexFile.PackRecord p : f.packs()) {
+            if (stored.contains(p.id())) {
+              records.putIfAbsent(p.id(), p);
+            } else {
+              gone.add(p.id());
+            }
+          }
+        }
+      });
+    }
+    List<ObjectId> toRead = stored.stream().filter(p -> !records.containsKey(p)).toList();
     List<ObjectId> unreadable = new ArrayList<>();
-    List<IndexFile.PackRecord> records = new ArrayList<>();
-    for (ObjectId pack : store.list(FileType.PACK)) {
-      try {
-        records.add(headerRecord(pack));
-      } catch (IntegrityException | StorageException e) {
-        LOG.warn("pack {} left out of the rebuilt index: {}", pack.shortHex(), e.getMessage());
-        unreadable.add(pack);
+    loadEach(toRead, pack -> readHeaderOrNull(pack, unreadable), r -> {
+      if (r != null) {
+        records.put(r.id(), r);
+      }
+    });
+    ObjectId written = saveUnpacked(FileType.INDEX, new IndexFile(oldIndexes, new ArrayList<>(records.values())).encode());
+    for (ObjectId old : oldIndexes) {
+      if (!old.equals(written)) {
+        store.delete(ObjectStore.name(FileType.INDEX, old));
       }
     }
-    saveUnpacked(FileType.INDEX, new IndexFile(oldIndexes, records).encode());
-    for (ObjectId old : oldIndexes) {
-      store.delete(ObjectStore.name(FileType.INDEX, old));
+    loadIndex();
+    unreadable.sort(null);
+    damaged.sort(null);
+    return new IndexRepair(oldIndexes.size(), damaged, records.size(), toRead.size(), unreadable, gone.size());
+  }
+
+  /**
+   * What {@link #repairIndex(boolean)} did.
+   *
+   * @param indexFilesReplaced index files deleted (replaced by the new one)
+   * @param damagedIndexFiles those of them whose content was damaged
+   * @param packsIndexed packs the new index lists
+   * @param headersRead packs whose headers were read
+   * @param unreadablePacks packs left out because their header is damaged
+   * @param packsGone packs that old index files listed but storage no longer holds
+   */
+  public record IndexRepair(int indexFilesReplaced, List<ObjectId> damagedIndexFiles, int packsIndexed,
+      int headersRead, List<ObjectId> unreadablePacks, int packsGone) {
+    public IndexRepair {
+      damagedIndexFiles = List.copyOf(damagedIndexFiles);
+      unreadablePacks = List.copyOf(unreadablePacks);
     }
-    BlobIndex fresh = new BlobIndex();
-    for (IndexFile.PackRecord r : records) {
-      fresh.addPack(r.id(), r.salt(), r.entries());
-    }
-    synchronized (dedupLock) {
-      index = fresh;
-    }
-    return unreadable;
   }
 
   /** Counters of the index and of this session. */

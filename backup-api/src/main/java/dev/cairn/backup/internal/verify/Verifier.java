@@ -83,6 +83,10 @@ public final class Verifier {
 
   private VerifyReport run() {
     long start = System.nanoTime();
+    for (ObjectId damaged : repo.damagedIndexFiles()) {
+      problems.add("index file index/" + damaged.hex() + " is damaged (the packs it listed were found from their"
+          + " headers); run 'cairn repair index' to write a sound index");
+    }
     List<ObjectId> packs = repo.packs();
     Set<ObjectId> stored = new HashSet<>(repo.list(FileType.PACK));
     progress.totals(packs.size(), -1);
