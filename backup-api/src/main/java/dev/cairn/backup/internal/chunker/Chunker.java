@@ -52,8 +52,9 @@ public final class Chunker {
     }
     this.gear = gear.clone();
     int bits = Integer.numberOfTrailingZeros(params.avg());
-    this.maskS = -1L << (64 - Math.min(63, bits + 2));
-    this.maskL = -1L << (64 - Math.max(1, bits - 2));
+    int level = params.normalization();
+    this.maskS = -1L << (64 - Math.min(63, bits + level));
+    this.maskL = -1L << (64 - Math.max(1, bits - level));
     long cap = (long) params.max() + 2L * params.avg();
     this.buf = new byte[(int) Math.min(Integer.MAX_VALUE - 16, cap)];
     reset();

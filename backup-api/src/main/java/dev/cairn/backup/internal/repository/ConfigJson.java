@@ -24,7 +24,12 @@ final class ConfigJson {
     n.put("id", c.id().hex());
     n.put("created", c.created().toString());
     ObjectNode ch = n.putObject("chunker");
-    ch.put("algorithm", "fastcdc-gear-v1");
+    if (c.chunker().normalization() == ChunkerParams.LEGACY_NORMALIZATION) {
+      ch.put("algorithm", "fastcdc-gear-v1");
+    } else {
+      ch.put("algorithm", "fastcdc-gear-v2");
+      ch.put("normalization", c.chunker().normalization());
+    }
     ch.put("min", c.chunker().min());
     ch.put("avg", c.chunker().avg());
     ch.put("max", c.chunker().max());
@@ -52,14 +57,24 @@ final class ConfigJson {
           + version);
     }
     JsonNode ch = n.path("chunker");
-    if (!"fastcdc-gear-v1".equals(ch.path("algorithm").asText())) {
+    String algorithm = ch.path("algorithm").asText();
+    int normalization;
+    if ("fastcdc-gear-v1".equals(algorithm)) {
+      normalization = ChunkerParams.LEGACY_NORMALIZATION;
+    } else if ("fastcdc-gear-v2".equals(algorithm)) {
+      normalization = ch.path("normalization").asInt(-1);
+      if (normalization < 0 || normalization > 3) {
+        throw new ConfigurationException("repository uses chunker normalization level '"
+            + ch.path("normalization").asText("(none)") + "', which this Cairn does not know: upgrade Cairn");
+      }
+    } else {
       throw new ConfigurationException("repository uses unknown chunker '" + ch.path("algorithm").asText()
           + "': upgrade Cairn");
     }
     try {
       return new RepositoryConfig(version, ObjectId.parse(n.path("id").asText()),
           Instant.parse(n.path("created").asText()),
-          new ChunkerParams(ch.path("min").asInt(), ch.path("avg").asInt(), ch.path("max").asInt()),
+          new ChunkerParams(ch.path("min").asInt(), ch.path("avg").asInt(), ch.path("max").asInt(), normalization),
           new Compression(Codec.fromName(n.path("compression").path("codec").asText("zstd")),
               n.path("compression").path("level").asInt(3)));
     } catch (RuntimeException e) {

@@ -112,7 +112,7 @@ class GoldenRepositoryTest {
     for (Secret pass : List.of(PASSPHRASE, Secret.of("cairn golden v1 second key"))) {
       try (EncryptedRepository repo = EncryptedRepository.open(new LocalStorage(copy), pass, opts)) {
         assertThat(repo.config().version()).isEqualTo(1);
-        assertThat(repo.config().chunker()).isEqualTo(new ChunkerParams(16 * 1024, 64 * 1024, 256 * 1024));
+        assertThat(repo.config().chunker()).isEqualTo(new ChunkerParams(16 * 1024, 64 * 1024, 256 * 1024, ChunkerParams.LEGACY_NORMALIZATION));
         assertThat(repo.keys()).hasSize(2);
         for (var e : inputs().entrySet()) {
           ObjectId id = ObjectId.parse(expected.path("blobs").path(e.getKey()).asText());
