@@ -1,5 +1,7 @@
 package dev.cairn.backup;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  *       running {@code 1/t} to {@code t/t} in turn reads every pack once (packs written since are in
  *       whichever group their id falls into);
  *   <li>{@link #percent(double)} ({@code x%}): that share of the packs, picked at random on each run;
- *   <li>{@link #bytes(long)} ({@code SIZE}): random packs until about that many bytes are chosen.
+ *   <li>{@link #bytes(long)} ({@code SIZE}): random packs until at least that many bytes are chosen.
  * </ul>
  */
 public final class DataSubset {
@@ -86,8 +88,8 @@ public final class DataSubset {
    */
   public static DataSubset percent(double percent) {
     if (!(percent > 0 && percent <= 100)) {
-      throw new IllegalArgumentException("data subset " + percent + "%: the share must be more than 0% and at most"
-          + " 100%, e.g. 10%");
+      throw new IllegalArgumentException("data subset " + plain(percent) + "%: the share must be more than 0% and"
+          + " at most 100%, e.g. 10%");
     }
     return percent == 100 ? ALL : new DataSubset(Kind.PERCENT, 0, 0, percent, 0);
   }
@@ -187,7 +189,10 @@ public final class DataSubset {
     Collections.shuffle(shuffled, random);
     List<ObjectId> chosen;
     if (kind == Kind.PERCENT) {
-      chosen = shuffled.subList(0, (int) Math.min(packs.size(), Math.ceil(packs.size() * percent / 100)));
+      // in decimal, so that 1.1% of 3000 packs is 33, not the 34 binary floating point gives
+      int count = BigDecimal.valueOf(packs.size()).multiply(BigDecimal.valueOf(percent))
+          .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).intValueExact();
+      chosen = shuffled.subList(0, Math.min(packs.size(), count));
     } else {
       chosen = new ArrayList<>();
       long total = 0;
@@ -222,9 +227,13 @@ public final class DataSubset {
       case NONE -> "none";
       case ALL -> "all";
       case GROUP -> group + "/" + groups;
-      case PERCENT -> (percent == Math.rint(percent) ? String.valueOf((long) percent) : String.valueOf(percent)) + "%";
+      case PERCENT -> plain(percent) + "%";
       case BYTES -> bytesText(bytes);
     };
+  }
+
+  private static String plain(double d) {
+    return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   private static String bytesText(long n) {

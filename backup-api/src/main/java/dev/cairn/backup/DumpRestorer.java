@@ -44,12 +44,14 @@ public final class DumpRestorer implements Restorer {
   private final String path;
   private final boolean archive;
   private final String prefix;
+  private final String noArchive;
 
-  private DumpRestorer(OutputStream out, String path, boolean archive, String prefix) {
+  private DumpRestorer(OutputStream out, String path, boolean archive, String prefix, String noArchive) {
     this.out = Objects.requireNonNull(out, "out");
     this.path = path;
     this.archive = archive;
     this.prefix = prefix;
+    this.noArchive = noArchive;
   }
 
   /**
@@ -58,12 +60,21 @@ public final class DumpRestorer implements Restorer {
    */
   public static DumpRestorer of(String path, OutputStream out) {
     Objects.requireNonNull(path, "path");
-    return new DumpRestorer(out, path.replaceAll("^/+|/+$", ""), false, "");
+    return new DumpRestorer(out, path.replaceAll("^/+|/+$", ""), false, "", null);
   }
 
   /** Writes a tar archive even when the path is a single file. */
   public DumpRestorer archive() {
-    return new DumpRestorer(out, path, true, prefix);
+    return new DumpRestorer(out, path, true, prefix, noArchive);
+  }
+
+  /**
+   * Writes only a file's bytes: when the path is a directory or a whole source, fails with a
+   * {@link RestoreException} saying {@code why} before writing anything (e.g. because the stream is a
+   * terminal).
+   */
+  public DumpRestorer fileOnly(String why) {
+    return new DumpRestorer(out, path, archive, prefix, Objects.requireNonNull(why, "why"));
   }
 
   /**
@@ -73,7 +84,7 @@ public final class DumpRestorer implements Restorer {
   public DumpRestorer under(String name) {
     Objects.requireNonNull(name, "name");
     String p = name.replaceAll("^/+|/+$", "");
-    return new DumpRestorer(out, path, archive, p.isEmpty() ? "" : p + "/");
+    return new DumpRestorer(out, path, archive, p.isEmpty() ? "" : p + "/", noArchive);
   }
 
   @Override
@@ -99,6 +110,11 @@ public final class DumpRestorer implements Restorer {
               + "' of snapshot " + input.snapshotId().substring(0, 8) + "; list its paths with 'cairn ls'"));
     }
     boolean single = chosen != null && chosen.type() == EntryType.FILE && !archive;
+    if (!single && noArchive != null) {
+      throw new RestoreException((chosen == null ? "source '" + input.sourceName() + "'" : "'" + path + "'") + " is "
+          + (chosen == null ? "a whole source" : "a " + chosen.type().name().toLowerCase(java.util.Locale.ROOT))
+          + ", written as a tar archive, and " + noArchive);
+    }
     long entries;
     if (single) {
       copy(input, chosen, out, sha.get(chosen.path()), results, bytes);
@@ -148,9 +164,10 @@ public final class DumpRestorer implements Restorer {
           t.setSize(Math.max(0, e.size()));
         }
       }
-      if (e.modifiedTime() != null) {
-        t.setModTime(java.nio.file.attribute.FileTime.from(e.modifiedTime()));
-      }
+      // entries without a time (a command's output, database tables) get the snapshot's: the same
+      // snapshot always gives the same archive
+      t.setModTime(java.nio.file.attribute.FileTime.from(e.modifiedTime() != null ? e.modifiedTime()
+          : input.snapshotTime()));
       tar.putArchiveEntry(t);
       if (e.type() == EntryType.FILE) {
         copy(input, e, tar, sha.get(e.path()), results, bytes);

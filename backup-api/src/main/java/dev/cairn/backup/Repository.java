@@ -154,18 +154,28 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if a tree that differs cannot be read
    */
   public SnapshotDiff diff(Snapshot from, Snapshot to) {
+    List<SnapshotDiff.Change> changes = new ArrayList<>();
+    diff(from, to, changes::add);
+    return new SnapshotDiff(from, to, changes);
+  }
+
+  /**
+   * Like {@link #diff(Snapshot, Snapshot)}, but hands each change to {@code changes} as it is found
+   * (source by source, each depth first in name order, as {@code ls} lists entries), so that memory
+   * does not grow with the number of changes.
+   */
+  public void diff(Snapshot from, Snapshot to, java.util.function.Consumer<SnapshotDiff.Change> changes) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(changes, "changes");
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
     from.sources().forEach(s -> names.add(s.name()));
     to.sources().forEach(s -> names.add(s.name()));
-    List<SnapshotDiff.Change> changes = new ArrayList<>();
     for (String name : names) {
       ObjectId a = from.source(name).map(SnapshotSource::tree).orElse(null);
       ObjectId b = to.source(name).map(SnapshotSource::tree).orElse(null);
-      changes.addAll(TreeDiff.diff(name, a, b, repo::readBlob));
+      TreeDiff.diff(name, a, b, repo::readBlobsById, changes);
     }
-    return new SnapshotDiff(from, to, changes);
   }
 
   private static String sourceNames(Snapshot s) {
@@ -300,10 +310,8 @@ public final class Repository implements AutoCloseable {
   public VerifyReport verify(DataSubset subset, ProgressListener progress) {
     Objects.requireNonNull(subset, "subset");
     try (Lock lock = repo.lock(false)) {
-      List<ObjectId> packs = repo.packs();
-      List<ObjectId> toRead = subset.select(packs,
-          p -> repo.packContents(p).stream().mapToLong(b -> b.length()).sum());
-      return Verifier.verify(repo, toRead, subset.toString(), progress, readAhead);
+      return Verifier.verify(repo, subset, packs -> subset.select(packs,
+          p -> repo.packContents(p).stream().mapToLong(b -> b.length()).sum()), progress, readAhead);
     }
   }
 

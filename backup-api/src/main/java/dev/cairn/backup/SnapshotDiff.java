@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param from the older snapshot (the left side)
  * @param to the newer snapshot (the right side)
- * @param changes every change, by source then path
+ * @param changes every change: source by source, each depth first in name order (as {@code ls} lists)
  */
 public record SnapshotDiff(Snapshot from, Snapshot to, List<Change> changes) {
   /** Checks the values and copies the list. */
@@ -30,7 +30,10 @@ public record SnapshotDiff(Snapshot from, Snapshot to, List<Change> changes) {
     REMOVED('-'),
     /** A file's content or a symlink's target differs. */
     MODIFIED('M'),
-    /** Same content; mode or modification time differ. */
+    /**
+     * Same content; a file's mode or modification time differs, or a directory's mode (its time
+     * changes with what is in it, so it is not compared; nor is a symlink's).
+     */
     METADATA('U'),
     /** A file became a directory, a directory a symlink, … */
     TYPE('T');

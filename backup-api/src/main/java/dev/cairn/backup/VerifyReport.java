@@ -8,13 +8,10 @@ import java.util.Objects;
  * What a verification found. Empty damage lists mean the repository is sound (at the checked
  * depth).
  *
- * @param readData whether packs were read and their chunks decrypted and re-hashed (all of them, or the
- *     {@code dataSubset}), or only the structure was checked
- * @param dataSubset which packs were read, as {@link DataSubset#toString()} gives it: {@code all},
- *     {@code none}, or a subset such as {@code 2/4} or {@code 10%}
+ * @param readData whether every pack was read and every chunk decrypted and re-hashed (the full read
+ *     check); false for the structural check and for a {@link #dataSubset() subset}
  * @param snapshots snapshots checked
  * @param packs packs in the index (each checked to be present in storage)
- * @param packsRead packs read, decrypted and re-hashed
  * @param blobs chunks and trees checked: with every pack read, those read; else those referenced
  * @param bytesRead bytes read from storage
  * @param damagedPacks names of packs that are missing, unreadable or hold damaged chunks
@@ -22,20 +19,22 @@ import java.util.Objects;
  * @param damagedPaths per damaged snapshot and source, the paths whose content or tree is affected
  * @param problems one human-readable line per problem found, naming the object at fault
  * @param duration wall time
+ * @param dataSubset which packs were read: {@link DataSubset#all()}, {@link DataSubset#none()} or a subset
+ * @param packsRead packs read, decrypted and re-hashed
  */
 public record VerifyReport(
     boolean readData,
-    String dataSubset,
     long snapshots,
     long packs,
-    long packsRead,
     long blobs,
     long bytesRead,
     List<String> damagedPacks,
     List<ObjectId> damagedSnapshots,
     List<DamagedPath> damagedPaths,
     List<String> problems,
-    Duration duration) {
+    Duration duration,
+    DataSubset dataSubset,
+    long packsRead) {
   /** Checks the values and copies the lists. */
   public VerifyReport {
     damagedPacks = List.copyOf(damagedPacks);
@@ -44,6 +43,14 @@ public record VerifyReport(
     problems = List.copyOf(problems);
     Objects.requireNonNull(dataSubset, "dataSubset");
     Objects.requireNonNull(duration, "duration");
+  }
+
+  /** A report in the form before subsets: every pack read ({@code readData}) or none. */
+  public VerifyReport(boolean readData, long snapshots, long packs, long blobs, long bytesRead,
+      List<String> damagedPacks, List<ObjectId> damagedSnapshots, List<DamagedPath> damagedPaths,
+      List<String> problems, Duration duration) {
+    this(readData, snapshots, packs, blobs, bytesRead, damagedPacks, damagedSnapshots, damagedPaths, problems,
+        duration, readData ? DataSubset.all() : DataSubset.none(), readData ? packs : 0);
   }
 
   /** True when no problem was found. */

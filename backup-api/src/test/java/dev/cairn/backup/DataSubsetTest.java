@@ -45,7 +45,7 @@ class DataSubsetTest {
 
   @Test
   void printsWhatItParses() {
-    for (String spec : List.of("3/4", "10%", "2.5%", "500M", "2G", "1000", "all", "none")) {
+    for (String spec : List.of("3/4", "10%", "2.5%", "0.00001%", "500M", "2G", "1000", "all", "none")) {
       assertThat(DataSubset.parse(spec).toString()).isEqualTo(spec);
       assertThat(DataSubset.parse(DataSubset.parse(spec).toString())).isEqualTo(DataSubset.parse(spec));
     }
@@ -60,7 +60,8 @@ class DataSubsetTest {
     assertThatThrownBy(() -> DataSubset.parse("5/4")).hasMessageContaining("1 <= n <= t");
     assertThatThrownBy(() -> DataSubset.parse("1/100000")).hasMessageContaining("65536");
     assertThatThrownBy(() -> DataSubset.parse("1/99999999999")).hasMessageContaining("too large");
-    assertThatThrownBy(() -> DataSubset.parse("0%")).hasMessageContaining("more than 0%");
+    assertThatThrownBy(() -> DataSubset.parse("0%")).hasMessageContaining("more than 0%").hasMessageStartingWith(
+        "data subset 0%:");
     assertThatThrownBy(() -> DataSubset.parse("150%")).hasMessageContaining("at most 100%");
     assertThatThrownBy(() -> DataSubset.parse("0")).hasMessageContaining("positive size");
     assertThatThrownBy(() -> DataSubset.parse("99999999T")).hasMessageContaining("too large");
@@ -95,6 +96,10 @@ class DataSubsetTest {
     assertThat(a).isNotEqualTo(b);
     // order is the given order, so reads go through the repository in pack order
     assertThat(a).isSortedAccordingTo(ObjectId::compareTo);
+    // counted in decimal: 1.1% of 3000 is 33 (binary floating point rounds 33.000000000000004 up to 34)
+    List<ObjectId> many = packs(3000, 8);
+    assertThat(DataSubset.percent(1.1).select(many, p -> 1, new Random(1))).hasSize(33);
+    assertThat(DataSubset.percent(1.11).select(many, p -> 1, new Random(1))).hasSize(34);
     // a tiny share of a few packs still reads one
     assertThat(DataSubset.percent(0.01).select(PACKS.subList(0, 3), p -> 1, new Random(3))).hasSize(1);
     assertThat(DataSubset.percent(50).select(List.of(), p -> 1, new Random(3))).isEmpty();

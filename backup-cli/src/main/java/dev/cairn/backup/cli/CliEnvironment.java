@@ -1,5 +1,7 @@
 package dev.cairn.backup.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +22,13 @@ public record CliEnvironment(Map<String, String> variables, Terminal terminal, O
     Objects.requireNonNull(stdout, "stdout");
   }
 
-  /** An environment whose raw standard output is this process's. */
+  /**
+   * An environment whose raw standard output is this process's file descriptor 1 (not
+   * {@code System.out}, a PrintStream that swallows write errors: a full disk or a closed pipe must fail
+   * the command).
+   */
   public CliEnvironment(Map<String, String> variables, Terminal terminal) {
-    this(variables, terminal, System.out);
+    this(variables, terminal, new FileOutputStream(FileDescriptor.out));
   }
 
   /** The environment of this process. */

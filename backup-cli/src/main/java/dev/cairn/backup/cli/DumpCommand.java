@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
     description = "Write a file of a snapshot to stdout, or a directory (or a whole source) as a tar archive;"
         + " every chunk is verified.")
 final class DumpCommand extends CairnSubcommand {
+  private static final String NOT_TO_TERMINAL = "a tar archive is not written to a terminal: redirect standard output"
+      + " (> FILE.tar, | tar -x) or give -o FILE";
 
   @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "'latest', a snapshot id or a unique prefix of one.")
   String snapshot;
@@ -60,17 +62,35 @@ final class DumpCommand extends CairnSubcommand {
     try (Repository repo = openRepository()) {
       Snapshot chosen = RestoreCommand.resolve(repo, snapshot, host, location());
       SnapshotPaths.Selection selection = select(repo, chosen);
-      boolean written = false;
-      try (OutputStream out = open()) {
+      boolean terminal = output == null && environment().terminal().stdoutIsTerminal();
+      if (tar && terminal) {
+        throw new RestoreException(NOT_TO_TERMINAL);
+      }
+      OutputStream target = open();
+      WatchedOutput out = new WatchedOutput(target);
+      boolean keep = false;
+      try (target) {
         // names in an archive are the paths 'cairn ls' shows, so it unpacks as a restore lays it out
         DumpRestorer restorer = DumpRestorer.of(selection.path(), out)
             .under(chosen.sources().size() == 1 ? "" : selection.source());
+        if (tar) {
+          restorer = restorer.archive();
+        } else if (terminal) {
+          restorer = restorer.fileOnly(NOT_TO_TERMINAL); // a file may be shown, an archive is not
+        }
         report = repo.restore(RestoreRequest.builder().snapshot(chosen.id()).source(selection.source())
-            .path(selection.path()).restorer(selection.source(), tar ? restorer.archive() : restorer).build());
-        written = true;
+            .path(selection.path()).restorer(selection.source(), restorer).build());
+        keep = report.verified();
+      } catch (RestoreException | IOException e) {
+        if (out.failure != null) {
+          // the reader is gone (| head) or the disk is full: say so, without a stack trace
+          throw new RestoreException("cannot write to " + (output == null ? "standard output" : output.toString())
+              + " after " + out.written + " bytes: " + out.failure.getMessage() + "; the dump stopped", e);
+        }
+        throw e;
       } finally {
-        if (!written && output != null) {
-          Files.deleteIfExists(output); // no half-written file left behind
+        if (!keep && output != null) {
+          Files.deleteIfExists(output); // created by open() above: no half-written or unverified file is left
         }
       }
     }
@@ -85,7 +105,7 @@ final class DumpCommand extends CairnSubcommand {
     if (!report.verified()) {
       throw new RestoreException("the dumped data of snapshot " + report.snapshot().id().shortHex()
           + " does not match what was recorded at backup time (see the warnings above); do not use it, and run"
-          + " 'cairn verify --read-data'");
+          + " 'cairn verify --read-data'" + (output == null ? "" : "; " + output + " was removed"));
     }
     if (output != null) {
       out.info("wrote %s of snapshot %s to %s", Format.bytes(report.bytes()), report.snapshot().id().shortHex(), output);
@@ -93,18 +113,54 @@ final class DumpCommand extends CairnSubcommand {
     return ExitCodes.OK;
   }
 
+  /** Counts what was written and keeps the first write failure, to tell it from a read failure. */
+  private static final class WatchedOutput extends java.io.FilterOutputStream {
+    long written;
+    IOException failure;
+
+    WatchedOutput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+        written += len;
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      // the caller closes the stream it opened
+    }
+  }
+
   /**
-   * The source and path PATH names. A name that is both a source and a file in it (a command's output
-   * stored as NAME in a source named NAME) means the file: a tar of a source is asked for with '/' or
-   * the source's name when it holds more than that file.
+   * The source and path PATH names. A name that is both a source and the one entry in it (a command's
+   * output stored as NAME in a source named NAME) means that entry; '/' still means the whole source.
    */
   private SnapshotPaths.Selection select(Repository repo, Snapshot chosen) {
     SnapshotPaths.Selection selection = SnapshotPaths.select(chosen, path);
     String given = path.replaceAll("^/+|/+$", "");
-    if (selection.path().isEmpty() && !given.isEmpty()) {
-      List<EntryMetadata> entries = repo.entries(chosen, selection.source(), "");
-      if (entries.size() == 1 && entries.get(0).type() == EntryType.FILE
-          && given.endsWith(entries.get(0).path())) {
+    if (selection.path().isEmpty() && !given.isEmpty()
+        && chosen.source(selection.source()).map(s -> s.entries() == 1).orElse(false)) {
+      // a source of one file, named by the source's name (a command's output, one backed-up file): the file
+      List<EntryMetadata> entries = repo.entries(chosen, selection.source(), ""); // one tree: cheap
+      if (entries.size() == 1 && entries.get(0).type() == EntryType.FILE) {
         return new SnapshotPaths.Selection(selection.source(), entries.get(0).path());
       }
     }

@@ -13,6 +13,11 @@ public interface Terminal {
   /** True when stderr is an interactive terminal, so a live progress line makes sense. */
   boolean stderrIsTerminal();
 
+  /** True when stdout is an interactive terminal (where {@code cairn dump} writes no archive). */
+  default boolean stdoutIsTerminal() {
+    return false;
+  }
+
   /**
    * Asks for a secret without echo; returns {@code null} when there is no terminal to ask on.
    *
@@ -25,16 +30,26 @@ public interface Terminal {
     return new Terminal() {
       @Override
       public boolean stderrIsTerminal() {
-        String fromLauncher = System.getProperty("cairn.stderr.tty");
+        if ("dumb".equals(System.getenv("TERM")) && System.getProperty("cairn.stderr.tty") == null) {
+          return false;
+        }
+        return isTerminal("cairn.stderr.tty", 2);
+      }
+
+      @Override
+      public boolean stdoutIsTerminal() {
+        return isTerminal("cairn.stdout.tty", 1);
+      }
+
+      /** What the launcher says ({@code bin/cairn} tests {@code [ -t fd ]}), else what Linux says. */
+      private boolean isTerminal(String property, int fd) {
+        String fromLauncher = System.getProperty(property);
         if (fromLauncher != null && !fromLauncher.isEmpty()) {
           return Boolean.parseBoolean(fromLauncher);
         }
-        if ("dumb".equals(System.getenv("TERM"))) {
-          return false;
-        }
         try {
-          // Linux: fd 2 links to /dev/pts/N or /dev/ttyN when it is a terminal
-          String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+          // Linux: the descriptor links to /dev/pts/N or /dev/ttyN when it is a terminal
+          String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
           return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (Exception e) {
           return System.console() != null;

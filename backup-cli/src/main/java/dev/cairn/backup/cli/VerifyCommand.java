@@ -26,7 +26,7 @@ final class VerifyCommand extends CairnSubcommand {
 
   @Option(names = "--read-data-subset", paramLabel = "SPEC", converter = SubsetConverter.class,
       description = "Read only some packs: n/t (group n of t, by pack id: 1/4 to 4/4 in turn read everything),"
-          + " x% (a random share) or a size such as 500M or 2G (random packs up to that much).")
+          + " x% (a random share) or a size such as 500M or 2G (random packs until at least that much).")
   DataSubset subset;
 
   @Override
@@ -44,7 +44,7 @@ final class VerifyCommand extends CairnSubcommand {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("ok", report.ok());
     summary.put("read_data", report.readData());
-    summary.put("data_subset", report.dataSubset());
+    summary.put("data_subset", report.dataSubset().toString());
     summary.put("snapshots", report.snapshots());
     summary.put("packs", report.packs());
     summary.put("packs_read", report.packsRead());
@@ -58,9 +58,9 @@ final class VerifyCommand extends CairnSubcommand {
     summary.put("problems", report.problems());
     out.message("summary", summary);
     String read;
-    if (!report.readData()) {
+    if (!report.dataSubset().readsData()) {
       read = " (structure only; --read-data reads every byte)";
-    } else if (report.dataSubset().equals("all")) {
+    } else if (report.readData()) {
       read = ", read " + Format.bytes(report.bytesRead());
     } else {
       read = ", read " + report.packsRead() + " of them (subset " + report.dataSubset() + ", "

@@ -14,6 +14,8 @@ final class Cli {
   private final Map<String, String> env = new HashMap<>();
   private final Deque<String> typed = new ArrayDeque<>();
   private boolean stderrTerminal;
+  private boolean stdoutTerminal;
+  private java.io.OutputStream stdout;
   private boolean console;
 
   /** The result of one run; {@code data} is what went to the raw standard output ({@code cairn dump}). */
@@ -45,6 +47,17 @@ final class Cli {
     return this;
   }
 
+  Cli stdoutTerminal(boolean value) {
+    stdoutTerminal = value;
+    return this;
+  }
+
+  /** Raw standard output goes to {@code out} instead of {@link Result#data()}. */
+  Cli stdout(java.io.OutputStream out) {
+    stdout = out;
+    return this;
+  }
+
   /** A terminal that is not there: no prompts, no live progress. */
   static final class NoTerminal implements Terminal {
     @Override
@@ -68,6 +81,11 @@ final class Cli {
       }
 
       @Override
+      public boolean stdoutIsTerminal() {
+        return stdoutTerminal;
+      }
+
+      @Override
       public char[] readPassword(String prompt) {
         if (!console) {
           return null;
@@ -79,7 +97,7 @@ final class Cli {
     };
     // cheap Argon2id for key slots the tests write (the default costs ~1 s of CPU per open)
     java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal, data),
+    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal, stdout != null ? stdout : data),
         b -> b.keyDerivation(1024, 1, 1)), args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

@@ -234,9 +234,11 @@ class CliSessionTest {
     JsonNode other = lastJson(cli.run("verify", "--read-data-subset", (3 - group) + "/2", "--json").out());
     assertThat(other.get("ok").asBoolean()).isTrue();
     assertThat(other.get("data_subset").asText()).isEqualTo((3 - group) + "/2");
+    assertThat(other.get("read_data").asBoolean()).as("a subset is not the full read").isFalse();
     JsonNode all = lastJson(cli.run("verify", "--read-data-subset=100%", "--json").out());
     assertThat(all.get("ok").asBoolean()).isFalse();
     assertThat(all.get("data_subset").asText()).isEqualTo("all");
+    assertThat(all.get("read_data").asBoolean()).isTrue();
     assertThat(all.get("packs_read").asLong()).isEqualTo(all.get("packs").asLong())
         .isGreaterThan(other.get("packs_read").asLong());
 

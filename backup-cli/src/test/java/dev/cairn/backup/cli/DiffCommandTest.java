@@ -59,6 +59,11 @@ class DiffCommandTest {
     JsonNode summary = docs.get(docs.size() - 1);
     assertThat(summary.get("message_type").asText()).isEqualTo("summary");
     assertThat(summary.get("changes").get("file").get("modified").asLong()).isEqualTo(1);
+    // counts follow what is listed: metadata-only changes only with --metadata
+    assertThat(summary.get("changes").get("file").has("metadata")).isFalse();
+    JsonNode withMeta = JSON.readTree(cli.run("diff", first, second, "--json", "--metadata").outLines()
+        .stream().reduce((a, b) -> b).orElseThrow());
+    assertThat(withMeta.get("changes").get("file").get("metadata").asLong()).isEqualTo(1);
     assertThat(summary.get("bytes_added").asLong()).isEqualTo(11);
 
     Cli.Result bad = cli.run("diff", first, "ffffffff");

@@ -126,6 +126,51 @@ class DumpCommandTest {
   }
 
   @Test
+  void aReaderThatGoesAwayStopsTheDumpWithOneLine() {
+    java.io.OutputStream closesAfter100k = new java.io.OutputStream() {
+      private long n;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if ((n += len) > 100_000) {
+          throw new IOException("Broken pipe");
+        }
+      }
+    };
+    Cli.Result r = cli.stdout(closesAfter100k).run("dump", "latest", "sub/deeper/c.bin");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).startsWith("cairn: cannot write to standard output after ").contains("Broken pipe")
+        .doesNotContain("--verbose").doesNotContain("Exception");
+  }
+
+  @Test
+  void aFullDiskFailsTheDump() throws IOException {
+    try (var full = new java.io.FileOutputStream("/dev/full")) {
+      Cli.Result r = cli.stdout(full).run("dump", "latest", "/");
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
+      assertThat(r.err()).contains("cannot write to standard output", "No space left on device");
+    }
+  }
+
+  @Test
+  void anArchiveIsNotWrittenToATerminalButAFileIs() {
+    cli.stdoutTerminal(true);
+    Cli.Result dir = cli.run("dump", "latest", "sub");
+    assertThat(dir.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(dir.err()).contains("'sub' is a directory", "not written to a terminal", "-o FILE");
+    assertThat(dir.data()).isEmpty();
+    assertThat(cli.run("dump", "latest", "a.txt", "--tar").err()).contains("not written to a terminal");
+    Cli.Result file = cli.run("dump", "latest", "a.txt");
+    assertThat(file.exitCode()).as(file.err()).isZero();
+    assertThat(new String(file.data(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("alpha\n");
+  }
+
+  @Test
   void aPathNotInTheSnapshotIsNamed() {
     Cli.Result r = cli.run("dump", "latest", "sub/nothing.txt");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);

@@ -8,106 +8,141 @@ import dev.cairn.backup.spi.EntryType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Compares two trees of one source, reading only the directories whose tree ids differ: an unchanged
- * subtree has the same id in both snapshots, since a tree's id is the hash of its encoding.
+ * subtree has the same id in both snapshots, since a tree's id is the hash of its encoding. Changes
+ * are delivered as they are found, depth first in name order (the order {@code ls} lists entries), so
+ * memory stays at the directories on the current path whatever the number of changes. The trees of a
+ * directory's differing subdirectories are read in one bulk load, a round trip per directory on
+ * remote storage rather than one per subdirectory.
  */
 public final class TreeDiff {
   private final String source;
-  private final Function<ObjectId, byte[]> load;
-  private final List<Change> out = new ArrayList<>();
+  private final TreeWalker.BulkLoad load;
+  private final Consumer<Change> out;
+  /** Trees read ahead by a bulk load, taken out as they are used. */
+  private final Map<ObjectId, byte[]> ahead = new HashMap<>();
 
-  private TreeDiff(String source, Function<ObjectId, byte[]> load) {
+  private TreeDiff(String source, TreeWalker.BulkLoad load, Consumer<Change> out) {
     this.source = source;
     this.load = load;
+    this.out = out;
   }
 
   /**
-   * The changes from tree {@code from} to tree {@code to} of source {@code source} ({@code null} for a
-   * source missing on that side), in path order.
+   * Hands {@code out} the changes from tree {@code from} to tree {@code to} of source {@code source}
+   * ({@code null} for a source missing on that side).
    */
-  public static List<Change> diff(String source, ObjectId from, ObjectId to, Function<ObjectId, byte[]> load) {
-    TreeDiff d = new TreeDiff(source, load);
-    d.run(from, to);
-    return d.out;
+  public static void diff(String source, ObjectId from, ObjectId to, TreeWalker.BulkLoad load, Consumer<Change> out) {
+    if (!Objects.equals(from, to)) {
+      new TreeDiff(source, load, out).run(from, to);
+    }
   }
 
-  private record Pair(String prefix, ObjectId from, ObjectId to, int depth) {}
+  /** One directory on both sides: its entries by name, and the next name to compare. */
+  private static final class Frame {
+    final String prefix;
+    final Map<String, Node> from;
+    final Map<String, Node> to;
+    final List<String> names;
+    int next;
+
+    Frame(String prefix, Map<String, Node> from, Map<String, Node> to) {
+      this.prefix = prefix;
+      this.from = from;
+      this.to = to;
+      TreeSet<String> all = new TreeSet<>(from.keySet());
+      all.addAll(to.keySet());
+      this.names = new ArrayList<>(all);
+    }
+  }
 
   private void run(ObjectId rootFrom, ObjectId rootTo) {
-    Deque<Pair> stack = new ArrayDeque<>();
-    stack.push(new Pair("", rootFrom, rootTo, 0));
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(frame("", rootFrom, rootTo));
     while (!stack.isEmpty()) {
-      Pair p = stack.pop();
-      if (Objects.equals(p.from(), p.to())) {
+      Frame f = stack.peek();
+      if (f.next == f.names.size()) {
+        stack.pop();
         continue;
       }
-      if (p.depth() > TreeWalker.MAX_DEPTH) {
-        throw new IntegrityException("tree at '" + p.prefix() + "' of source '" + source + "' is more than "
-            + TreeWalker.MAX_DEPTH + " directories deep: it is damaged");
-      }
-      Map<String, Node> a = nodes(p.from(), p.prefix());
-      Map<String, Node> b = nodes(p.to(), p.prefix());
-      TreeMap<String, Boolean> names = new TreeMap<>();
-      a.keySet().forEach(n -> names.put(n, true));
-      b.keySet().forEach(n -> names.put(n, true));
-      // subdirectories are compared after this directory's entries, in reverse so the stack pops them in order
-      List<Pair> below = new ArrayList<>();
-      for (String name : names.keySet()) {
-        String path = p.prefix().isEmpty() ? name : p.prefix() + "/" + name;
-        Node x = a.get(name);
-        Node y = b.get(name);
-        if (x == null || y == null || x.type() != y.type()) {
-          Node shown = y != null ? y : x;
-          Kind kind = x == null ? Kind.ADDED : y == null ? Kind.REMOVED : Kind.TYPE;
-          out.add(change(path, kind, shown.type(), x, y));
-          // what is under an added or removed directory comes and goes with it
-          if (x != null && x.subtree() != null) {
-            below.add(new Pair(path, x.subtree(), null, p.depth() + 1));
-          }
-          if (y != null && y.subtree() != null) {
-            below.add(new Pair(path, null, y.subtree(), p.depth() + 1));
-          }
-          continue;
+      String name = f.names.get(f.next++);
+      String path = f.prefix.isEmpty() ? name : f.prefix + "/" + name;
+      Node x = f.from.get(name);
+      Node y = f.to.get(name);
+      if (x == null || y == null || x.type() != y.type()) {
+        Node shown = y != null ? y : x;
+        out.accept(change(path, x == null ? Kind.ADDED : y == null ? Kind.REMOVED : Kind.TYPE, shown.type(), x, y));
+      } else if (x.type() == EntryType.DIRECTORY) {
+        // a directory's time changes with its content, so only its mode counts as its own metadata
+        if (x.mode() != y.mode()) {
+          out.accept(change(path, Kind.METADATA, EntryType.DIRECTORY, x, y));
         }
-        switch (x.type()) {
-          case DIRECTORY -> {
-            if (x.mode() != y.mode()) {
-              out.add(change(path, Kind.METADATA, EntryType.DIRECTORY, x, y));
-            }
-            below.add(new Pair(path, x.subtree(), y.subtree(), p.depth() + 1));
-          }
-          case SYMLINK -> {
-            if (!Objects.equals(x.linkTarget(), y.linkTarget())) {
-              out.add(change(path, Kind.MODIFIED, EntryType.SYMLINK, x, y));
-            }
-          }
-          default -> {
-            if (!x.content().equals(y.content())) {
-              out.add(change(path, Kind.MODIFIED, EntryType.FILE, x, y));
-            } else if (x.mode() != y.mode() || !Objects.equals(x.modifiedTime(), y.modifiedTime())) {
-              out.add(change(path, Kind.METADATA, EntryType.FILE, x, y));
-            }
-          }
+      } else if (x.type() == EntryType.SYMLINK) {
+        if (!Objects.equals(x.linkTarget(), y.linkTarget())) {
+          out.accept(change(path, Kind.MODIFIED, EntryType.SYMLINK, x, y));
         }
+      } else if (!x.content().equals(y.content())) {
+        out.accept(change(path, Kind.MODIFIED, EntryType.FILE, x, y));
+      } else if (x.mode() != y.mode() || !Objects.equals(x.modifiedTime(), y.modifiedTime())) {
+        out.accept(change(path, Kind.METADATA, EntryType.FILE, x, y));
       }
-      for (int i = below.size() - 1; i >= 0; i--) {
-        stack.push(below.get(i));
+      // what is under a directory that was added, removed, replaced or changed: one frame for both sides
+      ObjectId xs = x == null ? null : x.subtree();
+      ObjectId ys = y == null ? null : y.subtree();
+      if (!Objects.equals(xs, ys)) {
+        if (stack.size() > TreeWalker.MAX_DEPTH) {
+          throw new IntegrityException("tree at '" + path + "' of source '" + source + "' is more than "
+              + TreeWalker.MAX_DEPTH + " directories deep: it is damaged");
+        }
+        stack.push(frame(path, xs, ys));
       }
     }
-    out.sort((c1, c2) -> c1.path().compareTo(c2.path()));
+  }
+
+  private Frame frame(String prefix, ObjectId from, ObjectId to) {
+    Frame f = new Frame(prefix, nodes(from, prefix), nodes(to, prefix));
+    // read the differing subdirectories' trees in one go, before the walk descends into them one by one
+    List<ObjectId> wanted = new ArrayList<>();
+    for (String name : f.names) {
+      Node x = f.from.get(name);
+      Node y = f.to.get(name);
+      ObjectId xs = x == null ? null : x.subtree();
+      ObjectId ys = y == null ? null : y.subtree();
+      if (!Objects.equals(xs, ys)) {
+        for (ObjectId id : new ObjectId[] {xs, ys}) {
+          if (id != null && !ahead.containsKey(id) && !wanted.contains(id)) {
+            wanted.add(id);
+          }
+        }
+      }
+    }
+    for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
+      ahead.putAll(load.load(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
+    }
+    return f;
   }
 
   private Map<String, Node> nodes(ObjectId tree, String prefix) {
     Map<String, Node> m = new TreeMap<>();
     if (tree != null) {
-      for (Node n : TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex()
+      byte[] bytes = ahead.remove(tree);
+      if (bytes == null) {
+        bytes = load.load(List.of(tree)).get(tree);
+      }
+      if (bytes == null) {
+        throw new IntegrityException("tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'")
+            + " of source '" + source + "' could not be read");
+      }
+      for (Node n : TreeCodec.decode(bytes, "tree " + tree.shortHex()
           + (prefix.isEmpty() ? "" : " at '" + prefix + "'") + " of source '" + source + "'")) {
         m.put(n.name(), n);
       }

@@ -1,5 +1,6 @@
 package dev.cairn.backup.internal.verify;
 
+import dev.cairn.backup.DataSubset;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.ProgressListener;
 import dev.cairn.backup.Snapshot;
@@ -16,7 +17,6 @@ import dev.cairn.backup.internal.tree.TreeCodec;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a repository. The structural check loads every snapshot and tree and makes sure every chunk
@@ -36,10 +37,9 @@ import java.util.concurrent.Semaphore;
  */
 public final class Verifier {
   private final EncryptedRepository repo;
-  private final boolean readData;
-  /** The packs to read, decrypt and re-hash (all of them, a subset, or none). */
-  private final Set<ObjectId> toRead;
-  private final String subset;
+  private final DataSubset subset;
+  /** Chooses the packs to read, decrypt and re-hash among those indexed and stored. */
+  private final UnaryOperator<List<ObjectId>> chooser;
   private final ProgressTracker progress;
   private final Set<String> damagedPacks = new TreeSet<>();
   private final Set<ObjectId> damagedSnapshots = new LinkedHashSet<>();
@@ -53,12 +53,11 @@ public final class Verifier {
 
   private final Executor executor;
 
-  private Verifier(EncryptedRepository repo, Collection<ObjectId> toRead, String subset, ProgressListener listener,
-      Executor executor) {
+  private Verifier(EncryptedRepository repo, DataSubset subset, UnaryOperator<List<ObjectId>> chooser,
+      ProgressListener listener, Executor executor) {
     this.repo = repo;
-    this.toRead = new HashSet<>(toRead);
-    this.readData = !subset.equals("none");
     this.subset = subset;
+    this.chooser = chooser;
     this.progress = new ProgressTracker("verify", listener, -1, -1);
     this.executor = executor;
   }
@@ -69,16 +68,16 @@ public final class Verifier {
    */
   public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener,
       Executor executor) {
-    return verify(repo, readData ? repo.packs() : List.of(), readData ? "all" : "none", listener, executor);
+    return verify(repo, readData ? DataSubset.all() : DataSubset.none(), packs -> packs, listener, executor);
   }
 
   /**
-   * Verifies {@code repo}'s structure, and reads and checks the packs of {@code toRead}, several at once
-   * on {@code executor}; {@code subset} describes them for the report ({@code none} if no data is read).
+   * Verifies {@code repo}'s structure, and reads and checks the packs {@code chooser} picks (as
+   * {@code subset} says) among those both indexed and stored, several at once on {@code executor}.
    */
-  public static VerifyReport verify(EncryptedRepository repo, Collection<ObjectId> toRead, String subset,
+  public static VerifyReport verify(EncryptedRepository repo, DataSubset subset, UnaryOperator<List<ObjectId>> chooser,
       ProgressListener listener, Executor executor) {
-    return new Verifier(repo, toRead, subset, listener, executor).run();
+    return new Verifier(repo, subset, chooser, listener, executor).run();
   }
 
   private VerifyReport run() {
@@ -92,7 +91,8 @@ public final class Verifier {
     progress.totals(packs.size(), -1);
     Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
     long packsRead = 0;
-    if (readData) {
+    if (subset.readsData()) {
+      Set<ObjectId> toRead = new HashSet<>(chooser.apply(packs.stream().filter(stored::contains).toList()));
       // a bounded window of packs in flight, so memory stays at a few packs whatever the repository size
       Semaphore window = new Semaphore(4);
       for (ObjectId pack : packs) {
@@ -137,14 +137,14 @@ public final class Verifier {
         checkSource(s, src, seenChunks);
       }
     }
-    if (!subset.equals("all")) {
+    if (!subset.readsAll()) {
       // a partial read: the count is of what the structural check covered, every chunk and tree referenced
       blobs = seenChunks.size() + treeCache.size();
     }
     progress.emit();
-    return new VerifyReport(readData, subset, snapshots.size() + countUnreadable(snapshots), packs.size(), packsRead,
-        blobs, bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots),
-        new ArrayList<>(damagedPaths), problems, Duration.ofNanos(System.nanoTime() - start));
+    return new VerifyReport(subset.readsAll(), snapshots.size() + countUnreadable(snapshots), packs.size(), blobs,
+        bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths),
+        problems, Duration.ofNanos(System.nanoTime() - start), subset, packsRead);
   }
 
   private long countUnreadable(List<Snapshot> readable) {

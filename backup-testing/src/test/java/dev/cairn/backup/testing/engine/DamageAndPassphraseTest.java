@@ -89,7 +89,7 @@ class DamageAndPassphraseTest {
       VerifyReport structural = repo.verify(false);
       assertThat(structural.readData()).isFalse();
       assertThat(structural.packsRead()).isZero();
-      assertThat(structural.dataSubset()).isEqualTo("none");
+      assertThat(structural.dataSubset()).isEqualTo(DataSubset.none());
 
       VerifyReport report = repo.verify(true);
       assertThat(report.ok()).isFalse();
@@ -99,7 +99,7 @@ class DamageAndPassphraseTest {
       assertThat(damaged).isNotEmpty().allMatch(p -> p.startsWith("file"));
       assertThat(report.problems()).anyMatch(p -> p.contains(packName));
       assertThat(report.damagedPaths()).allMatch(d -> d.source().equals("files"));
-      assertThat(report.dataSubset()).isEqualTo("all");
+      assertThat(report.dataSubset()).isEqualTo(DataSubset.all());
       assertThat(report.packsRead()).isEqualTo(report.packs());
 
       // a subset finds the damage only when it reads the damaged pack; the two halves read every pack once
@@ -109,7 +109,8 @@ class DamageAndPassphraseTest {
       assertThat(hit.ok()).isFalse();
       assertThat(hit.damagedPacks()).containsExactly(packName);
       assertThat(hit.damagedPaths()).isEqualTo(report.damagedPaths());
-      assertThat(hit.dataSubset()).isEqualTo(group + "/2");
+      assertThat(hit.dataSubset()).hasToString(group + "/2");
+      assertThat(hit.readData()).as("a subset is not the full read").isFalse();
       assertThat(miss.ok()).as(miss.problems().toString()).isTrue();
       assertThat(hit.packsRead() + miss.packsRead()).isEqualTo(report.packs());
       assertThat(hit.bytesRead() + miss.bytesRead()).isEqualTo(report.bytesRead());
@@ -117,7 +118,7 @@ class DamageAndPassphraseTest {
       // a size reads packs until it is reached: one byte is one pack
       VerifyReport one = repo.verify(DataSubset.bytes(1), ProgressListener.NONE);
       assertThat(one.packsRead()).isEqualTo(1);
-      assertThat(one.readData()).isTrue();
+      assertThat(one.readData()).isFalse();
       assertThat(repo.verify(DataSubset.percent(100), ProgressListener.NONE).ok()).isFalse();
 
       // files untouched by the damage restore, and are identical
