@@ -105,9 +105,12 @@ public final class Repository implements AutoCloseable {
     return repo.config().id();
   }
 
-  /** Every snapshot, oldest first. */
+  /**
+   * Every snapshot, oldest first. A snapshot file that cannot be read (damaged) is left out with a
+   * warning; {@link #verify(boolean)} reports it and {@link #forget(List, boolean)} removes it.
+   */
   public List<Snapshot> snapshots() {
-    return Snapshots.all(repo, null);
+    return Snapshots.readable(repo);
   }
 
   /**
@@ -397,6 +400,23 @@ public final class Repository implements AutoCloseable {
    */
   public RetentionPlan forget(Retention policy, boolean dryRun) {
     return Forgetter.forget(repo, policy, repo.options().clock(), dryRun, Duration.ZERO);
+  }
+
+  /**
+   * Removes the snapshots {@code refs} name (full ids or unique prefixes), as restic's
+   * {@code forget ID...} does; their data goes with {@link #prune}. A damaged snapshot file is removed
+   * like any other, without reading it. Takes the exclusive lock (a shared one for a dry run).
+   *
+   * @param dryRun only resolve the refs, remove nothing
+   * @return the ids removed (or that would be)
+   * @throws BackupException naming a ref that matches no snapshot or several, before anything is removed
+   * @throws RepositoryLockedException if a backup or another maintenance holds a lock
+   */
+  public List<ObjectId> forget(List<String> refs, boolean dryRun) {
+    Objects.requireNonNull(refs, "refs");
+    try (Lock lock = repo.lock(!dryRun)) {
+      return Forgetter.forgetIds(repo, refs, dryRun);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.cairn.backup.cli;
 import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.PruneReport;
+import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.Retention;
 import dev.cairn.backup.RetentionPlan;
@@ -15,6 +16,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn forget --keep-daily 7 --keep-weekly 4 ... [--prune] [--dry-run]}: removes the snapshots a
@@ -25,6 +27,11 @@ import picocli.CommandLine.Option;
     description = {"Remove snapshots that a retention policy does not keep (the data goes with 'prune').",
         "Counts keep the newest snapshot of each of the N newest hours, days, weeks, months or years; -1 means all."})
 final class ForgetCommand extends CairnSubcommand {
+
+  @Parameters(arity = "0..*", paramLabel = "SNAPSHOT",
+      description = "Remove these snapshots (ids or unique prefixes) instead of applying --keep-* rules; also"
+          + " removes a snapshot whose file is damaged.")
+  List<String> ids = new ArrayList<>();
 
   @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots.")
   int last;
@@ -71,6 +78,12 @@ final class ForgetCommand extends CairnSubcommand {
   @Override
   int run() {
     Retention policy = policy();
+    if (!ids.isEmpty()) {
+      if (!policy.isEmpty()) {
+        throw new ConfigurationException("give snapshot ids or --keep-* rules, not both");
+      }
+      return forgetIds();
+    }
     if (policy.isEmpty()) {
       throw new ConfigurationException("no --keep-* option given: say what to keep, e.g. --keep-daily 7"
           + " --keep-weekly 4 (forget with no rule would remove every snapshot)");
@@ -87,6 +100,24 @@ final class ForgetCommand extends CairnSubcommand {
       if (prune) {
         PruneReport report = repo.prune(pruneSettings.options(dryRun));
         PruneCommand.print(out, report);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private int forgetIds() {
+    Output out = output();
+    try (Repository repo = openRepository()) {
+      List<ObjectId> removed = repo.forget(ids, dryRun);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dry_run", dryRun);
+      m.put("removed", removed.stream().map(ObjectId::hex).toList());
+      out.message("forget", m);
+      for (ObjectId id : removed) {
+        out.text("%s %s", dryRun ? "would remove" : "removed", id.shortHex());
+      }
+      if (prune) {
+        PruneCommand.print(out, repo.prune(pruneSettings.options(dryRun)));
       }
     }
     return ExitCodes.OK;

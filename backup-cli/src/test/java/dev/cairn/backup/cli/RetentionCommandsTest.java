@@ -45,6 +45,28 @@ class RetentionCommandsTest {
   }
 
   @Test
+  void forgetByIdRemovesExactlyThoseSnapshots() throws Exception {
+    Cli cli = threeBackups();
+    String json = cli.run("snapshots", "--json").out();
+    com.fasterxml.jackson.databind.JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    String first = list.get(0).get("short_id").asText();
+    String second = list.get(1).get("id").asText();
+    Cli.Result both = cli.run("forget", first, "--keep-last", "1");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(both.err()).contains("not both");
+    Cli.Result unknown = cli.run("forget", first, "0000000000");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(unknown.err()).contains("'0000000000'", "nothing was removed");
+    assertThat(snapshotCount(cli)).isEqualTo(3);
+    assertThat(cli.run("forget", first, second, "--dry-run").out()).contains("would remove " + first);
+    assertThat(snapshotCount(cli)).isEqualTo(3);
+    Cli.Result r = cli.run("forget", first, second);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("removed " + first, "removed " + second.substring(0, 8));
+    assertThat(snapshotCount(cli)).isEqualTo(1);
+  }
+
+  @Test
   void forgetWithPruneRemovesSnapshotsAndFreesSpace() throws Exception {
     Cli cli = threeBackups();
     long before = size(dir.resolve("repo"));

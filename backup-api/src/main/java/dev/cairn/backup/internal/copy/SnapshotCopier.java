@@ -123,7 +123,7 @@ public final class SnapshotCopier {
 
   private void run(List<Snapshot> wanted, List<Snapshot> copied, List<Snapshot> present) {
     Map<ObjectId, Snapshot> dstByIdentity = new HashMap<>();
-    for (Snapshot s : Snapshots.all(dst, null)) {
+    for (Snapshot s : Snapshots.readable(dst)) {
       dstByIdentity.put(identity(s), s);
     }
     List<Snapshot> todo = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class SnapshotCopier {
     if (todo.isEmpty()) {
       return;
     }
-    List<Snapshot> srcAll = Snapshots.all(src, null);
+    List<Snapshot> srcAll = Snapshots.readable(src);
     if (!shared) {
       // Trees of snapshots copied before tell which destination id each source blob got.
       for (Snapshot s : srcAll) {

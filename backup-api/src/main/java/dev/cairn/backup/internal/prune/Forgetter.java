@@ -9,6 +9,8 @@ import dev.cairn.backup.internal.repository.FileType;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import dev.cairn.backup.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,8 @@ public final class Forgetter {
   public static RetentionPlan forget(EncryptedRepository repo, Retention policy, Clock clock, boolean dryRun,
       Duration lockWait, java.util.function.Predicate<Snapshot> which) {
     try (Lock lock = Locks.acquire(repo, !dryRun, lockWait)) {
-      RetentionPlan plan = policy.apply(Snapshots.all(repo, null).stream().filter(which).toList(), clock.instant());
+      // a snapshot that cannot be read is neither counted nor removed: it stays until forgotten by id
+      RetentionPlan plan = policy.apply(Snapshots.readable(repo).stream().filter(which).toList(), clock.instant());
       if (!dryRun) {
         for (Snapshot s : plan.remove()) {
           repo.delete(FileType.SNAPSHOT, s.id());
@@ -42,5 +45,33 @@ public final class Forgetter {
       }
       return plan;
     }
+  }
+
+  /**
+   * Deletes the snapshots {@code refs} name (ids or unique prefixes), without reading them; the caller
+   * holds the exclusive lock. Every ref is resolved before anything is deleted; a dry run deletes nothing.
+   */
+  public static List<ObjectId> forgetIds(EncryptedRepository repo, List<String> refs, boolean dryRun) {
+    List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
+    java.util.LinkedHashSet<ObjectId> chosen = new java.util.LinkedHashSet<>();
+    for (String ref : refs) {
+      String r = ref.trim().toLowerCase(java.util.Locale.ROOT);
+      List<ObjectId> matches = r.matches("[0-9a-f]{1,64}")
+          ? ids.stream().filter(id -> id.hex().startsWith(r)).toList() : List.of();
+      if (matches.size() != 1) {
+        throw new dev.cairn.backup.BackupException((matches.isEmpty() ? "no snapshot with id '" : "snapshot id prefix '")
+            + ref + (matches.isEmpty() ? "'" : "' is ambiguous (" + matches.size() + " snapshots match)")
+            + "; nothing was removed. List them with 'cairn snapshots'");
+      }
+      chosen.add(matches.get(0));
+    }
+    if (dryRun) {
+      return List.copyOf(chosen);
+    }
+    for (ObjectId id : chosen) {
+      repo.delete(FileType.SNAPSHOT, id);
+    }
+    LOG.info("forgot {} snapshots of {}", chosen.size(), repo.storage().location());
+    return List.copyOf(chosen);
   }
 }

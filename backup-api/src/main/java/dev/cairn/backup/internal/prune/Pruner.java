@@ -111,7 +111,12 @@ public final class Pruner {
       }
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
       listener.progress(Phase.MARK, 0, 0);
-      List<Snapshot> snapshots = Snapshots.all(repo, null);
+      List<Snapshot> snapshots = Snapshots.all(repo, (id, e) -> {
+        // the data it needs would look unused: nothing may be deleted while it cannot be read
+        throw new IntegrityException("prune stopped before changing anything: snapshot " + id.shortHex()
+            + " cannot be read (" + e.getMessage() + "), so the data it needs is unknown. Restore the file from another"
+            + " copy, or remove the snapshot with 'cairn forget " + id.shortHex() + "'", e);
+      });
       Set<ObjectId> used = mark(repo, snapshots, listener);
 
       listener.progress(Phase.PLAN, 0, 1);

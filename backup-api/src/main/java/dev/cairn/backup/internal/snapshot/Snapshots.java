@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 
 /** Loading, listing and selecting snapshots of a repository. */
 public final class Snapshots {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Snapshots.class);
   private Snapshots() {}
 
   /** Stores {@code snapshot} (its id is ignored) as the commit point and returns it with its real id. */
@@ -59,6 +60,16 @@ public final class Snapshots {
   }
 
   /**
+   * Every readable snapshot, oldest first; a snapshot file that cannot be read is left out with a
+   * warning naming it and what to do, so that one damaged file does not hide every other snapshot.
+   * For listing and restoring; not for prune, which must know what every snapshot needs.
+   */
+  public static List<Snapshot> readable(EncryptedRepository repo) {
+    return all(repo, (id, e) -> LOG.warn("snapshot {} cannot be read and is left out: {}. 'cairn verify' reports"
+        + " it; 'cairn forget {}' removes it", id.shortHex(), e.getMessage(), id.shortHex()));
+  }
+
+  /**
    * Resolves {@code ref}: {@code latest} (newest, optionally of {@code plan} and {@code host}), a full
    * id, or a unique id prefix.
    *
@@ -67,7 +78,7 @@ public final class Snapshots {
   public static Snapshot resolve(EncryptedRepository repo, String ref, String plan, String host) {
     String r = ref.trim().toLowerCase(Locale.ROOT);
     if (r.equals("latest")) {
-      List<Snapshot> all = all(repo, null);
+      List<Snapshot> all = readable(repo);
       for (int i = all.size() - 1; i >= 0; i--) {
         Snapshot s = all.get(i);
         if ((plan == null || s.plan().equals(plan)) && (host == null || s.host().equals(host))) {

@@ -1,0 +1,82 @@
+package dev.cairn.backup.testing.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.backup.BackupException;
+import dev.cairn.backup.FileSource;
+import dev.cairn.backup.IntegrityException;
+import dev.cairn.backup.ObjectId;
+import dev.cairn.backup.PruneOptions;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Retention;
+import dev.cairn.backup.Snapshot;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.VerifyReport;
+import dev.cairn.backup.spi.Storage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One damaged snapshot file: the others still list and restore, verify names it, prune refuses (the
+ * data it needs is unknown), and forgetting it by id clears the way.
+ */
+class DamagedSnapshotTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theOtherSnapshotsStillListAndRestoreAndForgetByIdRemovesIt() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    List<ObjectId> ids = new ArrayList<>();
+    try (Repository repo = TestRepos.init(storage)) {
+      for (int i = 0; i < 3; i++) {
+        Files.writeString(src.resolve("state.txt"), "version " + i);
+        ids.add(repo.backup(List.of(FileSource.of(src))).snapshotId());
+      }
+    }
+    ObjectId newest = ids.get(2);
+    Path file = tmp.resolve("repo/snapshots/" + newest.hex());
+    byte[] b = Files.readAllBytes(file);
+    b[b.length / 2] ^= 0x01;
+    Files.write(file, b);
+
+    try (Repository repo = TestRepos.open(storage)) {
+      assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(ids.get(0), ids.get(1));
+      Path out = tmp.resolve("restored");
+      repo.restore(RestoreRequest.builder().snapshot("latest").destination(out).build());
+      assertThat(Files.readString(out.resolve("state.txt"))).isEqualTo("version 1");
+      VerifyReport v = repo.verify(false);
+      assertThat(v.damagedSnapshots()).containsExactly(newest);
+
+      // a policy neither counts nor removes what it cannot read
+      var plan = repo.forget(Retention.policy().keepLast(1), false);
+      assertThat(plan.remove()).extracting(Snapshot::id).containsExactly(ids.get(0));
+      assertThat(file).exists();
+
+      Map<String, Long> before = TestRepos.objects(storage);
+      assertThatThrownBy(() -> repo.prune(PruneOptions.DEFAULTS)).isInstanceOf(IntegrityException.class)
+          .hasMessageContaining("prune stopped before changing anything")
+          .hasMessageContaining("cairn forget " + newest.shortHex());
+      assertThat(TestRepos.objects(storage)).isEqualTo(before);
+
+      assertThatThrownBy(() -> repo.forget(List.of(newest.shortHex(), "ffffffffff"), false))
+          .isInstanceOf(BackupException.class).hasMessageContaining("'ffffffffff'").hasMessageContaining("nothing was removed");
+      assertThat(file).exists();
+      assertThat(repo.forget(List.of(newest.hex().substring(0, 12)), true)).containsExactly(newest);
+      assertThat(file).exists();
+      assertThat(repo.forget(List.of(newest.hex().substring(0, 12)), false)).containsExactly(newest);
+      assertThat(file).doesNotExist();
+      repo.prune(PruneOptions.DEFAULTS);
+      assertThat(repo.verify(true).ok()).isTrue();
+      assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(ids.get(1));
+    }
+  }
+}
