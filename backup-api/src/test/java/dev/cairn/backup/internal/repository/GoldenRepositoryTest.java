@@ -26,13 +26,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Golden vectors: a repository written by format version 1, checked in under
- * {@code src/test/resources/golden/repo-v1}, must stay readable by every later version.
+ * Golden vectors: repositories checked in under {@code src/test/resources/golden/}, which every later
+ * version must read and chunk exactly as they were written: {@code repo-v1} (format version 1, chunker
+ * {@code fastcdc-gear-v1}, normalization level 2) and {@code repo-v1-gear2} (format version 1, chunker
+ * {@code fastcdc-gear-v2}, level 1, the default since 2026-11-28).
  *
- * <p>Regenerate (only when deliberately starting a new golden set, never to make this test pass):
- * {@code ./mvnw -B -pl backup-api -am verify -Dtest=GoldenRepositoryTest -Dcairn.golden.generate=true
+ * <p>Generate a new set (only when deliberately starting one, never to make this test pass; an
+ * existing set is never overwritten), with the current defaults:
+ * {@code ./mvnw -B -pl backup-api -am verify -Dtest=GoldenRepositoryTest -Dcairn.golden.generate=NAME
  * -Dsurefire.failIfNoSpecifiedTests=false}, run from the project root.
  */
 class GoldenRepositoryTest {
@@ -56,9 +61,10 @@ class GoldenRepositoryTest {
   private static final byte[] SNAPSHOT = "{\"golden\":true,\"version\":1}".getBytes(StandardCharsets.UTF_8);
 
   @Test
-  @EnabledIfSystemProperty(named = "cairn.golden.generate", matches = "true")
+  @EnabledIfSystemProperty(named = "cairn.golden.generate", matches = "repo-[a-z0-9-]+")
   void generate() throws IOException {
-    Path out = Paths.get("src/test/resources/golden/repo-v1").toAbsolutePath();
+    String name = System.getProperty("cairn.golden.generate");
+    Path out = Paths.get("src/test/resources/golden/" + name).toAbsolutePath();
     assertThat(Files.exists(out)).as("refusing to overwrite " + out).isFalse();
     RepositoryOptions opts = RepositoryOptions.builder().argon2(new Argon2Parameters(1024, 1, 1))
         .chunker(new ChunkerParams(16 * 1024, 64 * 1024, 256 * 1024)).packSize(256 * 1024).workers(1)
@@ -82,13 +88,14 @@ class GoldenRepositoryTest {
       expected.put("snapshot", repo.saveUnpacked(FileType.SNAPSHOT, SNAPSHOT).hex());
       repo.addKey(Secret.of("cairn golden v1 second key"));
     }
-    Files.write(out.resolveSibling("repo-v1.expected.json"), JSON.writerWithDefaultPrettyPrinter()
+    Files.write(out.resolveSibling(name + ".expected.json"), JSON.writerWithDefaultPrettyPrinter()
         .writeValueAsBytes(expected));
   }
 
-  @Test
-  void readsTheCheckedInVersion1Repository(@TempDir Path tmp) throws IOException {
-    var url = GoldenRepositoryTest.class.getResource("/golden/repo-v1/config");
+  @ParameterizedTest
+  @CsvSource({"repo-v1, 2", "repo-v1-gear2, 1"})
+  void readsAndChunksTheCheckedInRepository(String name, int normalization, @TempDir Path tmp) throws IOException {
+    var url = GoldenRepositoryTest.class.getResource("/golden/" + name + "/config");
     assertThat(url).as("golden repository missing from the test class path").isNotNull();
     Path golden;
     try {
@@ -107,12 +114,12 @@ class GoldenRepositoryTest {
         }
       }
     }
-    JsonNode expected = JSON.readTree(golden.resolveSibling("repo-v1.expected.json").toFile());
+    JsonNode expected = JSON.readTree(golden.resolveSibling(name + ".expected.json").toFile());
     RepositoryOptions opts = RepositoryOptions.builder().workers(1).build();
     for (Secret pass : List.of(PASSPHRASE, Secret.of("cairn golden v1 second key"))) {
       try (EncryptedRepository repo = EncryptedRepository.open(new LocalStorage(copy), pass, opts)) {
         assertThat(repo.config().version()).isEqualTo(1);
-        assertThat(repo.config().chunker()).isEqualTo(new ChunkerParams(16 * 1024, 64 * 1024, 256 * 1024, ChunkerParams.LEGACY_NORMALIZATION));
+        assertThat(repo.config().chunker()).isEqualTo(new ChunkerParams(16 * 1024, 64 * 1024, 256 * 1024, normalization));
         assertThat(repo.keys()).hasSize(2);
         for (var e : inputs().entrySet()) {
           ObjectId id = ObjectId.parse(expected.path("blobs").path(e.getKey()).asText());
