@@ -14,6 +14,7 @@ import dev.cairn.backup.internal.repository.RepositoryOptions;
 import dev.cairn.backup.internal.restore.SnapshotRestoreInput;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.TreeDiff;
+import dev.cairn.backup.internal.tree.TreeSearch;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import dev.cairn.backup.internal.verify.Verifier;
 import dev.cairn.backup.spi.EntryMetadata;
@@ -178,6 +179,28 @@ public final class Repository implements AutoCloseable {
       ObjectId a = from.source(name).map(SnapshotSource::tree).orElse(null);
       ObjectId b = to.source(name).map(SnapshotSource::tree).orElse(null);
       TreeDiff.diff(name, a, b, repo::readBlobsById, changes);
+    }
+  }
+
+  /**
+   * Finds the entries {@code match} accepts in {@code snapshots} (for {@code cairn find}), handing each
+   * to {@code found} as it is found: snapshot by snapshot in the order given, source by source, depth
+   * first in name order. A directory searched before at the same path with the same tree and no match
+   * is not read again, so searching many snapshots costs little more than searching one.
+   * {@code match} must depend only on the entry it is given.
+   *
+   * @throws IntegrityException if a tree cannot be read
+   */
+  public void find(List<Snapshot> snapshots, java.util.function.Predicate<EntryMetadata> match,
+      java.util.function.Consumer<FoundEntry> found) {
+    Objects.requireNonNull(match, "match");
+    Objects.requireNonNull(found, "found");
+    java.util.Map<String, TreeSearch> bySource = new java.util.HashMap<>();
+    for (Snapshot s : snapshots) {
+      for (SnapshotSource src : s.sources()) {
+        bySource.computeIfAbsent(src.name(), n -> new TreeSearch(repo::readBlob, match))
+            .search(src.tree(), (path, node) -> found.accept(new FoundEntry(s, src.name(), node.toEntry(path))));
+      }
     }
   }
 

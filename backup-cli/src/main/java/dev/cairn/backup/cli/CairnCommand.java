@@ -55,6 +55,7 @@ public final class CairnCommand implements Callable<Integer> {
       RestoreCommand.class,
       DumpCommand.class,
       DiffCommand.class,
+      FindCommand.class,
       VerifyCommand.class,
       KeyCommand.class,
       StatsCommand.class,

@@ -51,14 +51,19 @@ final class LsCommand extends CairnSubcommand {
         if (out.json()) {
           out.json(Json.entry(shown, e));
         } else if (longFormat) {
-          out.text("%s %5s %14d %-19s  %s", type(e.type()), e.mode() < 0 ? "-" : String.format("%04o", e.mode()),
-              e.size(), e.modifiedTime() == null ? "-" : Format.time(e.modifiedTime()), shown);
+          out.text("%s", longLine(e, shown));
         } else {
           out.text("%s", e.type() == EntryType.DIRECTORY ? shown + "/" : shown);
         }
       }
     });
     return ExitCodes.OK;
+  }
+
+  /** {@code ls -l}'s line: type, mode, size, time and path, as {@code cairn find -l} prints it too. */
+  static String longLine(EntryMetadata e, String shown) {
+    return String.format("%s %5s %14d %-19s  %s", type(e.type()), e.mode() < 0 ? "-" : String.format("%04o", e.mode()),
+        e.size(), e.modifiedTime() == null ? "-" : Format.time(e.modifiedTime()), shown);
   }
 
   private static char type(EntryType type) {
