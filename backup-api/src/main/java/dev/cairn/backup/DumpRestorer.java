@@ -45,13 +45,16 @@ public final class DumpRestorer implements Restorer {
   private final boolean archive;
   private final String prefix;
   private final String noArchive;
+  private final Archive shared;
 
-  private DumpRestorer(OutputStream out, String path, boolean archive, String prefix, String noArchive) {
+  private DumpRestorer(OutputStream out, String path, boolean archive, String prefix, String noArchive,
+      Archive shared) {
     this.out = Objects.requireNonNull(out, "out");
     this.path = path;
     this.archive = archive;
     this.prefix = prefix;
     this.noArchive = noArchive;
+    this.shared = shared;
   }
 
   /**
@@ -60,12 +63,12 @@ public final class DumpRestorer implements Restorer {
    */
   public static DumpRestorer of(String path, OutputStream out) {
     Objects.requireNonNull(path, "path");
-    return new DumpRestorer(out, path.replaceAll("^/+|/+$", ""), false, "", null);
+    return new DumpRestorer(out, path.replaceAll("^/+|/+$", ""), false, "", null, null);
   }
 
   /** Writes a tar archive even when the path is a single file. */
   public DumpRestorer archive() {
-    return new DumpRestorer(out, path, true, prefix, noArchive);
+    return new DumpRestorer(out, path, true, prefix, noArchive, shared);
   }
 
   /**
@@ -74,7 +77,7 @@ public final class DumpRestorer implements Restorer {
    * terminal).
    */
   public DumpRestorer fileOnly(String why) {
-    return new DumpRestorer(out, path, archive, prefix, Objects.requireNonNull(why, "why"));
+    return new DumpRestorer(out, path, archive, prefix, Objects.requireNonNull(why, "why"), shared);
   }
 
   /**
@@ -84,7 +87,58 @@ public final class DumpRestorer implements Restorer {
   public DumpRestorer under(String name) {
     Objects.requireNonNull(name, "name");
     String p = name.replaceAll("^/+|/+$", "");
-    return new DumpRestorer(out, path, archive, p.isEmpty() ? "" : p + "/", noArchive);
+    return new DumpRestorer(out, path, archive, p.isEmpty() ? "" : p + "/", noArchive, shared);
+  }
+
+  /**
+   * One tar archive of several sources (a whole snapshot): give each source the restorer
+   * {@link Archive#source} returns, restore, then close the archive, which ends it; after a failed
+   * restore, do not close it, so that the archive stays visibly truncated. Not thread-safe;
+   * the sources are written one after the other, as {@link Repository#restore} runs them.
+   */
+  public static Archive archive(OutputStream out) {
+    return new Archive(out);
+  }
+
+  /** A tar archive shared by the restorers of several sources; see {@link #archive(OutputStream)}. */
+  public static final class Archive implements AutoCloseable {
+    private final OutputStream out;
+    private final java.util.Set<String> directories = new java.util.HashSet<>();
+    private TarArchiveOutputStream tar;
+
+    private Archive(OutputStream out) {
+      this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /** The restorer for source {@code name}: its whole tree, under directory {@code name} in the archive. */
+    public DumpRestorer source(String name) {
+      return new DumpRestorer(out, "", true, "", null, this).under(name);
+    }
+
+    TarArchiveOutputStream tar() {
+      if (tar == null) {
+        tar = newTar(out);
+      }
+      return tar;
+    }
+
+    /** Ends the archive (the stream stays open, flushed). */
+    @Override
+    public void close() throws IOException {
+      TarArchiveOutputStream t = tar();
+      t.finish();
+      t.close();
+      out.flush();
+    }
+  }
+
+  private static TarArchiveOutputStream newTar(OutputStream out) {
+    // the archive is finished but the caller's stream stays open
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(CloseShieldOutputStream.wrap(out));
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    tar.setAddPaxHeadersForNonAsciiNames(true);
+    return tar;
   }
 
   @Override
@@ -128,11 +182,7 @@ public final class DumpRestorer implements Restorer {
 
   private long writeTar(RestoreInput input, Map<String, Verification> sha, List<VerificationResult> results,
       AtomicLong bytes) throws IOException {
-    // the archive is finished but the caller's stream stays open
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(CloseShieldOutputStream.wrap(out));
-    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    tar.setAddPaxHeadersForNonAsciiNames(true);
+    TarArchiveOutputStream tar = shared != null ? shared.tar() : newTar(out);
     long n = 0;
     if (!prefix.isEmpty()) {
       // the directories leading to the entries, so that an unpacking tar gives them sane modes
@@ -140,6 +190,9 @@ public final class DumpRestorer implements Restorer {
       StringBuilder dir = new StringBuilder();
       for (String part : parts) {
         dir.append(part).append('/');
+        if (shared != null && !shared.directories.add(dir.toString())) {
+          continue; // written for an earlier source with the same leading directories
+        }
         TarArchiveEntry d = new TarArchiveEntry(dir.toString());
         d.setModTime(java.nio.file.attribute.FileTime.from(input.snapshotTime()));
         tar.putArchiveEntry(d);
@@ -175,8 +228,12 @@ public final class DumpRestorer implements Restorer {
       tar.closeArchiveEntry(); // fails if the content was not exactly the recorded size
       n++;
     }
-    tar.finish();
-    tar.close();
+    if (shared == null) {
+      tar.finish();
+      tar.close();
+    } else {
+      tar.flush(); // the archive goes on with the next source; Archive.close() ends it
+    }
     return n;
   }
 

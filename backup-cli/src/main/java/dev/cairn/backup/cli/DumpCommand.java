@@ -40,7 +40,7 @@ final class DumpCommand extends CairnSubcommand {
 
   @Parameters(index = "1", paramLabel = "PATH",
       description = "A file (its bytes), a directory or a source name (a tar archive), as 'cairn ls' shows paths;"
-          + " '/' for the whole snapshot when it has one source.")
+          + " '/' for the whole snapshot (each source under its name when there are several).")
   String path;
 
   @Option(names = "--tar", description = "Write a tar archive even when PATH is a file.")
@@ -58,40 +58,40 @@ final class DumpCommand extends CairnSubcommand {
     if (output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw new RestoreException(output + " already exists: give a new file name, or remove it first");
     }
+    boolean terminal = output == null && environment().terminal().stdoutIsTerminal();
     RestoreReport report;
     try (Repository repo = openRepository()) {
       Snapshot chosen = RestoreCommand.resolve(repo, snapshot, host, location());
-      SnapshotPaths.Selection selection = select(repo, chosen);
-      boolean terminal = output == null && environment().terminal().stdoutIsTerminal();
-      if (tar && terminal) {
-        throw new RestoreException(NOT_TO_TERMINAL);
-      }
-      OutputStream target = open();
-      WatchedOutput out = new WatchedOutput(target);
-      boolean keep = false;
-      try (target) {
-        // names in an archive are the paths 'cairn ls' shows, so it unpacks as a restore lays it out
-        DumpRestorer restorer = DumpRestorer.of(selection.path(), out)
-            .under(chosen.sources().size() == 1 ? "" : selection.source());
-        if (tar) {
-          restorer = restorer.archive();
-        } else if (terminal) {
-          restorer = restorer.fileOnly(NOT_TO_TERMINAL); // a file may be shown, an archive is not
+      if (path.replaceAll("^/+|/+$", "").isEmpty() && chosen.sources().size() > 1) {
+        // the whole snapshot: one archive, each source under its name, as a restore lays them out
+        if (terminal) {
+          throw new RestoreException(NOT_TO_TERMINAL);
         }
-        report = repo.restore(RestoreRequest.builder().snapshot(chosen.id()).source(selection.source())
-            .path(selection.path()).restorer(selection.source(), restorer).build());
-        keep = report.verified();
-      } catch (RestoreException | IOException e) {
-        if (out.failure != null) {
-          // the reader is gone (| head) or the disk is full: say so, without a stack trace
-          throw new RestoreException("cannot write to " + (output == null ? "standard output" : output.toString())
-              + " after " + out.written + " bytes: " + out.failure.getMessage() + "; the dump stopped", e);
+        report = write(out -> {
+          DumpRestorer.Archive archive = DumpRestorer.archive(out);
+          RestoreRequest.Builder request = RestoreRequest.builder().snapshot(chosen.id());
+          chosen.sources().forEach(s -> request.restorer(s.name(), archive.source(s.name())));
+          RestoreReport r = repo.restore(request.build());
+          archive.close(); // only now: a dump that failed part-way must not end like a complete archive
+          return r;
+        });
+      } else {
+        SnapshotPaths.Selection selection = select(repo, chosen);
+        if (tar && terminal) {
+          throw new RestoreException(NOT_TO_TERMINAL);
         }
-        throw e;
-      } finally {
-        if (!keep && output != null) {
-          Files.deleteIfExists(output); // created by open() above: no half-written or unverified file is left
-        }
+        report = write(out -> {
+          // names in an archive are the paths 'cairn ls' shows, so it unpacks as a restore lays it out
+          DumpRestorer restorer = DumpRestorer.of(selection.path(), out)
+              .under(chosen.sources().size() == 1 ? "" : selection.source());
+          if (tar) {
+            restorer = restorer.archive();
+          } else if (terminal) {
+            restorer = restorer.fileOnly(NOT_TO_TERMINAL); // a file may be shown, an archive is not
+          }
+          return repo.restore(RestoreRequest.builder().snapshot(chosen.id()).source(selection.source())
+              .path(selection.path()).restorer(selection.source(), restorer).build());
+        });
       }
     }
     Output out = output();
@@ -111,6 +111,38 @@ final class DumpCommand extends CairnSubcommand {
       out.info("wrote %s of snapshot %s to %s", Format.bytes(report.bytes()), report.snapshot().id().shortHex(), output);
     }
     return ExitCodes.OK;
+  }
+
+  /** What writes the dump to a stream. */
+  @FunctionalInterface
+  private interface Dump {
+    RestoreReport to(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Runs {@code dump} into stdout or the -o file, telling a failed write (reader gone, disk full) from
+   * a failed read, and removing the -o file unless the dump completed and verified.
+   */
+  private RestoreReport write(Dump dump) throws IOException {
+    OutputStream target = open();
+    WatchedOutput out = new WatchedOutput(target);
+    boolean keep = false;
+    try (target) {
+      RestoreReport report = dump.to(out);
+      keep = report.verified();
+      return report;
+    } catch (RestoreException | IOException e) {
+      if (out.failure != null) {
+        // the reader is gone (| head) or the disk is full: say so, without a stack trace
+        throw new RestoreException("cannot write to " + (output == null ? "standard output" : output.toString())
+            + " after " + out.written + " bytes: " + out.failure.getMessage() + "; the dump stopped", e);
+      }
+      throw e;
+    } finally {
+      if (!keep && output != null) {
+        Files.deleteIfExists(output); // created by open() above: no half-written or unverified file is left
+      }
+    }
   }
 
   /** Counts what was written and keeps the first write failure, to tell it from a read failure. */

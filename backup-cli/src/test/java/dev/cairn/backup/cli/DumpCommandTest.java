@@ -106,10 +106,13 @@ class DumpCommandTest {
     assertThat(two.run("restore", "latest", "--target", restored.toString(), "--include", source + "/deeper")
         .exitCode()).isZero();
     assertThat(tree(unpacked)).isEqualTo(tree(restored)).contains(source + "/deeper/c.bin " + (3 << 20));
-    // '/' names no single source here
+    // '/' is the whole snapshot: each source under its name, unpacking as a full restore does
     Cli.Result all = two.run("dump", "latest", "/");
-    assertThat(all.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(all.err()).contains("start the path with one of its sources", source);
+    assertThat(all.exitCode()).as(all.err()).isZero();
+    Path allRestored = dir.resolve("restored-all");
+    assertThat(two.run("restore", "latest", "--target", allRestored.toString()).exitCode()).isZero();
+    assertThat(tree(untar(all.data()))).isEqualTo(tree(allRestored))
+        .contains(source + "/deeper/c.bin " + (3 << 20), data.resolve("a.txt").toString().substring(1) + "/a.txt 6");
   }
 
   @Test
