@@ -67,8 +67,11 @@ public final class FileSource implements Source {
   private final List<Glob> includeGlobs;
   private final List<Glob> excludeGlobs;
   private final int readers;
+  private final boolean oneFileSystem;
+  private final List<String> markers;
 
-  private FileSource(Path root, String name, List<String> includes, List<String> excludes, int readers) {
+  private FileSource(Path root, String name, List<String> includes, List<String> excludes, int readers,
+      boolean oneFileSystem, List<String> markers) {
     this.root = root;
     this.name = name;
     this.readers = readers;
@@ -76,12 +79,14 @@ public final class FileSource implements Source {
     this.excludes = List.copyOf(excludes);
     this.includeGlobs = Glob.compileAll(includes);
     this.excludeGlobs = Glob.compileAll(excludes);
+    this.oneFileSystem = oneFileSystem;
+    this.markers = List.copyOf(markers);
   }
 
   /** The whole tree under {@code root}, as a source named {@code files}. */
   public static FileSource of(Path root) {
     Objects.requireNonNull(root, "root");
-    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2);
+    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2, false, List.of());
   }
 
   /** A copy named {@code name} (unique within a plan; default {@code files}). */
@@ -90,7 +95,7 @@ public final class FileSource implements Source {
     if (name.isBlank()) {
       throw new IllegalArgumentException("source name must not be blank");
     }
-    return new FileSource(root, name, includes, excludes, readers);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
   }
 
   /**
@@ -101,7 +106,7 @@ public final class FileSource implements Source {
   public FileSource include(String... globs) {
     List<String> all = new ArrayList<>(includes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, all, excludes, readers);
+    return new FileSource(root, name, all, excludes, readers, oneFileSystem, markers);
   }
 
   /**
@@ -112,7 +117,7 @@ public final class FileSource implements Source {
   public FileSource exclude(String... globs) {
     List<String> all = new ArrayList<>(excludes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, includes, all, readers);
+    return new FileSource(root, name, includes, all, readers, oneFileSystem, markers);
   }
 
   /**
@@ -123,7 +128,58 @@ public final class FileSource implements Source {
     if (readers < 1 || readers > 64) {
       throw new IllegalArgumentException("readers must be within 1..64, got " + readers);
     }
-    return new FileSource(root, name, includes, excludes, readers);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
+  }
+
+  /**
+   * A copy that does not descend into directories on another file system than the root's (restic's and
+   * borg's {@code --one-file-system}): a mount point under the root is kept as an empty directory, so
+   * {@code /} is backed up without {@code /proc}, {@code /sys} or mounted network shares.
+   */
+  public FileSource oneFileSystem(boolean oneFileSystem) {
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
+  }
+
+  /**
+   * A copy that leaves out the contents of every directory holding one of {@code markers} (restic's
+   * {@code --exclude-if-present}): a marker is a file name, or {@code NAME:HEADER} to require that the
+   * file start with HEADER. The directory and the marker file itself are kept, so a restore shows why
+   * the rest is missing.
+   *
+   * @throws IllegalArgumentException if a marker's name is empty or holds a '/'
+   */
+  public FileSource excludeIfPresent(String... markers) {
+    List<String> all = new ArrayList<>(this.markers);
+    for (String m : markers) {
+      String file = m.contains(":") ? m.substring(0, m.indexOf(':')) : m;
+      if (file.isEmpty() || file.contains("/")) {
+        throw new IllegalArgumentException("exclude-if-present marker '" + m + "' must be a file name, optionally"
+            + " followed by :HEADER");
+      }
+      all.add(m);
+    }
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, all);
+  }
+
+  /**
+   * A copy that leaves out cache directories tagged by the Cache Directory Tagging Specification
+   * (a {@code CACHEDIR.TAG} file starting with its signature), as restic's {@code --exclude-caches}.
+   */
+  public FileSource excludeCaches() {
+    return excludeIfPresent(CACHEDIR_TAG);
+  }
+
+  /** The marker of a cache directory: {@code CACHEDIR.TAG} with the specification's signature. */
+  public static final String CACHEDIR_TAG = "CACHEDIR.TAG:Signature: 8a477f597d28d172789f06886806bc55";
+
+  /** Whether directories on other file systems are left out. */
+  public boolean oneFileSystem() {
+    return oneFileSystem;
+  }
+
+  /** The markers of directories whose contents are left out. */
+  public List<String> excludeIfPresent() {
+    return markers;
   }
 
   /** The root directory (absolute). */
@@ -174,6 +230,12 @@ public final class FileSource implements Source {
     if (!excludes.isEmpty()) {
       context.putMetadata("exclude", String.join(",", excludes));
     }
+    if (oneFileSystem) {
+      context.putMetadata("one-file-system", "true");
+    }
+    if (!markers.isEmpty()) {
+      context.putMetadata("exclude-if-present", String.join(",", markers));
+    }
     Readers pool = new Readers(readers);
     try {
       if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -181,7 +243,7 @@ public final class FileSource implements Source {
         EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
         pool.submit(context, root, meta);
       } else {
-        walk(context, root, "", pool);
+        walk(context, root, "", pool, oneFileSystem ? device(root) : null);
       }
       pool.finish();
     } finally {
@@ -266,8 +328,12 @@ public final class FileSource implements Source {
     }
   }
 
-  /** Backs up the children of {@code dir}; returns true if anything was added. */
-  private boolean walk(SourceContext context, Path dir, String prefix, Readers readers) throws IOException {
+  /**
+   * Backs up the children of {@code dir}; returns true if anything was added. With {@code rootDevice}
+   * (one file system), subdirectories on another device are kept empty.
+   */
+  private boolean walk(SourceContext context, Path dir, String prefix, Readers readers, Object rootDevice)
+      throws IOException {
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(children::add);
@@ -276,6 +342,10 @@ public final class FileSource implements Source {
       return false;
     }
     children.sort(null);
+    List<Path> markerFiles = markerFiles(children);
+    if (!markerFiles.isEmpty()) {
+      children = markerFiles; // only the marker stays, so a restore shows why the rest is missing
+    }
     boolean added = false;
     // A directory's own files are handed to the readers before its subdirectories are walked: a large
     // changed file near the top of a tree starts reading before thousands of small files below it are
@@ -322,7 +392,16 @@ public final class FileSource implements Source {
       }
     }
     for (Subdirectory sub : subdirectories) {
-      if (walk(context, sub.dir(), sub.meta().path(), readers) || sub.included()) {
+      Object device = rootDevice == null ? null : device(sub.dir());
+      if (device != null && !rootDevice.equals(device)) {
+        // another file system mounted here: the mount point stays, what is on it does not
+        if (sub.included()) {
+          context.addDirectory(sub.meta());
+          added = true;
+        }
+        continue;
+      }
+      if (walk(context, sub.dir(), sub.meta().path(), readers, rootDevice) || sub.included()) {
         context.addDirectory(sub.meta());
         added = true;
       }
@@ -331,6 +410,43 @@ public final class FileSource implements Source {
   }
 
   private record Subdirectory(Path dir, EntryMetadata meta, boolean included) {}
+
+  /** The file system (device) {@code dir} is on; null if it cannot be told (then it is walked). */
+  private static Object device(Path dir) {
+    try {
+      return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The children of a directory that are markers making its other contents left out (empty if none). */
+  private List<Path> markerFiles(List<Path> children) {
+    if (markers.isEmpty()) {
+      return List.of();
+    }
+    List<Path> found = new ArrayList<>();
+    for (String marker : markers) {
+      int colon = marker.indexOf(':');
+      String file = colon < 0 ? marker : marker.substring(0, colon);
+      for (Path child : children) {
+        if (child.getFileName().toString().equals(file) && Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)
+            && (colon < 0 || startsWith(child, marker.substring(colon + 1))) && !found.contains(child)) {
+          found.add(child);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean startsWith(Path file, String header) {
+    byte[] want = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(file)) {
+      return java.util.Arrays.equals(in.readNBytes(want.length), want);
+    } catch (IOException e) {
+      return false;
+    }
+  }
 
   private boolean addFile(SourceContext context, Path file, EntryMetadata meta, byte[] buffer) throws IOException {
     InputStream in;

@@ -52,7 +52,7 @@ final class BackupCommand extends CairnSubcommand {
     Output out = output();
     BackupReport report;
     try (Repository repo = openRepository(); ProgressDisplay progress = progress("backup")) {
-      progress.estimateTotals(files.paths);
+      progress.estimateTotals(files.allPaths());
       BackupOptions.Builder options = BackupOptions.builder().tags(tags).progress(progress);
       if (host != null) {
         options.host(host);

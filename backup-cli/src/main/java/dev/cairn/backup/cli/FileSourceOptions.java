@@ -27,10 +27,56 @@ final class FileSourceOptions implements SourceOptions {
           + " e.g. 'cache/**', else a name in any directory, e.g. '*.tmp'.")
   List<String> excludes = new ArrayList<>();
 
+  @Option(names = "--exclude-file", paramLabel = "FILE",
+      description = "Read more --exclude GLOBs from FILE, one per line; blank lines and lines starting with # are"
+          + " skipped (repeatable).")
+  List<Path> excludeFiles = new ArrayList<>();
+
+  @Option(names = "--files-from", paramLabel = "FILE",
+      description = "Read more PATHs from FILE, one per line; blank lines and lines starting with # are skipped"
+          + " (repeatable).")
+  List<Path> filesFrom = new ArrayList<>();
+
+  @Option(names = {"-x", "--one-file-system"},
+      description = "Do not descend into other file systems mounted below a PATH (their mount points stay, empty).")
+  boolean oneFileSystem;
+
+  @Option(names = "--exclude-if-present", paramLabel = "NAME[:HEADER]",
+      description = "Leave out the contents of directories holding a file NAME (starting with HEADER, if given);"
+          + " the directory and NAME stay (repeatable).")
+  List<String> excludeIfPresent = new ArrayList<>();
+
+  @Option(names = "--exclude-caches",
+      description = "Leave out cache directories tagged with a CACHEDIR.TAG file (bford.info/cachedir).")
+  boolean excludeCaches;
+
+  /** The PATHs given and those read from --files-from. */
+  List<Path> allPaths() {
+    List<Path> all = new ArrayList<>(paths);
+    for (Path file : filesFrom) {
+      lines(file, "--files-from").forEach(l -> all.add(Path.of(l)));
+    }
+    return all;
+  }
+
+  /** The non-blank lines of {@code file} not starting with '#', stripped. */
+  private static List<String> lines(Path file, String option) {
+    try {
+      return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new SourceException("cannot read " + option + " " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public List<Source> sources() {
     List<Source> sources = new ArrayList<>();
-    for (Path given : paths) {
+    List<String> allExcludes = new ArrayList<>(excludes);
+    for (Path file : excludeFiles) {
+      allExcludes.addAll(lines(file, "--exclude-file"));
+    }
+    for (Path given : allPaths()) {
       Path path = given.toAbsolutePath().normalize();
       if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new SourceException("cannot back up " + given + ": no such file or directory");
@@ -42,8 +88,12 @@ final class FileSourceOptions implements SourceOptions {
         // a single file: its directory as the root, and only the file included
         source = FileSource.of(path.getParent()).include(globLiteral(path.getFileName().toString()));
       }
-      if (!excludes.isEmpty()) {
-        source = source.exclude(excludes.stream().map(FileSourceOptions::anywhere).toArray(String[]::new));
+      if (!allExcludes.isEmpty()) {
+        source = source.exclude(allExcludes.stream().map(FileSourceOptions::anywhere).toArray(String[]::new));
+      }
+      source = source.oneFileSystem(oneFileSystem).excludeIfPresent(excludeIfPresent.toArray(String[]::new));
+      if (excludeCaches) {
+        source = source.excludeCaches();
       }
       sources.add(source.name(sourceName(path)));
     }

@@ -285,6 +285,30 @@ class CliSessionTest {
   }
 
   @Test
+  void pathsAndExcludesCanComeFromFilesAndCachesAreLeftOut() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    Path other = dir.resolve("other");
+    Files.createDirectories(other.resolve("cache"));
+    Files.writeString(other.resolve("keep.txt"), "keep");
+    Files.writeString(other.resolve("scratch.tmp"), "tmp");
+    Files.writeString(other.resolve("cache/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55");
+    Files.writeString(other.resolve("cache/blob"), "cached");
+    Path list = Files.writeString(dir.resolve("paths.txt"), "# what to back up\n" + data + "\n\n  " + other + "  \n");
+    Path excludes = Files.writeString(dir.resolve("excludes.txt"), "# junk\n*.tmp\nsub/deeper/**\n");
+    Cli.Result r = cli.run("backup", "--files-from", list.toString(), "--exclude-file", excludes.toString(),
+        "--exclude-caches", "--one-file-system");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode snap = JSON.readTree(cli.run("snapshots", "--json").out()).get(0);
+    assertThat(snap.get("sources")).hasSize(2);
+    String ls = cli.run("ls", "latest").out();
+    assertThat(ls).contains("keep.txt", "cache/CACHEDIR.TAG", "a.txt").doesNotContain("scratch.tmp")
+        .doesNotContain("cache/blob").doesNotContain("c.bin");
+    Cli.Result missing = cli.run("backup", "--files-from", dir.resolve("nope.txt").toString());
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(missing.err()).contains("cannot read --files-from", "nope.txt");
+  }
+
+  @Test
   void passphraseIsAskedTwiceOnTheTerminalForInit() {
     Cli typing = new Cli().env("CAIRN_REPOSITORY", repo.toString()).typing("typed pass", "typed pass");
     Cli.Result init = typing.run("init");

@@ -326,9 +326,7 @@ public final class PlanFile {
     tags.forEach(b::addTag);
     for (SourceSpec s : sources) {
       b.source(switch (s.type()) {
-        case "files" -> FileSource.of(s.settings().path("root").orElseThrow()).name(s.name())
-            .include(s.settings().strings("include").toArray(String[]::new))
-            .exclude(s.settings().strings("exclude").toArray(String[]::new));
+        case "files" -> fileSource(s);
         case "stream" -> StreamSource.command(s.name(), s.settings().string("path").orElseThrow(),
             s.settings().strings("command"));
         default -> s.source();
@@ -481,7 +479,11 @@ public final class PlanFile {
       SourceSettings settings = new YamlSourceSettings(sourceName, item, base);
       switch (type) {
         case "files":
-          item.allowOnly(Set.of("name", "type", "root", "include", "exclude"));
+          item.allowOnly(Set.of("name", "type", "root", "include", "exclude", "one-file-system", "exclude-if-present",
+              "exclude-caches"));
+          for (String flag : List.of("one-file-system", "exclude-caches")) {
+            flag(settings, flag);
+          }
           settings.path("root").orElseThrow(() -> item.error("missing required key 'root' (the directory to back up)"));
           out.add(new SourceSpec(sourceName, type, item.line(), null, settings, null));
           break;
@@ -829,6 +831,26 @@ public final class PlanFile {
     } catch (NumberFormatException e) {
       throw node.error("expected a whole number, found '" + node.text() + "'");
     }
+  }
+
+  /** A files source as the plan describes it. */
+  private static FileSource fileSource(SourceSpec s) {
+    SourceSettings settings = s.settings();
+    FileSource f = FileSource.of(settings.path("root").orElseThrow()).name(s.name())
+        .include(settings.strings("include").toArray(String[]::new))
+        .exclude(settings.strings("exclude").toArray(String[]::new))
+        .oneFileSystem(flag(settings, "one-file-system"))
+        .excludeIfPresent(settings.strings("exclude-if-present").toArray(String[]::new));
+    return flag(settings, "exclude-caches") ? f.excludeCaches() : f;
+  }
+
+  /** A true/false setting, false when absent. */
+  private static boolean flag(SourceSettings settings, String key) {
+    return settings.string(key).map(v -> switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw settings.error(key, "'" + key + "' must be true or false, not '" + v + "'");
+    }).orElse(false);
   }
 
   private static boolean bool(YamlNode node) {

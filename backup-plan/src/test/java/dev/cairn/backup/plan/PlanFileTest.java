@@ -86,6 +86,21 @@ class PlanFileTest {
   }
 
   @Test
+  void fileSourceFiltersReachTheSource() throws IOException {
+    Files.writeString(dir.resolve("db.pass"), "s3cret\n");
+    String yaml = GOOD.replace("    include: [group_vars/all.yaml, \"roles/*/tasks/main.yaml\"]\n",
+        "    include: [group_vars/all.yaml, \"roles/*/tasks/main.yaml\"]\n    one-file-system: true\n"
+            + "    exclude-caches: true\n    exclude-if-present: [.nobackup]\n");
+    assertThat(yaml).contains("one-file-system");
+    PlanFile plan = PlanFile.read(write("plan.yaml", yaml));
+    dev.cairn.backup.FileSource ansible = (dev.cairn.backup.FileSource) plan.toPlanBuilder().build().sources().get(0);
+    assertThat(ansible.oneFileSystem()).isTrue();
+    assertThat(ansible.excludeIfPresent()).containsExactly(".nobackup", dev.cairn.backup.FileSource.CACHEDIR_TAG);
+    assertRejects(yaml.replace("one-file-system: true", "one-file-system: yes"))
+        .hasMessageContaining("one-file-system").hasMessageContaining("true or false");
+  }
+
+  @Test
   void readsTheWholeVocabulary() throws IOException {
     Files.writeString(dir.resolve("db.pass"), "s3cret\n");
     PlanFile plan = PlanFile.read(write("plan.yaml", GOOD));
