@@ -416,7 +416,7 @@ public final class BackupPlan {
   public RestoreReport restore(RestoreRequest request) {
     RestoreRequest r = request.plan() != null ? request : new RestoreRequest(request.snapshot(), request.sources(),
         request.paths(), request.destination(), request.overwrite(), request.restorers(), name, request.host(),
-        request.progress());
+        request.progress(), request.excludes());
     try (Repository repo = openRepository()) {
       return repo.restore(r);
     }

@@ -275,7 +275,8 @@ public final class Repository implements AutoCloseable {
     ProgressTracker progress = new ProgressTracker("restore", request.progress(), -1, -1);
     List<SnapshotRestoreInput> inputs = new ArrayList<>();
     for (SnapshotSource src : chosen) {
-      inputs.add(new SnapshotRestoreInput(repo, snapshot, src, request.paths(), readAhead, progress));
+      inputs.add(new SnapshotRestoreInput(repo, snapshot, src, request.paths(), request.excludes(), readAhead,
+          progress));
     }
     progress.totals(inputs.stream().mapToLong(i -> i.entries().size()).sum(),
         inputs.stream().mapToLong(SnapshotRestoreInput::bytes).sum());

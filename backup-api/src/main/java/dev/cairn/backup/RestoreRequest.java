@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param plan for {@code latest}: only snapshots of this plan, or {@code null}
  * @param host for {@code latest}: only snapshots of this host, or {@code null}
  * @param progress receives progress samples
+ * @param excludes globs of entry paths not to restore (with everything under them), relative to each
+ *     source's root: {@code *} within a segment, {@code **} across segments ({@code cache/**},
+ *     {@code **}{@code /*.tmp})
  */
 public record RestoreRequest(
     String snapshot,
@@ -39,14 +42,22 @@ public record RestoreRequest(
     Map<String, Restorer> restorers,
     String plan,
     String host,
-    ProgressListener progress) {
+    ProgressListener progress,
+    List<String> excludes) {
   /** Checks the values and copies the lists. */
   public RestoreRequest {
     Objects.requireNonNull(snapshot, "snapshot");
     sources = List.copyOf(sources);
     paths = List.copyOf(paths);
+    excludes = List.copyOf(excludes);
     restorers = Map.copyOf(restorers);
     progress = progress == null ? ProgressListener.NONE : progress;
+  }
+
+  /** A request without excludes (the form before they existed). */
+  public RestoreRequest(String snapshot, List<String> sources, List<String> paths, Path destination, boolean overwrite,
+      Map<String, Restorer> restorers, String plan, String host, ProgressListener progress) {
+    this(snapshot, sources, paths, destination, overwrite, restorers, plan, host, progress, List.of());
   }
 
   /** The destination directory, if one was given. */
@@ -70,8 +81,23 @@ public record RestoreRequest(
     private String plan;
     private String host;
     private ProgressListener progress = ProgressListener.NONE;
+    private final List<String> excludes = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Leaves out entries matching {@code globs} (with everything under them), relative to each source's
+     * root (may be called several times).
+     *
+     * @throws IllegalArgumentException if a glob is malformed
+     */
+    public Builder exclude(String... globs) {
+      for (String g : globs) {
+        dev.cairn.backup.internal.source.Glob.compile(g); // fails now, naming the glob
+        excludes.add(g);
+      }
+      return this;
+    }
 
     /** The snapshot: {@code latest}, a full id or a unique prefix (default {@code latest}). */
     public Builder snapshot(String snapshot) {
@@ -151,7 +177,8 @@ public record RestoreRequest(
       if (destination == null && restorers.isEmpty()) {
         throw new IllegalStateException("a restore needs a destination directory or a restorer");
       }
-      return new RestoreRequest(snapshot, sources, paths, destination, overwrite, restorers, plan, host, progress);
+      return new RestoreRequest(snapshot, sources, paths, destination, overwrite, restorers, plan, host, progress,
+          excludes);
     }
   }
 }

@@ -45,6 +45,11 @@ final class RestoreCommand extends CairnSubcommand {
       description = "Restore only PATH and what is under it (repeatable; paths as 'cairn ls' shows them).")
   List<String> includes = new ArrayList<>();
 
+  @Option(names = {"-e", "--exclude"}, paramLabel = "GLOB",
+      description = "Do not restore entries matching GLOB, nor what is under them (repeatable): relative to each"
+          + " source's root when it contains '/', e.g. 'cache/**', else a name in any directory, e.g. '*.tmp'.")
+  List<String> excludes = new ArrayList<>();
+
   @Option(names = "--overwrite", description = "Allow a non-empty target directory, replacing files there.")
   boolean overwrite;
 
@@ -147,7 +152,8 @@ final class RestoreCommand extends CairnSubcommand {
   }
 
   private RestoreRequest.Builder base(Snapshot chosen, ProgressDisplay progress) {
-    return RestoreRequest.builder().snapshot(chosen.id()).overwrite(overwrite).progress(progress);
+    return RestoreRequest.builder().snapshot(chosen.id()).overwrite(overwrite).progress(progress)
+        .exclude(excludes.stream().map(FileSourceOptions::anywhere).toArray(String[]::new));
   }
 
   static Map<String, Object> result(RestoreResult r) {

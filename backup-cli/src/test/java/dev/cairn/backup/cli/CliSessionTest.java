@@ -303,6 +303,14 @@ class CliSessionTest {
     String ls = cli.run("ls", "latest").out();
     assertThat(ls).contains("keep.txt", "cache/CACHEDIR.TAG", "a.txt").doesNotContain("scratch.tmp")
         .doesNotContain("cache/blob").doesNotContain("c.bin");
+    Path restored = dir.resolve("restored-excluding");
+    Cli.Result restore = cli.run("restore", "latest", "--target", restored.toString(), "--exclude", "keep.txt",
+        "--exclude", "sub");
+    assertThat(restore.exitCode()).as(restore.err()).isZero();
+    try (Stream<Path> walk = Files.walk(restored)) {
+      List<String> names = walk.map(p -> p.getFileName().toString()).toList();
+      assertThat(names).contains("a.txt", "CACHEDIR.TAG").doesNotContain("keep.txt", "sub", "b.txt");
+    }
     Cli.Result missing = cli.run("backup", "--files-from", dir.resolve("nope.txt").toString());
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err()).contains("cannot read --files-from", "nope.txt");

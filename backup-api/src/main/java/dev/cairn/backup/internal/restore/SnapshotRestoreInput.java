@@ -6,6 +6,7 @@ import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.internal.backup.ProgressTracker;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
+import dev.cairn.backup.internal.source.Glob;
 import dev.cairn.backup.internal.tree.Node;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import dev.cairn.backup.spi.EntryMetadata;
@@ -48,6 +49,16 @@ public final class SnapshotRestoreInput implements RestoreInput {
    */
   public SnapshotRestoreInput(EncryptedRepository repo, Snapshot snapshot, SnapshotSource source, List<String> paths,
       Executor prefetch, ProgressTracker progress) {
+    this(repo, snapshot, source, paths, List.of(), prefetch, progress);
+  }
+
+  /**
+   * Like {@link #SnapshotRestoreInput(EncryptedRepository, Snapshot, SnapshotSource, List, Executor,
+   * ProgressTracker)}, leaving out entries matching one of the {@code excludes} globs and everything
+   * under them.
+   */
+  public SnapshotRestoreInput(EncryptedRepository repo, Snapshot snapshot, SnapshotSource source, List<String> paths,
+      List<String> excludes, Executor prefetch, ProgressTracker progress) {
     this.repo = repo;
     this.snapshot = snapshot;
     this.source = source;
@@ -74,10 +85,30 @@ public final class SnapshotRestoreInput implements RestoreInput {
         }
       }
     }
+    if (!excludes.isEmpty()) {
+      List<Glob> globs = Glob.compileAll(excludes);
+      java.util.Set<String> excluded = new java.util.HashSet<>();
+      for (String path : kept.keySet()) {
+        if (Glob.any(globs, path)) {
+          excluded.add(path);
+        }
+      }
+      kept.keySet().removeIf(path -> excluded.contains(path) || underAny(path, excluded));
+    }
     this.nodes = kept;
     List<EntryMetadata> list = new ArrayList<>(kept.size());
     kept.forEach((path, node) -> list.add(node.toEntry(path)));
     this.entries = List.copyOf(list);
+  }
+
+  /** Whether a directory above {@code path} is in {@code dirs}. */
+  private static boolean underAny(String path, java.util.Set<String> dirs) {
+    for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      if (dirs.contains(path.substring(0, i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
