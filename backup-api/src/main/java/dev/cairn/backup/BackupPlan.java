@@ -363,7 +363,8 @@ public final class BackupPlan {
    */
   public DrillReport drill() {
     try (Repository repo = openRepository()) {
-      List<Snapshot> mine = repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+      // a damaged snapshot file fails the drill (as an incident), rather than an older snapshot passing it
+      List<Snapshot> mine = repo.snapshotsOrFail().stream().filter(s -> s.plan().equals(name)).toList();
       Snapshot newest = mine.stream().filter(s -> s.complete() && s.checksPassed())
           .max(Comparator.comparing(Snapshot::time))
           .or(() -> mine.stream().max(Comparator.comparing(Snapshot::time)))

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param duration wall time of the copy
  * @param failure why the copy failed ({@code ""} when it succeeded; only plan reports carry failures,
  *     {@link Repository#copyTo} throws instead)
+ * @param unreadable ids of source snapshots that were asked for (all of them) but whose files are
+ *     damaged, so they were not copied
  */
 public record CopyReport(
     String target,
@@ -32,7 +34,8 @@ public record CopyReport(
     long bytesCopied,
     long bytesStored,
     Duration duration,
-    String failure) {
+    String failure,
+    List<ObjectId> unreadable) {
   /** Checks the values and copies the lists. */
   public CopyReport {
     Objects.requireNonNull(target, "target");
@@ -41,6 +44,14 @@ public record CopyReport(
     alreadyPresent = List.copyOf(alreadyPresent);
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(failure, "failure");
+    unreadable = List.copyOf(unreadable);
+  }
+
+  /** A report without unreadable snapshots (the form before they were reported). */
+  public CopyReport(String target, String destination, List<Snapshot> copied, List<Snapshot> alreadyPresent,
+      boolean sharedChunking, long blobsCopied, long bytesCopied, long bytesStored, Duration duration, String failure) {
+    this(target, destination, copied, alreadyPresent, sharedChunking, blobsCopied, bytesCopied, bytesStored, duration,
+        failure, List.of());
   }
 
   /** A report for a copy to {@code target} that failed with {@code failure}. */

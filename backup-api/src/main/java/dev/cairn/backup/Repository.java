@@ -55,6 +55,7 @@ import java.util.concurrent.Executors;
  * the storage it was given; {@link #close()} stops the repository's threads and is idempotent.
  */
 public final class Repository implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
   private final EncryptedRepository repo;
   private final ExecutorService readAhead;
 
@@ -112,6 +113,16 @@ public final class Repository implements AutoCloseable {
    */
   public List<Snapshot> snapshots() {
     return Snapshots.readable(repo);
+  }
+
+  /**
+   * Every snapshot, oldest first, failing on a damaged snapshot file instead of leaving it out: for a
+   * drill, which must not pass on an older snapshot while a newer one cannot be read.
+   *
+   * @throws IntegrityException naming the first damaged snapshot
+   */
+  List<Snapshot> snapshotsOrFail() {
+    return Snapshots.all(repo, null);
   }
 
   /**
@@ -187,18 +198,18 @@ public final class Repository implements AutoCloseable {
    * to {@code found} as it is found: snapshot by snapshot in the order given, source by source, depth
    * first in name order. A directory searched before at the same path with the same tree and no match
    * is not read again, so searching many snapshots costs little more than searching one.
-   * {@code match} must depend only on the entry it is given.
+   * {@code match} is given the source's name and the entry, and must depend only on them.
    *
    * @throws IntegrityException if a tree cannot be read
    */
-  public void find(List<Snapshot> snapshots, java.util.function.Predicate<EntryMetadata> match,
+  public void find(List<Snapshot> snapshots, java.util.function.BiPredicate<String, EntryMetadata> match,
       java.util.function.Consumer<FoundEntry> found) {
     Objects.requireNonNull(match, "match");
     Objects.requireNonNull(found, "found");
     java.util.Map<String, TreeSearch> bySource = new java.util.HashMap<>();
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
-        bySource.computeIfAbsent(src.name(), n -> new TreeSearch(repo::readBlob, match))
+        bySource.computeIfAbsent(src.name(), n -> new TreeSearch(repo::readBlob, e -> match.test(n, e)))
             .search(src.tree(), (path, node) -> found.accept(new FoundEntry(s, src.name(), node.toEntry(path))));
       }
     }
@@ -351,7 +362,7 @@ public final class Repository implements AutoCloseable {
    * refuses to run until the index is repaired. Takes the exclusive lock.
    *
    * @throws RepositoryLockedException if a backup or another maintenance holds a lock
-   * @throws StorageException if storage fails; nothing is changed then
+   * @throws StorageException if storage fails while reading; nothing is changed then
    */
   public IndexRepairReport repairIndex(boolean readAllPacks) {
     long start = System.nanoTime();
@@ -518,9 +529,14 @@ public final class Repository implements AutoCloseable {
   public CopyReport copyTo(Repository destination, List<String> snapshots, ProgressListener progress) {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(snapshots, "snapshots");
-    List<Snapshot> wanted = snapshots.isEmpty() ? snapshots()
-        : snapshots.stream().map(this::snapshot).distinct().toList();
-    return copySnapshots(destination, wanted, "", progress);
+    List<ObjectId> damaged = new ArrayList<>();
+    List<Snapshot> wanted = snapshots.isEmpty() ? Snapshots.all(repo, (id, e) -> {
+      LOG.warn("snapshot {} cannot be read and is not copied: {}", id.shortHex(), e.getMessage());
+      damaged.add(id);
+    }) : snapshots.stream().map(this::snapshot).distinct().toList();
+    CopyReport r = copySnapshots(destination, wanted, "", progress);
+    return new CopyReport(r.target(), r.destination(), r.copied(), r.alreadyPresent(), r.sharedChunking(),
+        r.blobsCopied(), r.bytesCopied(), r.bytesStored(), r.duration(), r.failure(), damaged);
   }
 
   CopyReport copySnapshots(Repository destination, List<Snapshot> wanted, String target, ProgressListener progress) {

@@ -62,6 +62,7 @@ final class CopyCommand extends CairnSubcommand {
     summary.put("bytes_copied", report.bytesCopied());
     summary.put("bytes_stored", report.bytesStored());
     summary.put("duration_seconds", report.duration().toMillis() / 1000.0);
+    summary.put("unreadable", report.unreadable().stream().map(id -> id.hex()).toList());
     out.message("summary", summary);
     out.info("copied %d snapshots to %s (%d already there): %d chunks and trees, %s new, %s uploaded in %s",
         report.copied().size(), to, report.alreadyPresent().size(), report.blobsCopied(),
@@ -69,6 +70,12 @@ final class CopyCommand extends CairnSubcommand {
     if (!report.sharedChunking() && !report.copied().isEmpty()) {
       out.info("note: the repositories chunk differently, so copies do not deduplicate against the destination's"
           + " own backups; create copy destinations with 'cairn init --copy-chunker-params-from REPO'");
+    }
+    if (!report.unreadable().isEmpty()) {
+      // the copy of everything else is done; a copy job must still notice what it could not carry
+      throw new dev.cairn.backup.IntegrityException(report.unreadable().size() + " snapshots of the source could not be"
+          + " read and were not copied: " + report.unreadable().stream().map(id -> id.shortHex()).toList()
+          + "; run 'cairn verify' on the source");
     }
     return ExitCodes.OK;
   }

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +48,7 @@ final class FindCommand extends CairnSubcommand {
 
   @Override
   int run() {
-    Predicate<EntryMetadata> match = matcher();
+    BiPredicate<String, EntryMetadata> match = matcher();
     Output out = output();
     long[] found = new long[2];
     try (Repository repo = openRepository()) {
@@ -61,6 +61,9 @@ final class FindCommand extends CairnSubcommand {
         }
       }
       chosen.removeIf(s -> host != null && !s.host().equals(host));
+      List<Snapshot> distinct = chosen.stream().distinct().collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+      chosen.clear();
+      chosen.addAll(distinct);
       chosen.sort(Comparator.comparing(Snapshot::time).reversed());
       Snapshot[] current = {null};
       repo.find(chosen, match, f -> {
@@ -98,9 +101,12 @@ final class FindCommand extends CairnSubcommand {
     return ExitCodes.OK;
   }
 
-  /** One predicate for all patterns: any of them matches the name, or the path when it has a '/'. */
-  private Predicate<EntryMetadata> matcher() {
-    List<Predicate<EntryMetadata>> parts = new ArrayList<>();
+  /**
+   * One predicate for all patterns: any of them matches the name, or the path when it has a '/' (the
+   * path inside the source, or as 'ls' shows it with the source's name in front).
+   */
+  private BiPredicate<String, EntryMetadata> matcher() {
+    List<BiPredicate<String, EntryMetadata>> parts = new ArrayList<>();
     for (String pattern : patterns) {
       String p = pattern.replaceAll("^/+|/+$", "");
       if (p.isEmpty()) {
@@ -113,12 +119,18 @@ final class FindCommand extends CairnSubcommand {
       } catch (PatternSyntaxException e) {
         throw new BackupException("pattern '" + pattern + "' is not a valid glob: " + e.getDescription());
       }
-      parts.add(e -> {
+      parts.add((source, e) -> {
         String path = e.path();
-        String s = byPath ? path : path.substring(path.lastIndexOf('/') + 1);
-        return m.matches(Path.of(ignoreCase ? s.toLowerCase(Locale.ROOT) : s));
+        if (!byPath) {
+          return matches(m, path.substring(path.lastIndexOf('/') + 1));
+        }
+        return matches(m, path) || matches(m, source + "/" + path);
       });
     }
-    return e -> parts.stream().anyMatch(p -> p.test(e));
+    return (source, e) -> parts.stream().anyMatch(p -> p.test(source, e));
+  }
+
+  private boolean matches(PathMatcher m, String s) {
+    return m.matches(Path.of(ignoreCase ? s.toLowerCase(Locale.ROOT) : s));
   }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
  * printed gives, for every group, the kept snapshots with the rule that kept each, and the removed ones.
  */
 @Command(name = "forget", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Remove snapshots that a retention policy does not keep (the data goes with 'prune').",
+    description = {"Remove snapshots that a retention policy does not keep, or the SNAPSHOT ids given (the data goes"
+        + " with 'prune').",
         "Counts keep the newest snapshot of each of the N newest hours, days, weeks, months or years; -1 means all."})
 final class ForgetCommand extends CairnSubcommand {
 

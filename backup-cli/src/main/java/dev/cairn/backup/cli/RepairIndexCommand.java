@@ -47,6 +47,7 @@ final class RepairIndexCommand extends CairnSubcommand {
       out.warn("pack %s has a damaged header and is not in the new index; run 'cairn verify' to see which snapshots"
           + " needed it", pack);
     }
-    return ExitCodes.OK;
+    // the index is sound again, but data is lost to it: a script must notice
+    return report.unreadablePacks().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

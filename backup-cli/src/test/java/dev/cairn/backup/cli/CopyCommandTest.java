@@ -53,5 +53,22 @@ class CopyCommandTest {
     assertThat(Files.readString(target.resolve("all.yaml"))).isEqualTo("hosts: [db, metrics, backup]\n");
     assertThat(restore.run("snapshots", "--json").out()).satisfies(out ->
         assertThat(new ObjectMapper().readTree(out)).hasSize(2));
+
+    // a damaged source snapshot: the others are copied, and the copy job exits 1 naming it
+    Files.writeString(data.resolve("all.yaml"), "hosts: [db]\n");
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    // the oldest snapshot, already copied: the new one must still go across
+    String oldest = new ObjectMapper().readTree(cli.run("snapshots", "--json").out()).get(0).get("id").asText();
+    Path damaged = dir.resolve("primary/snapshots/" + oldest);
+    byte[] b = Files.readAllBytes(damaged);
+    b[b.length / 2] ^= 1;
+    Files.write(damaged, b);
+    Cli.Result partial = withTo.run("copy", "--to", usb, "--json");
+    assertThat(partial.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(partial.err()).contains("could not be read and were not copied", damaged.getFileName().toString().substring(0, 8));
+    JsonNode last = new ObjectMapper().readTree(partial.out().lines().reduce((x, y) -> y).orElseThrow());
+    assertThat(last.get("unreadable").get(0).asText()).isEqualTo(damaged.getFileName().toString());
+    assertThat(restore.run("snapshots", "--json").out()).satisfies(out ->
+        assertThat(new ObjectMapper().readTree(out)).hasSize(3));
   }
 }

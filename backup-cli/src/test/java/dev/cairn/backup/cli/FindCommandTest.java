@@ -64,6 +64,12 @@ class FindCommandTest {
     assertThat(summary.get("matches").asLong()).isEqualTo(2);
     assertThat(summary.get("snapshots_searched").asLong()).isEqualTo(1);
 
+    // the path as 'ls' and 'snapshots' name the source works too, and a snapshot given twice is searched once
+    String source = data.toString().substring(1);
+    Cli.Result full = cli.run("find", source + "/group_vars/all.yaml", "-s", "latest", "-s", s3);
+    assertThat(full.outLines()).filteredOn(l -> l.startsWith("found in snapshot")).hasSize(1);
+    assertThat(full.outLines()).contains("group_vars/all.yaml");
+
     Cli.Result bad = cli.run("find", "[");
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(bad.err()).contains("'['", "not a valid glob");

@@ -134,7 +134,7 @@ public final class SnapshotCopier {
     if (todo.isEmpty()) {
       return;
     }
-    List<Snapshot> srcAll = Snapshots.readable(src);
+    List<Snapshot> srcAll = Snapshots.all(src, (id, e) -> { }); // damaged ones: warned about by the caller
     if (!shared) {
       // Trees of snapshots copied before tell which destination id each source blob got.
       for (Snapshot s : srcAll) {

@@ -78,7 +78,8 @@ public record IndexFile(List<ObjectId> supersedes, List<PackRecord> packs) {
     try {
       int version = b.get() & 0xff;
       if (version != VERSION) {
-        throw new IntegrityException("index file " + name + " has format version " + version
+        // not damage: a newer Cairn wrote it (never skipped as damaged, which would invite a repair)
+        throw new dev.cairn.backup.ConfigurationException("index file " + name + " has format version " + version
             + ", this Cairn reads version " + VERSION + ": upgrade Cairn");
       }
       byte[] tmp = new byte[ObjectId.LENGTH];

@@ -56,8 +56,11 @@ public final class Forgetter {
     java.util.LinkedHashSet<ObjectId> chosen = new java.util.LinkedHashSet<>();
     for (String ref : refs) {
       String r = ref.trim().toLowerCase(java.util.Locale.ROOT);
-      List<ObjectId> matches = r.matches("[0-9a-f]{1,64}")
-          ? ids.stream().filter(id -> id.hex().startsWith(r)).toList() : List.of();
+      if (!r.matches("[0-9a-f]{1,64}")) {
+        throw new dev.cairn.backup.BackupException("'" + ref + "' is not a snapshot id: forget takes ids or unique"
+            + " prefixes (see 'cairn snapshots'), or --keep-* rules; nothing was removed");
+      }
+      List<ObjectId> matches = ids.stream().filter(id -> id.hex().startsWith(r)).toList();
       if (matches.size() != 1) {
         throw new dev.cairn.backup.BackupException((matches.isEmpty() ? "no snapshot with id '" : "snapshot id prefix '")
             + ref + (matches.isEmpty() ? "'" : "' is ambiguous (" + matches.size() + " snapshots match)")

@@ -106,16 +106,18 @@ public final class Pruner {
       // backups may have finished while this session waited, or since it opened: see their packs
       repo.refreshIndex();
       if (!repo.damagedIndexFiles().isEmpty()) {
-        throw new IntegrityException("prune stopped before changing anything: " + repo.damagedIndexFiles().size()
-            + " index files are damaged; run 'cairn repair index' first");
+        int n = repo.damagedIndexFiles().size();
+        throw new IntegrityException("prune stopped before changing anything: " + n + " index file"
+            + (n == 1 ? " is" : "s are") + " damaged; run 'cairn repair index' first");
       }
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
       listener.progress(Phase.MARK, 0, 0);
       List<Snapshot> snapshots = Snapshots.all(repo, (id, e) -> {
         // the data it needs would look unused: nothing may be deleted while it cannot be read
         throw new IntegrityException("prune stopped before changing anything: snapshot " + id.shortHex()
-            + " cannot be read (" + e.getMessage() + "), so the data it needs is unknown. Restore the file from another"
-            + " copy, or remove the snapshot with 'cairn forget " + id.shortHex() + "'", e);
+            + " is damaged (" + e.getMessage() + "), so the data it needs is unknown. Copy that snapshot again from"
+            + " another copy of the repository if it matters, and remove the damaged one with 'cairn forget "
+            + id.shortHex() + "'", e);
       });
       Set<ObjectId> used = mark(repo, snapshots, listener);
 

@@ -250,11 +250,21 @@ public final class EncryptedRepository implements AutoCloseable {
       // the packs a damaged index file listed are still in storage: read their headers, so that every
       // command works (and a backup does not store their blobs again) until 'repair index' writes a new one
       List<ObjectId> unknown = new ArrayList<>(store.list(FileType.PACK));
-      unknown.removeAll(fresh.packs());
+      unknown.removeAll(new HashSet<>(fresh.packs()));
       LOG.warn("{} of {} index files are damaged and were skipped; reading the headers of the {} packs no other"
           + " index file lists. Run 'cairn repair index' to write a sound index", damaged.size(), files.size(),
           unknown.size());
-      loadEach(unknown, pack -> readHeaderOrNull(pack, null), r -> {
+      loadEach(unknown, pack -> {
+        try {
+          return readHeaderOrNull(pack, null);
+        } catch (StorageException e) {
+          // a bad sector on a rotated drive must not keep the repository from opening: the pack stays
+          // unknown (prune refuses while the index is damaged; repair index names it)
+          LOG.warn("pack {} could not be read, its blobs stay unknown until 'cairn repair index': {}",
+              pack.shortHex(), e.getMessage());
+          return null;
+        }
+      }, r -> {
         if (r != null) {
           fresh.addPack(r.id(), r.salt(), r.entries());
         }
@@ -1344,33 +1354,58 @@ public final class EncryptedRepository implements AutoCloseable {
    * Writes one new index file for every pack in storage and deletes the old index files. The packs
    * that sound index files list are taken from them (unless {@code readAllPacks}); the headers of the
    * others (listed only by damaged index files, or by none: left by an interrupted backup) are read.
-   * Index entries of packs no longer in storage are dropped. A pack whose header is damaged is left
-   * out and reported. A storage failure stops the repair before anything is written. Needs an
-   * exclusive lock held by the caller.
+   * Index entries of packs no longer in storage are dropped. A pack whose header is damaged keeps what
+   * a sound index file says of it, else it is left out and reported. A storage failure while reading
+   * stops the repair before anything is written; once the new index file is written, a failure to
+   * delete an old one leaves both (the union is still the index). Needs an exclusive lock held by the
+   * caller.
    */
   public IndexRepair repairIndex(boolean readAllPacks) {
     checkOpen();
     List<ObjectId> oldIndexes = store.list(FileType.INDEX);
     Set<ObjectId> stored = new LinkedHashSet<>(store.list(FileType.PACK));
-    Map<ObjectId, IndexFile.PackRecord> records = new LinkedHashMap<>();
+    // what sound index files say: used as is, or (reading all packs) where a header turns out damaged
+    Map<ObjectId, IndexFile.PackRecord> indexed = new HashMap<>();
     Set<ObjectId> gone = new HashSet<>();
     List<ObjectId> damaged = new ArrayList<>();
-    if (!readAllPacks) {
-      loadEach(oldIndexes, id -> readIndexFile(id, damaged), f -> {
-        if (f != null) {
-          for (IndexFile.PackRecord p : f.packs()) {
-            if (stored.contains(p.id())) {
-              records.putIfAbsent(p.id(), p);
-            } else {
-              gone.add(p.id());
-            }
+    loadEach(oldIndexes, id -> readIndexFile(id, damaged), f -> {
+      if (f != null) {
+        for (IndexFile.PackRecord p : f.packs()) {
+          if (stored.contains(p.id())) {
+            indexed.putIfAbsent(p.id(), p);
+          } else {
+            gone.add(p.id());
           }
         }
-      });
+      }
+    });
+    Map<ObjectId, IndexFile.PackRecord> records = new LinkedHashMap<>();
+    List<ObjectId> toRead = new ArrayList<>();
+    for (ObjectId p : stored) {
+      if (!readAllPacks && indexed.containsKey(p)) {
+        records.put(p, indexed.get(p));
+      } else {
+        toRead.add(p);
+      }
     }
-    List<ObjectId> toRead = stored.stream().filter(p -> !records.containsKey(p)).toList();
     List<ObjectId> unreadable = new ArrayList<>();
-    loadEach(toRead, pack -> readHeaderOrNull(pack, unreadable), r -> {
+    loadEach(toRead, pack -> {
+      IndexFile.PackRecord r = readHeaderOrNull(pack, null);
+      if (r == null) {
+        r = readHeaderOrNull(pack, null); // once more: a read that ended early looks like damage too
+      }
+      if (r == null && indexed.containsKey(pack)) {
+        LOG.warn("pack {} has a damaged header; its blobs are indexed as a sound index file lists them",
+            pack.shortHex());
+        r = indexed.get(pack);
+      }
+      if (r == null) {
+        synchronized (unreadable) {
+          unreadable.add(pack);
+        }
+      }
+      return r;
+    }, r -> {
       if (r != null) {
         records.put(r.id(), r);
       }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.CheckOutcome;
+import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.Snapshot;
@@ -104,8 +105,9 @@ public final class SnapshotCodec {
       JsonNode root = MAPPER.readTree(bytes);
       int version = root.path("version").asInt(-1);
       if (version != VERSION) {
-        throw new IntegrityException("snapshot " + id.shortHex() + " has format version " + version
-            + ", this Cairn reads " + VERSION + "; use a newer Cairn");
+        // not damage: a newer Cairn wrote it, so it is never skipped as damaged nor advised to be forgotten
+        throw new ConfigurationException("snapshot " + id.shortHex() + " has format version " + version
+            + ", this Cairn reads " + VERSION + "; upgrade Cairn");
       }
       List<String> tags = new ArrayList<>();
       root.path("tags").forEach(t -> tags.add(t.asText()));
@@ -131,8 +133,8 @@ public final class SnapshotCodec {
           root.hasNonNull("parent") ? ObjectId.parse(root.get("parent").asText()) : null,
           sources, checks, root.path("complete").asBoolean(true));
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IntegrityException ie) {
-        throw ie;
+      if (e instanceof IntegrityException | e instanceof ConfigurationException) {
+        throw (RuntimeException) e;
       }
       throw new IntegrityException("snapshot " + id.shortHex() + " is not a valid snapshot: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.cairn.backup.internal.snapshot;
 
 import dev.cairn.backup.BackupException;
+import dev.cairn.backup.IntegrityException;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
@@ -30,8 +31,9 @@ public final class Snapshots {
   }
 
   /**
-   * Loads every snapshot, oldest first; snapshots that cannot be read go to {@code onError} (or
-   * propagate when it is {@code null}).
+   * Loads every snapshot, oldest first; snapshots whose file is damaged ({@link IntegrityException})
+   * go to {@code onError} (or propagate when it is {@code null}). Any other failure (storage trouble, a
+   * newer format) always propagates: a snapshot that cannot be read right now is not damaged.
    */
   public static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError) {
     List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
@@ -39,7 +41,7 @@ public final class Snapshots {
     repo.loadEach(ids, id -> {
       try {
         return new Loaded(load(repo, id), null);
-      } catch (RuntimeException e) {
+      } catch (IntegrityException e) {
         if (onError == null) {
           throw e;
         }

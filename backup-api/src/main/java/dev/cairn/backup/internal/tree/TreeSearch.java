@@ -22,8 +22,14 @@ import java.util.function.Predicate;
 public final class TreeSearch {
   private final Function<ObjectId, byte[]> load;
   private final Predicate<EntryMetadata> match;
-  /** "path\0tree id" of directories known to hold no match. */
-  private final Set<String> empty = new HashSet<>();
+  /**
+   * Directories known to hold no match, by a 128-bit hash of path and tree id: about 80 bytes each
+   * instead of a path string, and a collision (which would hide a match) as unlikely as a SHA-256 one in
+   * practice.
+   */
+  private final Set<Key> empty = new HashSet<>();
+
+  private record Key(long high, long low) {}
 
   /** A search with {@code match} over trees read through {@code load}. */
   public TreeSearch(Function<ObjectId, byte[]> load, Predicate<EntryMetadata> match) {
@@ -69,8 +75,10 @@ public final class TreeSearch {
     return TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
   }
 
-  private static String key(String path, ObjectId tree) {
-    return path + '\0' + tree.hex();
+  private static Key key(String path, ObjectId tree) {
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(com.google.common.hash.Hashing.murmur3_128().newHasher()
+        .putString(path, java.nio.charset.StandardCharsets.UTF_8).putBytes(tree.toBytes()).hash().asBytes());
+    return new Key(h.getLong(), h.getLong());
   }
 
   private static final class Frame {

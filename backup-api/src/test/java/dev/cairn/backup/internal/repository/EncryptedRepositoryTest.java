@@ -293,6 +293,17 @@ class EncryptedRepositoryTest {
       assertThat(c.problems()).anyMatch(p -> p.contains("header of pack " + pack));
       // the blob itself is still intact: found through the index, read and checked
       assertThat(c.damagedBlobs()).isEmpty();
+      // a sound index file still describes the pack: a full rebuild keeps that, and the blob reads
+      assertThat(repo.rebuildIndex()).isEmpty();
+      assertThat(repo.readBlob(id)).isEqualTo(text(30_000, 12));
+    }
+    // with no index file to fall back on, the pack is left out and named
+    try (var walk = Files.list(dir.resolve("index"))) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Files.delete(p);
+      }
+    }
+    try (EncryptedRepository repo = open()) {
       assertThat(repo.rebuildIndex()).containsExactly(pack);
       assertThat(repo.hasBlob(id)).isFalse();
     }

@@ -31,6 +31,30 @@ class DamagedSnapshotTest {
   @TempDir Path tmp;
 
   @Test
+  void aSnapshotThatCannotBeReadRightNowIsNotTakenForDamaged() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("state.txt"), "v");
+    dev.cairn.backup.testing.FaultyStorage storage = new dev.cairn.backup.testing.FaultyStorage(
+        Storages.local(tmp.resolve("repo")));
+    try (Repository repo = TestRepos.init(storage)) {
+      repo.backup(List.of(FileSource.of(src)));
+      repo.backup(List.of(FileSource.of(src)));
+    }
+    try (Repository repo = TestRepos.open(storage)) {
+      storage.failNext(dev.cairn.backup.testing.FaultyStorage.Operation.GET, 100);
+      // an I/O error fails the command; it never leaves a healthy snapshot out, nor restores an older one
+      assertThatThrownBy(repo::snapshots).isInstanceOf(dev.cairn.backup.StorageException.class);
+      assertThatThrownBy(() -> repo.restore(RestoreRequest.builder().destination(tmp.resolve("out")).build()))
+          .isInstanceOf(dev.cairn.backup.StorageException.class);
+      assertThatThrownBy(() -> repo.verify(false)).isInstanceOf(dev.cairn.backup.StorageException.class);
+      storage.heal();
+      assertThat(repo.snapshots()).hasSize(2);
+      assertThat(repo.verify(false).ok()).isTrue();
+    }
+  }
+
+  @Test
   void theOtherSnapshotsStillListAndRestoreAndForgetByIdRemovesIt() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);

@@ -38,7 +38,7 @@ class FindTest {
       List<Snapshot> all = repo.snapshots();
       long before = storage.calls(FaultyStorage.Operation.GET);
       List<FoundEntry> found = new ArrayList<>();
-      repo.find(all, e -> e.path().endsWith("needle.cfg"), found::add);
+      repo.find(all, (source, e) -> e.path().endsWith("needle.cfg"), found::add);
       long reads = storage.calls(FaultyStorage.Operation.GET) - before;
       assertThat(found).hasSize(8).allMatch(f -> f.entry().path().equals("dir3/sub/needle.cfg"));
       assertThat(found).extracting(FoundEntry::snapshot).containsExactlyElementsOf(all);
