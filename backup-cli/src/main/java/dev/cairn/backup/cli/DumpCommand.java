@@ -1,6 +1,7 @@
 package dev.cairn.backup.cli;
 
 import dev.cairn.backup.DumpRestorer;
+import dev.cairn.backup.ProgressListener;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.RestoreException;
 import dev.cairn.backup.RestoreReport;
@@ -60,7 +61,9 @@ final class DumpCommand extends CairnSubcommand {
     }
     boolean terminal = output == null && environment().terminal().stdoutIsTerminal();
     RestoreReport report;
-    try (Repository repo = openRepository()) {
+    try (Repository repo = openRepository(); ProgressDisplay display = progress("dump")) {
+      // with --json, progress goes to stdout: not while stdout carries the dump itself
+      ProgressListener progress = output == null && output().json() ? ProgressListener.NONE : display;
       Snapshot chosen = RestoreCommand.resolve(repo, snapshot, host, location());
       if (path.replaceAll("^/+|/+$", "").isEmpty() && chosen.sources().size() > 1) {
         // the whole snapshot: one archive, each source under its name, as a restore lays them out
@@ -69,7 +72,7 @@ final class DumpCommand extends CairnSubcommand {
         }
         report = write(out -> {
           DumpRestorer.Archive archive = DumpRestorer.archive(out);
-          RestoreRequest.Builder request = RestoreRequest.builder().snapshot(chosen.id());
+          RestoreRequest.Builder request = RestoreRequest.builder().snapshot(chosen.id()).progress(progress);
           chosen.sources().forEach(s -> request.restorer(s.name(), archive.source(s.name())));
           RestoreReport r = repo.restore(request.build());
           archive.close(); // only now: a dump that failed part-way must not end like a complete archive
@@ -90,7 +93,7 @@ final class DumpCommand extends CairnSubcommand {
             restorer = restorer.fileOnly(NOT_TO_TERMINAL); // a file may be shown, an archive is not
           }
           return repo.restore(RestoreRequest.builder().snapshot(chosen.id()).source(selection.source())
-              .path(selection.path()).restorer(selection.source(), restorer).build());
+              .path(selection.path()).restorer(selection.source(), restorer).progress(progress).build());
         });
       }
     }

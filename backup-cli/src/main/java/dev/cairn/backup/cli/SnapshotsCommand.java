@@ -5,6 +5,8 @@ import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,14 +21,38 @@ final class SnapshotsCommand extends CairnSubcommand {
   @Option(names = "--tag", paramLabel = "TAG", split = ",", description = "Only snapshots with every TAG.")
   List<String> tags = new ArrayList<>();
 
+  @Option(names = "--source", paramLabel = "NAME", description = "Only snapshots holding source NAME (e.g. srv/app).")
+  String source;
+
+  @Option(names = "--latest", paramLabel = "N",
+      description = "Only the N newest snapshots of each host and set of sources (restic's --latest).")
+  Integer latest;
+
   @Override
   int run() {
+    if (latest != null && latest < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--latest must be at least 1, got " + latest);
+    }
     List<Snapshot> snapshots;
     try (Repository repo = openRepository()) {
       snapshots = repo.snapshots().stream()
           .filter(s -> host == null || s.host().equals(host))
           .filter(s -> s.tags().containsAll(tags))
+          .filter(s -> source == null || s.source(source.replaceAll("^/+|/+$", "")).isPresent())
           .toList();
+    }
+    if (latest != null) {
+      // the newest N of each group, listed oldest first as always
+      Map<List<String>, List<Snapshot>> groups = new LinkedHashMap<>();
+      for (Snapshot s : snapshots) {
+        List<String> key = new ArrayList<>();
+        key.add(s.host());
+        s.sources().stream().map(SnapshotSource::name).sorted().forEach(key::add);
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+      }
+      java.util.Set<Snapshot> keep = new java.util.HashSet<>();
+      groups.values().forEach(g -> keep.addAll(g.subList(Math.max(0, g.size() - latest), g.size())));
+      snapshots = snapshots.stream().filter(keep::contains).toList();
     }
     Output out = output();
     if (out.json()) {

@@ -174,6 +174,14 @@ class DumpCommandTest {
   }
 
   @Test
+  void jsonProgressNeverMixesIntoTheDumpedBytes() throws IOException {
+    Cli.Result r = cli.run("--json", "dump", "latest", "sub/deeper/c.bin");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.data()).isEqualTo(Files.readAllBytes(data.resolve("sub/deeper/c.bin")));
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   void aPathNotInTheSnapshotIsNamed() {
     Cli.Result r = cli.run("dump", "latest", "sub/nothing.txt");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);

@@ -60,6 +60,9 @@ class RetentionCommandsTest {
     assertThat(snapshotCount(cli)).isEqualTo(3);
     assertThat(cli.run("forget", first, second, "--dry-run").out()).contains("would remove " + first);
     assertThat(snapshotCount(cli)).isEqualTo(3);
+    assertThat(cli.run("snapshots", "--latest", "2", "--json").out().split("\"id\"", -1)).hasSize(3);
+    assertThat(cli.run("snapshots", "--latest", "0").exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(cli.run("snapshots", "--source", "nope", "--json").out().trim()).isEqualTo("[]");
     Cli.Result r = cli.run("forget", first, second);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("removed " + first, "removed " + second.substring(0, 8));
