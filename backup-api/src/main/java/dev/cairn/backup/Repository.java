@@ -455,6 +455,41 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Changes the tags of the snapshots {@code refs} name ({@code latest}, ids or unique prefixes), as
+   * restic's {@code tag} does: {@code set} (when not null) replaces their tags, then {@code add} and
+   * {@code remove} apply. A snapshot whose tags change is written anew (it gets a new id) before its old
+   * file is deleted, so a crash leaves both, never neither. Copies already made elsewhere keep their
+   * tags; {@code copy} does not copy a snapshot again because its tags changed. Takes the exclusive lock.
+   *
+   * @return the snapshots as they are now, in the order of {@code refs}
+   * @throws BackupException naming a ref that matches no snapshot or several, before anything changes
+   */
+  public List<Snapshot> tag(List<String> refs, List<String> set, List<String> add, List<String> remove) {
+    Objects.requireNonNull(refs, "refs");
+    Objects.requireNonNull(add, "add");
+    Objects.requireNonNull(remove, "remove");
+    try (Lock lock = repo.lock(true)) {
+      List<Snapshot> chosen = refs.stream().map(r -> Snapshots.resolve(repo, r, null, null)).distinct().toList();
+      List<Snapshot> out = new ArrayList<>();
+      for (Snapshot s : chosen) {
+        java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(set != null ? set : s.tags());
+        tags.addAll(add);
+        tags.removeAll(remove);
+        List<String> now = List.copyOf(tags);
+        if (now.equals(s.tags())) {
+          out.add(s);
+          continue;
+        }
+        Snapshot saved = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), now, s.parent(),
+            s.sources(), s.checks(), s.complete()));
+        repo.delete(dev.cairn.backup.internal.repository.FileType.SNAPSHOT, s.id());
+        out.add(saved);
+      }
+      return out;
+    }
+  }
+
+  /**
    * Like {@link #forget(Retention, boolean)}, but only for the snapshots of plan {@code plan}: other
    * plans' snapshots in a shared repository are neither counted nor removed. {@link BackupPlan} applies
    * its targets' retention this way.

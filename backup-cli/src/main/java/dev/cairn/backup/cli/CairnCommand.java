@@ -51,6 +51,7 @@ public final class CairnCommand implements Callable<Integer> {
       CopyCommand.class,
       BackupCommand.class,
       SnapshotsCommand.class,
+      TagCommand.class,
       LsCommand.class,
       RestoreCommand.class,
       DumpCommand.class,

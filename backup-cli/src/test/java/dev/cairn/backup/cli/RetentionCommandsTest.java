@@ -70,6 +70,23 @@ class RetentionCommandsTest {
   }
 
   @Test
+  void tagAddsRemovesAndSetsTagsAndKeepTagThenKeepsIt() throws Exception {
+    Cli cli = threeBackups();
+    Cli.Result none = cli.run("tag", "latest");
+    assertThat(none.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(none.err()).contains("nothing to change");
+    Cli.Result add = cli.run("tag", "latest", "--add", "release,keep");
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    assertThat(add.out()).containsPattern("tagged [0-9a-f]{8} \\[daily,release,keep\\]");
+    assertThat(cli.run("tag", "latest", "--remove", "daily").out()).contains("[release,keep]");
+    assertThat(cli.run("tag", "latest", "--set", "keep").out()).contains("[keep]");
+    assertThat(cli.run("snapshots", "--tag", "keep", "--json").out().split("\"id\"", -1)).hasSize(2);
+    // a retention rule sees the new tag
+    Cli.Result forget = cli.run("forget", "--keep-last", "1", "--keep-tag", "pinned", "--dry-run");
+    assertThat(forget.out()).contains("would remove 1 snapshots, kept 2");
+  }
+
+  @Test
   void forgetWithPruneRemovesSnapshotsAndFreesSpace() throws Exception {
     Cli cli = threeBackups();
     long before = size(dir.resolve("repo"));

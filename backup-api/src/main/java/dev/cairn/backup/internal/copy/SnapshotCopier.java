@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies snapshots from one repository to another (docs/copy.md). A snapshot is identified across
  * repositories by its content ({@link #identity}): everything it records except tree ids and parent,
- * which differ between repositories. For each snapshot the destination lacks, every tree of the
+ * which differ between repositories, and tags, which {@code cairn tag} may change on either side. For each snapshot the destination lacks, every tree of the
  * snapshot is read from the source (checked), and only blobs the destination lacks are added
  * (decrypted, checked, re-encrypted with the destination's keys). When both repositories share their
  * chunking ({@link EncryptedRepository#sharesChunking}) blobs keep their ids; otherwise data blob ids
@@ -314,14 +314,16 @@ public final class SnapshotCopier {
   }
 
   /**
-   * A snapshot's identity across repositories: the SHA-256 of its stored form with tree ids and
-   * parent left out (time, host, plan, tags, per-source names, types, metadata, verification data,
-   * counts, check outcomes and completeness stay). Equal for a snapshot and its copies.
+   * A snapshot's identity across repositories: the SHA-256 of its stored form with tree ids, parent
+   * and tags left out (time, host, plan, per-source names, types, metadata, verification data, counts,
+   * check outcomes and completeness stay). Equal for a snapshot and its copies, also after either was
+   * re-tagged.
    */
   public static ObjectId identity(Snapshot s) {
     List<SnapshotSource> parts = s.sources().stream().map(p -> new SnapshotSource(p.name(), p.type(), ZERO,
         p.metadata(), p.verifications(), p.entries(), p.bytes())).toList();
-    byte[] form = SnapshotCodec.encode(new Snapshot(ZERO, s.time(), s.host(), s.plan(), s.tags(), null, parts,
+    // without tags: a snapshot re-tagged after it was copied is still the same snapshot
+    byte[] form = SnapshotCodec.encode(new Snapshot(ZERO, s.time(), s.host(), s.plan(), List.of(), null, parts,
         s.checks(), s.complete()));
     try {
       return ObjectId.of(MessageDigest.getInstance("SHA-256").digest(form));
