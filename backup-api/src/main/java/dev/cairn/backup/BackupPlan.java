@@ -363,8 +363,20 @@ public final class BackupPlan {
    */
   public DrillReport drill() {
     try (Repository repo = openRepository()) {
-      // a damaged snapshot file fails the drill (as an incident), rather than an older snapshot passing it
-      List<Snapshot> mine = repo.snapshotsOrFail().stream().filter(s -> s.plan().equals(name)).toList();
+      // a damaged snapshot file fails the drill (an incident, in its report), rather than an older snapshot
+      // passing it
+      List<String> damaged = new ArrayList<>();
+      List<Snapshot> mine = repo.snapshots(damaged).stream().filter(s -> s.plan().equals(name)).toList();
+      if (!damaged.isEmpty()) {
+        DrillReport failed = new DrillReport(name, target.name(), "", clock.instant(), Duration.ZERO, rto,
+            List.of(new DrillReport.SourceResult("(repository)", "snapshots", target.name(), 0, 0, Duration.ZERO,
+                List.of(), damaged.size() + " snapshot files are damaged, so the newest snapshot is unknown: "
+                + damaged + "; run 'cairn verify', then copy the snapshot back or 'cairn forget' it")));
+        if (drillReports != null) {
+          DrillReports.write(drillReports, failed);
+        }
+        return failed;
+      }
       Snapshot newest = mine.stream().filter(s -> s.complete() && s.checksPassed())
           .max(Comparator.comparing(Snapshot::time))
           .or(() -> mine.stream().max(Comparator.comparing(Snapshot::time)))

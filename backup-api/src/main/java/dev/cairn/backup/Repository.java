@@ -116,13 +116,11 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
-   * Every snapshot, oldest first, failing on a damaged snapshot file instead of leaving it out: for a
-   * drill, which must not pass on an older snapshot while a newer one cannot be read.
-   *
-   * @throws IntegrityException naming the first damaged snapshot
+   * Every readable snapshot, oldest first; each damaged snapshot file is added to {@code damaged} as
+   * "id: why" (for a drill, which must not pass on an older snapshot while a newer one is damaged).
    */
-  List<Snapshot> snapshotsOrFail() {
-    return Snapshots.all(repo, null);
+  List<Snapshot> snapshots(List<String> damaged) {
+    return Snapshots.all(repo, (id, e) -> damaged.add(id.shortHex() + ": " + e.getMessage()));
   }
 
   /**
@@ -473,7 +471,7 @@ public final class Repository implements AutoCloseable {
       List<Snapshot> out = new ArrayList<>();
       for (Snapshot s : chosen) {
         java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(set != null ? set : s.tags());
-        tags.addAll(add);
+        add.stream().filter(t -> !t.isBlank()).forEach(tags::add);
         tags.removeAll(remove);
         List<String> now = List.copyOf(tags);
         if (now.equals(s.tags())) {

@@ -61,9 +61,11 @@ final class DumpCommand extends CairnSubcommand {
     }
     boolean terminal = output == null && environment().terminal().stdoutIsTerminal();
     RestoreReport report;
-    try (Repository repo = openRepository(); ProgressDisplay display = progress("dump")) {
-      // with --json, progress goes to stdout: not while stdout carries the dump itself
-      ProgressListener progress = output == null && output().json() ? ProgressListener.NONE : display;
+    // with --json, progress goes to stdout, and a terminal showing the file shows stderr too: no progress
+    // display at all (not even its ticker) while stdout carries the dump in either way
+    boolean quiet = output == null && (output().json() || terminal);
+    try (Repository repo = openRepository(); ProgressDisplay display = quiet ? null : progress("dump")) {
+      ProgressListener progress = display == null ? ProgressListener.NONE : display;
       Snapshot chosen = RestoreCommand.resolve(repo, snapshot, host, location());
       if (path.replaceAll("^/+|/+$", "").isEmpty() && chosen.sources().size() > 1) {
         // the whole snapshot: one archive, each source under its name, as a restore lays them out

@@ -124,7 +124,8 @@ final class FindCommand extends CairnSubcommand {
         if (!byPath) {
           return matches(m, path.substring(path.lastIndexOf('/') + 1));
         }
-        return matches(m, path) || matches(m, source + "/" + path);
+        // the path as ls shows it, with the source's name in front, only when the pattern starts with it
+        return matches(m, path) || (p.startsWith(source + "/") && matches(m, source + "/" + path));
       });
     }
     return (source, e) -> parts.stream().anyMatch(p -> p.test(source, e));

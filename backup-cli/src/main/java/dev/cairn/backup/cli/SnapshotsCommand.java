@@ -25,7 +25,7 @@ final class SnapshotsCommand extends CairnSubcommand {
   String source;
 
   @Option(names = "--latest", paramLabel = "N",
-      description = "Only the N newest snapshots of each host and set of sources (restic's --latest).")
+      description = "Only the N newest snapshots of each host, plan and set of sources (restic's --latest).")
   Integer latest;
 
   @Override
@@ -47,6 +47,7 @@ final class SnapshotsCommand extends CairnSubcommand {
       for (Snapshot s : snapshots) {
         List<String> key = new ArrayList<>();
         key.add(s.host());
+        key.add(s.plan());
         s.sources().stream().map(SnapshotSource::name).sorted().forEach(key::add);
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
       }

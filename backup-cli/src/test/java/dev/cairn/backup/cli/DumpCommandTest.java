@@ -175,6 +175,29 @@ class DumpCommandTest {
 
   @Test
   void jsonProgressNeverMixesIntoTheDumpedBytes() throws IOException {
+    // a reader slower than the progress ticker's first second: no status line may appear on stdout
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream slow = new java.io.FilterOutputStream(got) {
+      private boolean waited;
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (!waited) {
+          waited = true;
+          try {
+            Thread.sleep(1500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        out.write(b, off, len);
+      }
+    };
+    Cli.Result slowRun = cli.stdout(slow).run("--json", "dump", "latest", "sub/deeper/c.bin");
+    assertThat(slowRun.exitCode()).as(slowRun.err()).isZero();
+    assertThat(slowRun.out()).isEmpty();
+    assertThat(got.toByteArray()).isEqualTo(Files.readAllBytes(data.resolve("sub/deeper/c.bin")));
+    cli.stdout(null);
     Cli.Result r = cli.run("--json", "dump", "latest", "sub/deeper/c.bin");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.data()).isEqualTo(Files.readAllBytes(data.resolve("sub/deeper/c.bin")));

@@ -81,9 +81,14 @@ class RetentionCommandsTest {
     assertThat(cli.run("tag", "latest", "--remove", "daily").out()).contains("[release,keep]");
     assertThat(cli.run("tag", "latest", "--set", "keep").out()).contains("[keep]");
     assertThat(cli.run("snapshots", "--tag", "keep", "--json").out().split("\"id\"", -1)).hasSize(2);
-    // a retention rule sees the new tag
-    Cli.Result forget = cli.run("forget", "--keep-last", "1", "--keep-tag", "pinned", "--dry-run");
-    assertThat(forget.out()).contains("would remove 1 snapshots, kept 2");
+    // a retention rule sees a new tag: pinning the middle snapshot keeps all three
+    String middle = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli.run("snapshots", "--json").out())
+        .get(1).get("id").asText();
+    assertThat(cli.run("forget", "--keep-last", "1", "--keep-tag", "pinned", "--dry-run").out())
+        .contains("would remove 1 snapshots, kept 2");
+    assertThat(cli.run("tag", middle, "--add", "pinned").exitCode()).isZero();
+    assertThat(cli.run("forget", "--keep-last", "1", "--keep-tag", "pinned", "--dry-run").out())
+        .contains("would remove 0 snapshots, kept 3");
   }
 
   @Test

@@ -123,12 +123,33 @@ public final class SnapshotCopier {
 
   private void run(List<Snapshot> wanted, List<Snapshot> copied, List<Snapshot> present) {
     Map<ObjectId, Snapshot> dstByIdentity = new HashMap<>();
+    Map<ObjectId, List<Snapshot>> unmatched = new HashMap<>();
     for (Snapshot s : Snapshots.readable(dst)) {
       dstByIdentity.put(identity(s), s);
+      unmatched.computeIfAbsent(identity(s), k -> new ArrayList<>()).add(s);
+    }
+    // Each destination snapshot stands for one source snapshot: first those with the same tags, then
+    // any (one re-tagged since). Two backups that differ only in tags (the same second, e.g. with a
+    // coarse clock) are then both copied, while a re-tagged one is not copied again.
+    java.util.Set<ObjectId> isPresent = new java.util.HashSet<>();
+    for (boolean sameTags : new boolean[] {true, false}) {
+      for (Snapshot s : wanted) {
+        List<Snapshot> candidates = unmatched.getOrDefault(identity(s), List.of());
+        if (isPresent.contains(s.id())) {
+          continue;
+        }
+        for (Snapshot d : candidates) {
+          if (!sameTags || d.tags().equals(s.tags())) {
+            candidates.remove(d);
+            isPresent.add(s.id());
+            break;
+          }
+        }
+      }
     }
     List<Snapshot> todo = new ArrayList<>();
     for (Snapshot s : wanted) {
-      (dstByIdentity.containsKey(identity(s)) ? present : todo).add(s);
+      (isPresent.contains(s.id()) ? present : todo).add(s);
     }
     todo.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
     if (todo.isEmpty()) {

@@ -71,7 +71,8 @@ public record IndexFile(List<ObjectId> supersedes, List<PackRecord> packs) {
   /**
    * Parses index file {@code name}.
    *
-   * @throws IntegrityException naming it if malformed or of an unknown version
+   * @throws IntegrityException naming it if malformed
+   * @throws dev.cairn.backup.ConfigurationException if it is of an unknown (newer) version
    */
   public static IndexFile decode(byte[] data, String name) {
     ByteBuffer b = ByteBuffer.wrap(data);

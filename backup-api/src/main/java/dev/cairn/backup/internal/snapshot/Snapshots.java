@@ -46,6 +46,11 @@ public final class Snapshots {
           throw e;
         }
         return new Loaded(null, e);
+      } catch (dev.cairn.backup.StorageException e) {
+        if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+          return new Loaded(null, null); // removed since the listing (a forget or tag meanwhile): gone
+        }
+        throw e;
       }
     }, loaded::add);
     List<Snapshot> out = new ArrayList<>();
@@ -53,7 +58,7 @@ public final class Snapshots {
       Loaded l = loaded.get(i);
       if (l.error() != null) {
         onError.accept(ids.get(i), l.error());
-      } else {
+      } else if (l.snapshot() != null) {
         out.add(l.snapshot());
       }
     }

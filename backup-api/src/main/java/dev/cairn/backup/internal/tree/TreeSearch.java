@@ -23,9 +23,9 @@ public final class TreeSearch {
   private final Function<ObjectId, byte[]> load;
   private final Predicate<EntryMetadata> match;
   /**
-   * Directories known to hold no match, by a 128-bit hash of path and tree id: about 80 bytes each
-   * instead of a path string, and a collision (which would hide a match) as unlikely as a SHA-256 one in
-   * practice.
+   * Directories known to hold no match, by the first 128 bits of the SHA-256 of path and tree id: about
+   * 80 bytes each instead of a path string; a collision (which would hide a match) cannot be built
+   * from chosen file names as it could with a non-cryptographic hash.
    */
   private final Set<Key> empty = new HashSet<>();
 
@@ -76,8 +76,9 @@ public final class TreeSearch {
   }
 
   private static Key key(String path, ObjectId tree) {
-    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(com.google.common.hash.Hashing.murmur3_128().newHasher()
-        .putString(path, java.nio.charset.StandardCharsets.UTF_8).putBytes(tree.toBytes()).hash().asBytes());
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(com.google.common.hash.Hashing.sha256().newHasher()
+        .putString(path, java.nio.charset.StandardCharsets.UTF_8).putByte((byte) 0).putBytes(tree.toBytes()).hash()
+        .asBytes());
     return new Key(h.getLong(), h.getLong());
   }
 

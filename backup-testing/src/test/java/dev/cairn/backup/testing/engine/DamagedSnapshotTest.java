@@ -31,6 +31,35 @@ class DamagedSnapshotTest {
   @TempDir Path tmp;
 
   @Test
+  void aDrillFailsInItsReportWhenASnapshotFileIsDamaged() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("all.yaml"), "x: 1\n");
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    Path reports = tmp.resolve("drills");
+    dev.cairn.backup.BackupPlan plan = dev.cairn.backup.BackupPlan.builder().name("infra")
+        .source(FileSource.of(src).name("ansible"))
+        .target(dev.cairn.backup.Target.of("local", storage))
+        .encryption(dev.cairn.backup.Encryption.passphrase(() -> TestRepos.PASSPHRASE))
+        .drillReports(reports)
+        .build();
+    plan.init();
+    plan.backup();
+    ObjectId newest = plan.backup().snapshot().id();
+    assertThat(plan.drill().passed()).isTrue();
+    Path file = tmp.resolve("repo/snapshots/" + newest.hex());
+    byte[] b = Files.readAllBytes(file);
+    b[b.length / 2] ^= 0x01;
+    Files.write(file, b);
+    var drill = plan.drill();
+    assertThat(drill.passed()).as("an older snapshot must not pass the drill").isFalse();
+    assertThat(drill.sources().get(0).error()).contains(newest.shortHex(), "damaged");
+    // and it is on record, so health shows the failed drill
+    List<dev.cairn.backup.DrillReport> onRecord = dev.cairn.backup.DrillReports.readAll(reports);
+    assertThat(onRecord.get(onRecord.size() - 1).passed()).isFalse();
+  }
+
+  @Test
   void aSnapshotThatCannotBeReadRightNowIsNotTakenForDamaged() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);

@@ -21,6 +21,28 @@ class TagTest {
   @TempDir Path tmp;
 
   @Test
+  void twoBackupsDifferingOnlyInTagsAreBothCopied() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("all.yaml"), "x: 1\n");
+    java.time.Clock fixed = java.time.Clock.fixed(java.time.Instant.parse("2026-11-28T02:00:00Z"),
+        java.time.ZoneOffset.UTC);
+    try (Repository primary = TestRepos.init(new InMemoryStorage());
+        Repository copy = TestRepos.builder(new InMemoryStorage()).chunkingFrom(primary).init()) {
+      primary.backup(List.of(FileSource.of(src)), dev.cairn.backup.BackupOptions.builder().clock(fixed)
+          .addTag("daily").build());
+      assertThat(primary.copyTo(copy).copied()).hasSize(1);
+      primary.backup(List.of(FileSource.of(src)), dev.cairn.backup.BackupOptions.builder().clock(fixed)
+          .addTag("monthly").build());
+      var second = primary.copyTo(copy);
+      assertThat(second.copied()).extracting(Snapshot::tags).containsExactly(List.of("monthly"));
+      assertThat(second.alreadyPresent()).hasSize(1);
+      assertThat(primary.copyTo(copy).copied()).isEmpty();
+      assertThat(copy.snapshots()).hasSize(2);
+    }
+  }
+
+  @Test
   void retaggingRewritesTheSnapshotAndCopiesDoNotRepeatIt() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
