@@ -18,13 +18,16 @@ import java.util.Objects;
  *     to the repository ({@code cairn verify} names the snapshots that needed it)
  * @param packsGone packs the old index files listed that are no longer in storage
  * @param duration wall time
+ * @param damagedHeaders names of packs whose header is damaged but which a sound index file described:
+ *     kept in the index (their blobs still read and check), worth a {@code verify --read-data}
  */
 public record IndexRepairReport(int indexFilesReplaced, List<String> damagedIndexFiles, int packsIndexed,
-    int headersRead, List<String> unreadablePacks, int packsGone, Duration duration) {
+    int headersRead, List<String> unreadablePacks, int packsGone, Duration duration, List<String> damagedHeaders) {
   /** Checks the values and copies the lists. */
   public IndexRepairReport {
     damagedIndexFiles = List.copyOf(damagedIndexFiles);
     unreadablePacks = List.copyOf(unreadablePacks);
+    damagedHeaders = List.copyOf(damagedHeaders);
     Objects.requireNonNull(duration, "duration");
   }
 }

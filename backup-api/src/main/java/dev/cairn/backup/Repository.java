@@ -207,7 +207,7 @@ public final class Repository implements AutoCloseable {
     java.util.Map<String, TreeSearch> bySource = new java.util.HashMap<>();
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
-        bySource.computeIfAbsent(src.name(), n -> new TreeSearch(repo::readBlob, e -> match.test(n, e)))
+        bySource.computeIfAbsent(src.name(), n -> new TreeSearch(repo::readBlobsById, e -> match.test(n, e)))
             .search(src.tree(), (path, node) -> found.accept(new FoundEntry(s, src.name(), node.toEntry(path))));
       }
     }
@@ -371,7 +371,7 @@ public final class Repository implements AutoCloseable {
     return new IndexRepairReport(r.indexFilesReplaced(),
         r.damagedIndexFiles().stream().map(id -> "index/" + id.hex()).toList(), r.packsIndexed(), r.headersRead(),
         r.unreadablePacks().stream().map(ObjectId::hex).toList(), r.packsGone(),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start), r.damagedHeaders().stream().map(ObjectId::hex).toList());
   }
 
   /** The key slots; the one that opened this repository is marked current. */

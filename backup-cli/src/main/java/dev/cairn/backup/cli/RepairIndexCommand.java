@@ -34,6 +34,7 @@ final class RepairIndexCommand extends CairnSubcommand {
     summary.put("headers_read", report.headersRead());
     summary.put("unreadable_packs", report.unreadablePacks());
     summary.put("packs_gone", report.packsGone());
+    summary.put("damaged_headers", report.damagedHeaders());
     summary.put("duration_seconds", report.duration().toMillis() / 1000.0);
     out.message("summary", summary);
     out.info("wrote a new index of %d packs (%d pack headers read), replacing %d index files%s in %s",
@@ -42,6 +43,10 @@ final class RepairIndexCommand extends CairnSubcommand {
         Format.duration(report.duration()));
     if (report.packsGone() > 0) {
       out.info("dropped %d packs the old index listed that are no longer in storage", report.packsGone());
+    }
+    for (String pack : report.damagedHeaders()) {
+      out.warn("pack %s has a damaged header; kept as a sound index file described it (run 'cairn verify"
+          + " --read-data' to check its data)", pack);
     }
     for (String pack : report.unreadablePacks()) {
       out.warn("pack %s has a damaged header and is not in the new index; run 'cairn verify' to see which snapshots"

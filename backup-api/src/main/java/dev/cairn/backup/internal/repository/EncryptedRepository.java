@@ -305,8 +305,7 @@ public final class EncryptedRepository implements AutoCloseable {
     try {
       return headerRecord(pack);
     } catch (IntegrityException e) {
-      LOG.warn("pack {} has an unreadable header, its blobs are left out of the index: {}", pack.shortHex(),
-          e.getMessage());
+      LOG.warn("pack {} has an unreadable header: {}", pack.shortHex(), e.getMessage());
       if (unreadable != null) {
         synchronized (unreadable) {
           unreadable.add(pack);
@@ -1389,17 +1388,22 @@ public final class EncryptedRepository implements AutoCloseable {
       }
     }
     List<ObjectId> unreadable = new ArrayList<>();
+    List<ObjectId> fromIndex = new ArrayList<>();
     loadEach(toRead, pack -> {
       IndexFile.PackRecord r = readHeaderOrNull(pack, null);
       if (r == null) {
         r = readHeaderOrNull(pack, null); // once more: a read that ended early looks like damage too
       }
       if (r == null && indexed.containsKey(pack)) {
-        LOG.warn("pack {} has a damaged header; its blobs are indexed as a sound index file lists them",
+        LOG.warn("pack {} has a damaged header after all; its blobs are kept as a sound index file lists them",
             pack.shortHex());
         r = indexed.get(pack);
+        synchronized (fromIndex) {
+          fromIndex.add(pack);
+        }
       }
       if (r == null) {
+        LOG.warn("pack {} is left out of the new index", pack.shortHex());
         synchronized (unreadable) {
           unreadable.add(pack);
         }
@@ -1419,7 +1423,9 @@ public final class EncryptedRepository implements AutoCloseable {
     loadIndex();
     unreadable.sort(null);
     damaged.sort(null);
-    return new IndexRepair(oldIndexes.size(), damaged, records.size(), toRead.size(), unreadable, gone.size());
+    fromIndex.sort(null);
+    return new IndexRepair(oldIndexes.size(), damaged, records.size(), toRead.size(), unreadable, gone.size(),
+        fromIndex);
   }
 
   /**
@@ -1431,12 +1437,14 @@ public final class EncryptedRepository implements AutoCloseable {
    * @param headersRead packs whose headers were read
    * @param unreadablePacks packs left out because their header is damaged
    * @param packsGone packs that old index files listed but storage no longer holds
+   * @param damagedHeaders packs whose header is damaged but which a sound index file described (kept)
    */
   public record IndexRepair(int indexFilesReplaced, List<ObjectId> damagedIndexFiles, int packsIndexed,
-      int headersRead, List<ObjectId> unreadablePacks, int packsGone) {
+      int headersRead, List<ObjectId> unreadablePacks, int packsGone, List<ObjectId> damagedHeaders) {
     public IndexRepair {
       damagedIndexFiles = List.copyOf(damagedIndexFiles);
       unreadablePacks = List.copyOf(unreadablePacks);
+      damagedHeaders = List.copyOf(damagedHeaders);
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -20,7 +19,9 @@ import java.util.function.Predicate;
  * per snapshot. The predicate must depend only on the entry (its path and metadata).
  */
 public final class TreeSearch {
-  private final Function<ObjectId, byte[]> load;
+  private final TreeWalker.BulkLoad load;
+  /** Trees read ahead by a bulk load, taken out as they are used. */
+  private final java.util.Map<ObjectId, byte[]> ahead = new java.util.HashMap<>();
   private final Predicate<EntryMetadata> match;
   /**
    * Directories known to hold no match, by the first 128 bits of the SHA-256 of path and tree id: about
@@ -31,8 +32,11 @@ public final class TreeSearch {
 
   private record Key(long high, long low) {}
 
-  /** A search with {@code match} over trees read through {@code load}. */
-  public TreeSearch(Function<ObjectId, byte[]> load, Predicate<EntryMetadata> match) {
+  /**
+   * A search with {@code match} over trees read through {@code load}; the subdirectories of a directory
+   * are read in one bulk load (a round trip per directory on remote storage, not per subdirectory).
+   */
+  public TreeSearch(TreeWalker.BulkLoad load, Predicate<EntryMetadata> match) {
     this.load = load;
     this.match = match;
   }
@@ -72,7 +76,28 @@ public final class TreeSearch {
   }
 
   private List<Node> nodes(ObjectId tree, String prefix) {
-    return TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+    byte[] bytes = ahead.remove(tree);
+    if (bytes == null) {
+      bytes = load.load(List.of(tree)).get(tree);
+      if (bytes == null) {
+        throw new IntegrityException("tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'")
+            + " could not be read");
+      }
+    }
+    List<Node> nodes = TreeCodec.decode(bytes, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+    // the subdirectories this walk will enter: read them together, before it descends one by one
+    List<ObjectId> wanted = new ArrayList<>();
+    for (Node n : nodes) {
+      ObjectId sub = n.subtree();
+      if (sub != null && !ahead.containsKey(sub) && !wanted.contains(sub)
+          && !empty.contains(key(prefix.isEmpty() ? n.name() : prefix + "/" + n.name(), sub))) {
+        wanted.add(sub);
+      }
+    }
+    for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
+      ahead.putAll(load.load(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
+    }
+    return nodes;
   }
 
   private static Key key(String path, ObjectId tree) {
