@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -163,6 +164,11 @@ public final class CairnCommand implements Callable<Integer> {
       }
       if (SUBCOMMANDS.containsKey(a)) {
         named.add(a);
+      }
+      for (Map.Entry<String, Class<?>> e : SUBCOMMANDS.entrySet()) {
+        if (List.of(e.getValue().getAnnotation(Command.class).aliases()).contains(a)) {
+          named.add(e.getKey()); // 'cairn check' is 'cairn verify', as restic users type it
+        }
       }
     }
     return named.isEmpty() ? null : named;

@@ -16,7 +16,7 @@ import picocli.CommandLine.TypeConversionException;
  * reads all of it or a subset. Exit code 1 when damage is found; the output names the damaged packs,
  * snapshots and paths.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", aliases = "check", mixinStandardHelpOptions = true,
     description = "Check the repository: structure, or with --read-data every byte. Exit code 1 if damaged.")
 final class VerifyCommand extends CairnSubcommand {
 

@@ -242,6 +242,10 @@ class CliSessionTest {
     assertThat(all.get("packs_read").asLong()).isEqualTo(all.get("packs").asLong())
         .isGreaterThan(other.get("packs_read").asLong());
 
+    // restic's name for it works too
+    Cli.Result check = cli.run("check", "--read-data-subset", (3 - group) + "/2");
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(check.out()).contains("no problems found");
     Cli.Result both = cli.run("verify", "--read-data", "--read-data-subset=1/2");
     assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(both.err()).contains("not both").contains("cairn verify --help");
