@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +69,17 @@ public final class Storages {
    */
   public static Storage rateLimited(Storage storage, long uploadBytesPerSecond, long downloadBytesPerSecond) {
     return new RateLimitedStorage(storage, uploadBytesPerSecond, downloadBytesPerSecond);
+  }
+
+  /**
+   * A view of {@code storage} for a dry run ({@code cairn backup --dry-run}): reads come from it, writes
+   * never reach it. Small objects written (locks, index files, the snapshot) are kept in memory so the
+   * run sees them; packs are counted and dropped. A backup through it reads, chunks, compresses and
+   * encrypts everything and reports what it would add, and the repository is left exactly as it was.
+   * Closing the result closes {@code storage}.
+   */
+  public static Storage dryRun(Storage storage) {
+    return new dev.cairn.backup.internal.storage.DryRunStorage(Objects.requireNonNull(storage, "storage"));
   }
 
   /**

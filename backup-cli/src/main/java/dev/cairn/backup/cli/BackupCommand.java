@@ -4,6 +4,7 @@ import dev.cairn.backup.BackupOptions;
 import dev.cairn.backup.BackupReport;
 import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.Storages;
 import dev.cairn.backup.SourceException;
 import dev.cairn.backup.spi.Source;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ final class BackupCommand extends CairnSubcommand {
     return List.of(files, command, mysql, influx);
   }
 
+  @Option(names = {"-n", "--dry-run"},
+      description = "Read, chunk and encrypt everything and report what would be added, but write nothing.")
+  boolean dryRun;
+
   @Override
   int run() {
     List<Source> sources = new ArrayList<>();
@@ -51,7 +56,8 @@ final class BackupCommand extends CairnSubcommand {
     }
     Output out = output();
     BackupReport report;
-    try (Repository repo = openRepository(); ProgressDisplay progress = progress("backup")) {
+    try (Repository repo = dryRun ? openRepository(Storages::dryRun) : openRepository();
+        ProgressDisplay progress = progress("backup")) {
       progress.estimateTotals(files.allPaths());
       BackupOptions.Builder options = BackupOptions.builder().tags(tags).progress(progress);
       if (host != null) {
@@ -74,13 +80,19 @@ final class BackupCommand extends CairnSubcommand {
     summary.put("duration_seconds", report.duration().toMillis() / 1000.0);
     summary.put("complete", report.snapshot().complete());
     summary.put("warnings", report.warnings());
+    summary.put("dry_run", dryRun);
     out.message("summary", summary);
     out.info("files: %d, %s in total, %s read (unchanged files are not read again)",
         report.files(), Format.bytes(report.bytesTotal()), Format.bytes(report.bytesRead()));
     out.info("new data: %s, stored %s after compression and encryption, in %s",
         Format.bytes(report.bytesNew()), Format.bytes(report.bytesStored()), Format.duration(report.duration()));
-    out.info("snapshot %s saved%s", report.snapshotId().shortHex(),
-        report.warnings().isEmpty() ? "" : " (incomplete: " + report.warnings().size() + " inputs could not be read)");
+    if (dryRun) {
+      out.info("dry run: nothing was written; a backup would add %s (stored) to the repository",
+          Format.bytes(report.bytesStored()));
+    } else {
+      out.info("snapshot %s saved%s", report.snapshotId().shortHex(),
+          report.warnings().isEmpty() ? "" : " (incomplete: " + report.warnings().size() + " inputs could not be read)");
+    }
     return report.warnings().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
   }
 }

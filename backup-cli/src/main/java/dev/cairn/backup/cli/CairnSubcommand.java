@@ -48,13 +48,18 @@ abstract class CairnSubcommand implements Callable<Integer> {
 
   /** Opens the repository, asking for its passphrase as {@link Passphrases} says. */
   final Repository openRepository() {
+    return openRepository(java.util.function.UnaryOperator.identity());
+  }
+
+  /** Opens the repository through {@code view} of its storage (a dry run's). */
+  final Repository openRepository(java.util.function.UnaryOperator<Storage> view) {
     String location = location();
     Storage storage = storage();
     if (!Repository.exists(storage)) {
       throw new RepositoryNotFoundException("no repository at " + location
           + ": check --repo / " + CairnCommand.REPOSITORY_VARIABLE + ", or create one with 'cairn init'");
     }
-    return root().repositoryBuilder(storage).passphrase(root().passphrases().current(location)).open();
+    return root().repositoryBuilder(view.apply(storage)).passphrase(root().passphrases().current(location)).open();
   }
 
   /** Live progress for {@code action}, in the mode the output and terminal allow. */

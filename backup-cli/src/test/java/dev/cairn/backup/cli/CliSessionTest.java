@@ -315,6 +315,10 @@ class CliSessionTest {
       List<String> names = walk.map(p -> p.getFileName().toString()).toList();
       assertThat(names).contains("a.txt", "CACHEDIR.TAG").doesNotContain("keep.txt", "sub", "b.txt");
     }
+    Cli.Result dry = cli.run("backup", "--dry-run", data.toString(), "--json");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(lastJson(dry.out()).get("dry_run").asBoolean()).isTrue();
+    assertThat(JSON.readTree(cli.run("snapshots", "--json").out())).hasSize(1);
     Cli.Result missing = cli.run("backup", "--files-from", dir.resolve("nope.txt").toString());
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err()).contains("cannot read --files-from", "nope.txt");
