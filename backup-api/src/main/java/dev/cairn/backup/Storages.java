@@ -73,8 +73,8 @@ public final class Storages {
 
   /**
    * A view of {@code storage} for a dry run ({@code cairn backup --dry-run}): reads come from it, writes
-   * never reach it. Small objects written (locks, index files, the snapshot) are kept in memory so the
-   * run sees them; packs are counted and dropped. A backup through it reads, chunks, compresses and
+   * never reach it. Metadata written (locks, index files, the snapshot) is kept in memory so the run
+   * sees it; packs are counted and dropped. A backup through it reads, chunks, compresses and
    * encrypts everything and reports what it would add, and the repository is left exactly as it was.
    * Closing the result closes {@code storage}.
    */

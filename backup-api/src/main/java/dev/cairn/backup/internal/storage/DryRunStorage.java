@@ -17,13 +17,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A storage that reads from another and writes nothing to it, for a backup's dry run: small objects
- * written (locks, index files, the snapshot, each under 1 MiB) are kept in memory, so the run sees
- * them as written; larger ones (packs) are counted and dropped, as nothing reads a pack back while it
- * writes; deletes only hide objects from this view. Thread-safe.
+ * A storage that reads from another and writes nothing to it, for a backup's dry run: metadata written
+ * (locks, index files, the snapshot) is kept in memory, so the run sees it as written, and may read it
+ * back (an index refresh does); packs ({@code data/}) are counted and dropped, as nothing reads a pack
+ * back while it writes, so memory stays at the metadata's size. Deletes only hide objects from this
+ * view. Thread-safe.
  */
 public final class DryRunStorage implements Storage {
-  private static final int KEEP_BELOW = 1 << 20;
   private final Storage delegate;
   private final ConcurrentSkipListMap<String, byte[]> kept = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<String, Long> dropped = new ConcurrentSkipListMap<>();
@@ -55,7 +55,7 @@ public final class DryRunStorage implements Storage {
     int n = content.remaining();
     bytesWritten.addAndGet(n);
     deleted.remove(name);
-    if (n < KEEP_BELOW) {
+    if (!name.startsWith("data/")) {
       byte[] b = new byte[n];
       content.duplicate().get(b);
       kept.put(name, b);
