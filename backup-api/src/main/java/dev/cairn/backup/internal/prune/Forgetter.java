@@ -55,18 +55,12 @@ public final class Forgetter {
     List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
     java.util.LinkedHashSet<ObjectId> chosen = new java.util.LinkedHashSet<>();
     for (String ref : refs) {
-      String r = ref.trim().toLowerCase(java.util.Locale.ROOT);
-      if (!r.matches("[0-9a-f]{1,64}")) {
-        throw new dev.cairn.backup.BackupException("'" + ref + "' is not a snapshot id: forget takes ids or unique"
-            + " prefixes (see 'cairn snapshots'), or --keep-* rules; nothing was removed");
+      try {
+        chosen.add(Snapshots.resolveId(ids, ref));
+      } catch (dev.cairn.backup.BackupException e) {
+        throw new dev.cairn.backup.BackupException(e.getMessage() + "; nothing was removed (forget takes ids or unique"
+            + " prefixes, or --keep-* rules)", e);
       }
-      List<ObjectId> matches = ids.stream().filter(id -> id.hex().startsWith(r)).toList();
-      if (matches.size() != 1) {
-        throw new dev.cairn.backup.BackupException((matches.isEmpty() ? "no snapshot with id '" : "snapshot id prefix '")
-            + ref + (matches.isEmpty() ? "'" : "' is ambiguous (" + matches.size() + " snapshots match)")
-            + "; nothing was removed. List them with 'cairn snapshots'");
-      }
-      chosen.add(matches.get(0));
     }
     if (dryRun) {
       return List.copyOf(chosen);

@@ -98,7 +98,21 @@ public final class Snapshots {
     if (!r.matches("[0-9a-f]{1,64}")) {
       throw new BackupException("'" + ref + "' is not a snapshot id: give 'latest', an id or a prefix of one");
     }
-    List<ObjectId> matches = repo.list(FileType.SNAPSHOT).stream().filter(id -> id.hex().startsWith(r)).toList();
+    return load(repo, resolveId(repo.list(FileType.SNAPSHOT), ref));
+  }
+
+  /**
+   * The one id among {@code ids} that {@code ref} (a full id or a unique prefix) names, without reading
+   * the snapshot (so a damaged one can be named too).
+   *
+   * @throws BackupException naming {@code ref} if it is not hex, or matches no id or several
+   */
+  public static ObjectId resolveId(List<ObjectId> ids, String ref) {
+    String r = ref.trim().toLowerCase(Locale.ROOT);
+    if (!r.matches("[0-9a-f]{1,64}")) {
+      throw new BackupException("'" + ref + "' is not a snapshot id or a prefix of one");
+    }
+    List<ObjectId> matches = ids.stream().filter(id -> id.hex().startsWith(r)).toList();
     if (matches.isEmpty()) {
       throw new BackupException("no snapshot with id '" + ref + "'; list them with 'cairn snapshots'");
     }
@@ -106,7 +120,7 @@ public final class Snapshots {
       throw new BackupException("snapshot id prefix '" + ref + "' is ambiguous (" + matches.size()
           + " snapshots match); give more digits");
     }
-    return load(repo, matches.get(0));
+    return matches.get(0);
   }
 
   /** The newest snapshot of the same plan and host holding a source named {@code source} of type {@code type}. */

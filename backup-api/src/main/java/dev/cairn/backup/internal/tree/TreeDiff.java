@@ -8,7 +8,6 @@ import dev.cairn.backup.spi.EntryType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,14 +25,12 @@ import java.util.function.Consumer;
  */
 public final class TreeDiff {
   private final String source;
-  private final TreeWalker.BulkLoad load;
+  private final TreesAhead trees;
   private final Consumer<Change> out;
-  /** Trees read ahead by a bulk load, taken out as they are used. */
-  private final Map<ObjectId, byte[]> ahead = new HashMap<>();
 
   private TreeDiff(String source, TreeWalker.BulkLoad load, Consumer<Change> out) {
     this.source = source;
-    this.load = load;
+    this.trees = new TreesAhead(load);
     this.out = out;
   }
 
@@ -118,32 +115,23 @@ public final class TreeDiff {
       ObjectId xs = x == null ? null : x.subtree();
       ObjectId ys = y == null ? null : y.subtree();
       if (!Objects.equals(xs, ys)) {
-        for (ObjectId id : new ObjectId[] {xs, ys}) {
-          if (id != null && !ahead.containsKey(id) && !wanted.contains(id)) {
-            wanted.add(id);
-          }
+        if (xs != null) {
+          wanted.add(xs);
+        }
+        if (ys != null) {
+          wanted.add(ys);
         }
       }
     }
-    for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
-      ahead.putAll(load.load(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
-    }
+    trees.readAhead(wanted);
     return f;
   }
 
   private Map<String, Node> nodes(ObjectId tree, String prefix) {
     Map<String, Node> m = new TreeMap<>();
     if (tree != null) {
-      byte[] bytes = ahead.remove(tree);
-      if (bytes == null) {
-        bytes = load.load(List.of(tree)).get(tree);
-      }
-      if (bytes == null) {
-        throw new IntegrityException("tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'")
-            + " of source '" + source + "' could not be read");
-      }
-      for (Node n : TreeCodec.decode(bytes, "tree " + tree.shortHex()
-          + (prefix.isEmpty() ? "" : " at '" + prefix + "'") + " of source '" + source + "'")) {
+      for (Node n : trees.nodes(tree, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'")
+          + " of source '" + source + "'")) {
         m.put(n.name(), n);
       }
     }

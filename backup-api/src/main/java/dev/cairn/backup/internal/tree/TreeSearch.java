@@ -19,9 +19,7 @@ import java.util.function.Predicate;
  * per snapshot. The predicate must depend only on the entry (its path and metadata).
  */
 public final class TreeSearch {
-  private final TreeWalker.BulkLoad load;
-  /** Trees read ahead by a bulk load, taken out as they are used. */
-  private final java.util.Map<ObjectId, byte[]> ahead = new java.util.HashMap<>();
+  private final TreesAhead trees;
   private final Predicate<EntryMetadata> match;
   /**
    * Directories known to hold no match, by the first 128 bits of the SHA-256 of path and tree id: about
@@ -37,7 +35,7 @@ public final class TreeSearch {
    * are read in one bulk load (a round trip per directory on remote storage, not per subdirectory).
    */
   public TreeSearch(TreeWalker.BulkLoad load, Predicate<EntryMetadata> match) {
-    this.load = load;
+    this.trees = new TreesAhead(load);
     this.match = match;
   }
 
@@ -76,27 +74,16 @@ public final class TreeSearch {
   }
 
   private List<Node> nodes(ObjectId tree, String prefix) {
-    byte[] bytes = ahead.remove(tree);
-    if (bytes == null) {
-      bytes = load.load(List.of(tree)).get(tree);
-      if (bytes == null) {
-        throw new IntegrityException("tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'")
-            + " could not be read");
-      }
-    }
-    List<Node> nodes = TreeCodec.decode(bytes, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+    List<Node> nodes = trees.nodes(tree, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
     // the subdirectories this walk will enter: read them together, before it descends one by one
     List<ObjectId> wanted = new ArrayList<>();
     for (Node n : nodes) {
       ObjectId sub = n.subtree();
-      if (sub != null && !ahead.containsKey(sub) && !wanted.contains(sub)
-          && !empty.contains(key(prefix.isEmpty() ? n.name() : prefix + "/" + n.name(), sub))) {
+      if (sub != null && !empty.contains(key(prefix.isEmpty() ? n.name() : prefix + "/" + n.name(), sub))) {
         wanted.add(sub);
       }
     }
-    for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
-      ahead.putAll(load.load(wanted.subList(i, Math.min(wanted.size(), i + TreeWalker.BATCH))));
-    }
+    trees.readAhead(wanted);
     return nodes;
   }
 

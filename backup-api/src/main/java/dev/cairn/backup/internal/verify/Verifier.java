@@ -63,15 +63,6 @@ public final class Verifier {
   }
 
   /**
-   * Verifies {@code repo}; with {@code readData}, reads and checks every pack, several at once on
-   * {@code executor}.
-   */
-  public static VerifyReport verify(EncryptedRepository repo, boolean readData, ProgressListener listener,
-      Executor executor) {
-    return verify(repo, readData ? DataSubset.all() : DataSubset.none(), packs -> packs, listener, executor);
-  }
-
-  /**
    * Verifies {@code repo}'s structure, and reads and checks the packs {@code chooser} picks (as
    * {@code subset} says) among those both indexed and stored, several at once on {@code executor}.
    */
