@@ -92,8 +92,8 @@ public final class BackupRun {
     try (Lock lock = repo.lock(false)) {
       // a prune may have run since this session loaded the index: never deduplicate against deleted blobs
       repo.refreshIndex();
-      List<Snapshot> all = Snapshots.all(repo, (id, e) -> LOG.warn("snapshot {} unreadable, not used as parent: {}",
-          id.shortHex(), e.getMessage()));
+      // neither a damaged snapshot nor one a newer Cairn wrote on another host stops this backup
+      List<Snapshot> all = Snapshots.parentCandidates(repo);
       List<SnapshotSource> parts = new ArrayList<>();
       ObjectId parentId = null;
       long estimate = 0;

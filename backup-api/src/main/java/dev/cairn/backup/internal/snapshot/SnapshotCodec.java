@@ -106,7 +106,7 @@ public final class SnapshotCodec {
       int version = root.path("version").asInt(-1);
       if (version != VERSION) {
         // not damage: a newer Cairn wrote it, so it is never skipped as damaged nor advised to be forgotten
-        throw new ConfigurationException("snapshot " + id.shortHex() + " has format version " + version
+        throw new NewerFormatException("snapshot " + id.shortHex() + " has format version " + version
             + ", this Cairn reads " + VERSION + "; upgrade Cairn");
       }
       List<String> tags = new ArrayList<>();
@@ -137,6 +137,18 @@ public final class SnapshotCodec {
         throw (RuntimeException) e;
       }
       throw new IntegrityException("snapshot " + id.shortHex() + " is not a valid snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A snapshot file of a format this Cairn does not read: a newer Cairn wrote it. Not damage: it is
+   * never skipped as damaged nor advised to be forgotten.
+   */
+  public static final class NewerFormatException extends ConfigurationException {
+    private static final long serialVersionUID = 1L;
+
+    NewerFormatException(String message) {
+      super(message);
     }
   }
 }

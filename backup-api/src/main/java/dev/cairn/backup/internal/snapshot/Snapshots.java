@@ -36,11 +36,31 @@ public final class Snapshots {
    * newer format) always propagates: a snapshot that cannot be read right now is not damaged.
    */
   public static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError) {
+    return all(repo, onError, false);
+  }
+
+  /**
+   * The snapshots a backup may take a parent from, oldest first: as {@link #all}, but a snapshot
+   * file that is damaged or of a newer format (another host runs a newer Cairn) is left out with a
+   * warning, so that it never stops this host's backups. A storage failure still fails.
+   */
+  public static List<Snapshot> parentCandidates(EncryptedRepository repo) {
+    return all(repo, (id, e) -> LOG.warn("snapshot {} is not used as a parent: {}", id.shortHex(), e.getMessage()),
+        true);
+  }
+
+  private static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError,
+      boolean skipNewer) {
     List<ObjectId> ids = repo.list(FileType.SNAPSHOT);
     List<Loaded> loaded = new ArrayList<>(ids.size());
     repo.loadEach(ids, id -> {
       try {
         return new Loaded(load(repo, id), null);
+      } catch (SnapshotCodec.NewerFormatException e) {
+        if (!skipNewer) {
+          throw e;
+        }
+        return new Loaded(null, e);
       } catch (IntegrityException e) {
         if (onError == null) {
           throw e;

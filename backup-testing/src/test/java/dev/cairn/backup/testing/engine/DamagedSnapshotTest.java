@@ -84,6 +84,38 @@ class DamagedSnapshotTest {
   }
 
   @Test
+  void aSnapshotANewerCairnWroteDoesNotStopThisHostsBackups() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("all.yaml"), "x: 1\n");
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    ObjectId first;
+    try (Repository repo = TestRepos.init(storage)) {
+      first = repo.backup(List.of(FileSource.of(src))).snapshotId();
+    }
+    // another host, upgraded, writes a snapshot of a format this Cairn does not know
+    ObjectId newer;
+    try (var engine = dev.cairn.backup.internal.repository.EncryptedRepository.open(storage, TestRepos.PASSPHRASE,
+        dev.cairn.backup.internal.repository.RepositoryOptions.defaults())) {
+      newer = engine.saveUnpacked(dev.cairn.backup.internal.repository.FileType.SNAPSHOT,
+          "{\"version\":2,\"time\":\"2099-01-01T00:00:00Z\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    try (Repository repo = TestRepos.open(storage)) {
+      var report = repo.backup(List.of(FileSource.of(src)));
+      // the backup ran, from the parent it can read: the unchanged file was not read again
+      assertThat(report.snapshot().parent()).isEqualTo(first);
+      assertThat(report.bytesRead()).isZero();
+      // what needs every snapshot still says to upgrade rather than leave it out
+      assertThatThrownBy(repo::snapshots).isInstanceOf(dev.cairn.backup.ConfigurationException.class)
+          .hasMessageContaining(newer.shortHex()).hasMessageContaining("upgrade Cairn");
+      Map<String, Long> before = TestRepos.objects(storage);
+      assertThatThrownBy(() -> repo.prune(PruneOptions.DEFAULTS))
+          .isInstanceOf(dev.cairn.backup.ConfigurationException.class).hasMessageContaining("upgrade Cairn");
+      assertThat(TestRepos.objects(storage)).isEqualTo(before);
+    }
+  }
+
+  @Test
   void theOtherSnapshotsStillListAndRestoreAndForgetByIdRemovesIt() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
