@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,17 +40,32 @@ public final class DrillReports {
 
   /**
    * Writes {@code report} into {@code directory} (created if needed) as
-   * {@code drill-<time>-<target>.json} and {@code .txt}, each atomically (temporary file, then rename).
+   * {@code drill-<time>-<target>.json} and {@code .txt}, each atomically (temporary file, then rename);
+   * a second report of the same target in the same second is {@code drill-<time>-<target>-2.json}.
    *
    * @return the JSON file
    */
   public static Path write(Path directory, DrillReport report) throws IOException {
     Files.createDirectories(directory);
     String base = "drill-" + FILE_TIME.format(report.started()) + "-" + report.target().replaceAll("[^A-Za-z0-9._-]", "_");
-    Path json = directory.resolve(base + ".json");
-    atomicWrite(json, JSON.writeValueAsString(toJson(report)) + "\n");
-    atomicWrite(directory.resolve(base + ".txt"), toText(report));
-    return json;
+    // two drills of one target in the same second keep both reports: the second is <base>-2, and so on;
+    // the name is taken by creating the .txt (atomic, fails if it exists), which no reader parses
+    for (int n = 1; ; n++) {
+      String name = n == 1 ? base : base + "-" + n;
+      Path json = directory.resolve(name + ".json");
+      Path txt = directory.resolve(name + ".txt");
+      if (Files.exists(json)) {
+        continue;
+      }
+      try {
+        Files.createFile(txt);
+      } catch (FileAlreadyExistsException taken) {
+        continue;
+      }
+      atomicWrite(json, JSON.writeValueAsString(toJson(report)) + "\n");
+      atomicWrite(txt, toText(report));
+      return json;
+    }
   }
 
   /**
@@ -180,7 +196,8 @@ public final class DrillReports {
   }
 
   private static void atomicWrite(Path target, String text) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    // a name of its own, so that two writers never share a temporary file
+    Path tmp = target.resolveSibling(target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

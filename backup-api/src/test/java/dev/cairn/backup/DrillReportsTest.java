@@ -54,6 +54,20 @@ class DrillReportsTest {
   }
 
   @Test
+  void twoDrillsOfOneTargetInTheSameSecondKeepBothReports() throws IOException {
+    Path first = DrillReports.write(dir, report("2026-11-28T03:00:00Z", true));
+    Path second = DrillReports.write(dir, report("2026-11-28T03:00:00Z", false));
+    assertThat(second.getFileName().toString()).isEqualTo("drill-20261128T030000Z-local-2.json");
+    assertThat(DrillReports.read(first).passed()).isTrue();
+    assertThat(DrillReports.read(second).passed()).isFalse();
+    assertThat(dir.resolve("drill-20261128T030000Z-local-2.txt")).content().contains("result: FAILED");
+    assertThat(DrillReports.readAll(dir)).hasSize(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void readsAllOldestFirstAndRefusesUnknownVersions() throws IOException {
     DrillReports.write(dir, report("2026-11-28T03:00:00Z", true));
     DrillReports.write(dir, report("2026-10-28T03:00:00Z", false));
