@@ -10,6 +10,7 @@ import dev.cairn.backup.internal.prune.Forgetter;
 import dev.cairn.backup.internal.prune.Pruner;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.KeyInfo;
+import dev.cairn.backup.internal.repository.PackRepair;
 import dev.cairn.backup.internal.repository.RepositoryOptions;
 import dev.cairn.backup.internal.restore.SnapshotRestoreInput;
 import dev.cairn.backup.internal.snapshot.Snapshots;
@@ -372,6 +373,43 @@ public final class Repository implements AutoCloseable {
         r.damagedIndexFiles().stream().map(id -> "index/" + id.hex()).toList(), r.packsIndexed(), r.headersRead(),
         r.unreadablePacks().stream().map(ObjectId::hex).toList(), r.packsGone(),
         Duration.ofNanos(System.nanoTime() - start), r.damagedHeaders().stream().map(ObjectId::hex).toList());
+  }
+
+  /**
+   * Replaces damaged and missing packs (restic's {@code repair packs}): reads and checks the packs
+   * {@code packs} names (ids or unique prefixes, as {@code verify} prints them; every pack when empty),
+   * twice before calling one damaged. For each damaged or missing pack, every blob it held is salvaged
+   * if it still reads back intact, else read from {@code from} if given, a copy of this repository that
+   * shares its chunking (one made by a plan's copies, or with {@link Builder#chunkingFrom}), else it is
+   * lost and leaves the index (the next backup stores it again if some file still holds that data).
+   * New packs and one new index are written, then the replaced packs deleted. Takes the exclusive lock
+   * (and a shared one on {@code from}).
+   *
+   * @param from a copy to read lost blobs from, or null
+   * @param dryRun check and read everything, write and delete nothing
+   * @throws IntegrityException if an index file is damaged: run {@link #repairIndex} first
+   * @throws ConfigurationException if {@code from} does not share this repository's chunking
+   * @throws StorageException if storage fails; the damaged packs stay indexed, and running it again
+   *     finishes the repair
+   */
+  public PackRepairReport repairPacks(List<String> packs, Repository from, boolean dryRun,
+      ProgressListener progress) {
+    long start = System.nanoTime();
+    if (from != null && from.repo.storage().location().equals(repo.storage().location())) {
+      throw new ConfigurationException("the copy to repair from is this repository (" + repo.storage().location()
+          + "); name another copy");
+    }
+    PackRepair.Result r;
+    try (Lock lock = repo.lock(!dryRun);
+        Lock fromLock = from == null ? null : from.repo.lock(false)) {
+      r = PackRepair.run(repo, packs, from == null ? null : from.repo, dryRun, progress);
+    }
+    return new PackRepairReport(r.packsChecked(), hex(r.repairedPacks()), r.blobsSalvaged(), r.blobsFromCopy(),
+        hex(r.lostBlobs()), hex(r.newPacks()), r.problems(), dryRun, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static List<String> hex(List<ObjectId> ids) {
+    return ids.stream().map(ObjectId::hex).toList();
   }
 
   /** The key slots; the one that opened this repository is marked current. */

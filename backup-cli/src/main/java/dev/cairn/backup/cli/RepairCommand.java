@@ -2,10 +2,14 @@ package dev.cairn.backup.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code cairn repair index}: rewrites damaged repository metadata from what storage still holds. */
+/**
+ * {@code cairn repair index|packs}: rewrites damaged repository metadata from what storage still holds,
+ * and replaces damaged packs from what still reads back and from another copy.
+ */
 @Command(name = "repair", mixinStandardHelpOptions = true,
-    description = "Repair repository metadata: 'repair index' rewrites the index from the packs in storage.",
-    subcommands = {RepairIndexCommand.class})
+    description = "Repair a repository: 'repair index' rewrites the index from the packs in storage, 'repair packs'"
+        + " replaces damaged or missing packs (from another copy with --from).",
+    subcommands = {RepairIndexCommand.class, RepairPacksCommand.class})
 final class RepairCommand extends CairnSubcommand {
 
   @Override

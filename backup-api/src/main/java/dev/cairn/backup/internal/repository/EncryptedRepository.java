@@ -1324,7 +1324,7 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public PackCheck checkPack(ObjectId pack) {
     Aead.warmUp();
-    return PackChecker.check(this, pack);
+    return PackChecker.check(this, pack, true);
   }
 
   /**

@@ -16,7 +16,11 @@ import javax.crypto.SecretKey;
 final class PackChecker {
   private PackChecker() {}
 
-  static PackCheck check(EncryptedRepository repo, ObjectId pack) {
+  /**
+   * Checks {@code pack}; a pack storage cannot read is reported as damaged when {@code storageErrorIsDamage},
+   * else the {@link StorageException} is thrown (for a repair, which must not take an I/O error for damage).
+   */
+  static PackCheck check(EncryptedRepository repo, ObjectId pack, boolean storageErrorIsDamage) {
     String name = ObjectStore.name(FileType.PACK, pack);
     List<BlobLocation> indexed = repo.packContents(pack);
     List<String> problems = new ArrayList<>();
@@ -24,6 +28,9 @@ final class PackChecker {
     try {
       data = repo.objectStore().readAll(name);
     } catch (StorageException e) {
+      if (!storageErrorIsDamage) {
+        throw e;
+      }
       problems.add("pack " + pack + " cannot be read: " + e.getMessage());
       return new PackCheck(pack, indexed, ids(indexed), problems);
     }

@@ -12,7 +12,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Prune's writes: copies of blobs the index already has into fresh packs (the normal write path
+ * Prune's and pack repair's writes: copies of blobs the index already has into fresh packs (the normal write path
  * deduplicates them away), and one index file that supersedes others. Single-threaded; the caller
  * holds the exclusive lock. Lives in this package for access to pack salts and index entries.
  * Internal API, no compatibility promise.
@@ -43,11 +43,18 @@ public final class PackRewriter implements AutoCloseable {
   public void copy(ObjectId id) {
     BlobLocation loc = repo.lookup(id)
         .orElseThrow(() -> new IntegrityException("blob " + id.shortHex() + " to repack is not in the index"));
-    byte[] plain = repo.readBlob(id);
+    add(loc.type(), id, repo.readBlob(id));
+  }
+
+  /**
+   * Writes blob {@code id} of type {@code type}, whose content {@code plain} the caller has checked
+   * against its id, into a new pack; uploads each pack when full.
+   */
+  public void add(BlobType type, ObjectId id, byte[] plain) {
     if (!writer.isOpen()) {
       writer.start(new byte[packSize + maxBlob + 64 * 1024]);
     }
-    writer.add(loc.type(), id, plain, 0, plain.length, compressor);
+    writer.add(type, id, plain, 0, plain.length, compressor);
     if (writer.size() >= packSize) {
       upload();
     }

@@ -128,20 +128,10 @@ public final class Snapshots {
    * @throws BackupException naming {@code ref} if it is not hex, or matches no id or several
    */
   public static ObjectId resolveId(List<ObjectId> ids, String ref) {
-    String r = ref.trim().toLowerCase(Locale.ROOT);
-    if (!r.matches("[0-9a-f]{1,64}")) {
-      throw new BackupException("'" + ref + "' is not a snapshot id or a prefix of one");
-    }
-    List<ObjectId> matches = ids.stream().filter(id -> id.hex().startsWith(r)).toList();
-    if (matches.isEmpty()) {
-      throw new BackupException("no snapshot with id '" + ref + "'; list them with 'cairn snapshots'");
-    }
-    if (matches.size() > 1) {
-      throw new BackupException("snapshot id prefix '" + ref + "' is ambiguous (" + matches.size()
-          + " snapshots match); give more digits");
-    }
-    return matches.get(0);
+    return dev.cairn.backup.internal.repository.IdPrefixes.resolve(ids, ref, "snapshot",
+        "list them with 'cairn snapshots'");
   }
+
 
   /** The newest snapshot of the same plan and host holding a source named {@code source} of type {@code type}. */
   public static Optional<Snapshot> parent(List<Snapshot> all, String plan, String host, String source, String type) {
