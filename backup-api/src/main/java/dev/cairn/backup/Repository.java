@@ -13,6 +13,7 @@ import dev.cairn.backup.internal.repository.KeyInfo;
 import dev.cairn.backup.internal.repository.PackRepair;
 import dev.cairn.backup.internal.repository.RepositoryOptions;
 import dev.cairn.backup.internal.restore.SnapshotRestoreInput;
+import dev.cairn.backup.internal.snapshot.SnapshotRewriter;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.TreeDiff;
 import dev.cairn.backup.internal.tree.TreeSearch;
@@ -523,6 +524,77 @@ public final class Repository implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /**
+   * Writes new snapshots without the entries that {@code excludes} match (restic's {@code rewrite}):
+   * a file or secret that should never have been backed up, or a directory too large to keep. Globs
+   * are relative to each source's root, as for {@code backup --exclude}; a matching directory goes with
+   * everything below it. Each snapshot of {@code refs} ({@code latest}, ids or prefixes; every snapshot
+   * when empty) that holds a matching entry is written anew, tagged {@code rewrite}, with the same
+   * time, host, plan and parent; only its changed trees are stored. With {@code forget}, each original
+   * is then deleted (prune frees what only it needed); without, both stay. Snapshots nothing matches in
+   * are left alone. Takes the exclusive lock.
+   *
+   * @return one entry per snapshot rewritten (or that would be, in a dry run)
+   * @throws IllegalArgumentException if {@code excludes} is empty or holds a malformed glob
+   * @throws IntegrityException if a tree cannot be read ({@link #repairSnapshots} handles that)
+   */
+  public List<SnapshotRewrite> rewrite(List<String> refs, List<String> excludes, boolean forget, boolean dryRun) {
+    Objects.requireNonNull(refs, "refs");
+    if (excludes.isEmpty()) {
+      throw new IllegalArgumentException("rewrite needs at least one exclude glob: what to leave out");
+    }
+    List<dev.cairn.backup.internal.source.Glob> globs = dev.cairn.backup.internal.source.Glob.compileAll(excludes);
+    try (Lock lock = repo.lock(!dryRun)) {
+      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs),
+          (path, node) -> dev.cairn.backup.internal.source.Glob.any(globs, path) ? "excluded" : null,
+          false, "rewrite", true, forget, dryRun));
+    }
+  }
+
+  /**
+   * Writes new snapshots without what the repository has lost (restic's {@code repair snapshots}):
+   * files with a chunk that no pack holds are left out, and a directory whose listing cannot be read is
+   * restored empty. Run {@link #repairPacks} first (with a copy, it may bring the data back; it also
+   * takes lost blobs out of the index, which this relies on). Each affected snapshot of {@code refs}
+   * (every snapshot when empty) is written anew, tagged {@code repair} and marked incomplete; with
+   * {@code forget}, the original is deleted, after which prune runs again. Takes the exclusive lock.
+   *
+   * @return one entry per snapshot repaired (or that would be, in a dry run), naming what was left out
+   * @throws IntegrityException if the index lists packs missing from storage ({@link #repairPacks} first)
+   */
+  public List<SnapshotRewrite> repairSnapshots(List<String> refs, boolean forget, boolean dryRun) {
+    Objects.requireNonNull(refs, "refs");
+    try (Lock lock = repo.lock(!dryRun)) {
+      repo.refreshIndex();
+      java.util.Set<ObjectId> stored = new java.util.HashSet<>(repo.list(
+          dev.cairn.backup.internal.repository.FileType.PACK));
+      long missing = repo.packs().stream().filter(p -> !stored.contains(p)).count();
+      if (missing > 0) {
+        throw new IntegrityException("repair snapshots stopped before changing anything: the index lists " + missing
+            + " pack" + (missing == 1 ? "" : "s") + " missing from storage; run 'cairn repair packs' first (with --from"
+            + " another copy, it may bring the data back)");
+      }
+      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), (path, node) -> {
+        for (ObjectId chunk : node.content()) {
+          if (!repo.hasBlob(chunk)) {
+            return "chunk " + chunk.shortHex() + " is in no pack";
+          }
+        }
+        return null;
+      }, true, "repair", false, forget, dryRun));
+    }
+  }
+
+  private List<Snapshot> chosen(List<String> refs) {
+    return refs.isEmpty() ? Snapshots.readable(repo)
+        : refs.stream().map(r -> Snapshots.resolve(repo, r, null, null)).distinct().toList();
+  }
+
+  private static List<SnapshotRewrite> toRewrites(List<SnapshotRewriter.Change> changes) {
+    return changes.stream().map(c -> new SnapshotRewrite(c.original(), c.rewritten(), c.removed(), c.removedEntries(),
+        c.removedBytes())).toList();
   }
 
   /**

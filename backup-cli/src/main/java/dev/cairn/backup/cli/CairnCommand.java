@@ -53,6 +53,7 @@ public final class CairnCommand implements Callable<Integer> {
       BackupCommand.class,
       SnapshotsCommand.class,
       TagCommand.class,
+      RewriteCommand.class,
       LsCommand.class,
       RestoreCommand.class,
       DumpCommand.class,

@@ -60,7 +60,7 @@ final class FileSourceOptions implements SourceOptions {
   }
 
   /** The non-blank lines of {@code file} not starting with '#', stripped. */
-  private static List<String> lines(Path file, String option) {
+  static List<String> lines(Path file, String option) {
     try {
       return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
           .toList();

@@ -255,6 +255,35 @@ class CliSessionTest {
   }
 
   @Test
+  void rewriteTakesAFileOutOfEverySnapshot() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Files.writeString(data.resolve("a.txt"), "alpha 2\n");
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+
+    Cli.Result none = cli.run("rewrite");
+    assertThat(none.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(none.err()).contains("--exclude");
+    Cli.Result dry = cli.run("rewrite", "--exclude", "sub/deeper", "-n");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would rewrite", "sub/deeper: excluded");
+    assertThat(lastJson(cli.run("snapshots", "--json").out())).hasSize(2);
+
+    Path patterns = Files.writeString(dir.resolve("leave-out"), "# big ones\nsub/deeper/*.bin\n");
+    Cli.Result done = cli.run("rewrite", "--exclude-file", patterns.toString(), "--forget", "--json");
+    assertThat(done.exitCode()).as(done.err()).isZero();
+    JsonNode summary = lastJson(done.out());
+    assertThat(summary.get("snapshots")).hasSize(2);
+    assertThat(summary.get("snapshots").get(0).get("removed").has("sub/deeper/c.bin")).isTrue();
+    JsonNode snapshots = lastJson(cli.run("snapshots", "--json").out());
+    assertThat(snapshots).hasSize(2);
+    assertThat(snapshots.get(1).get("tags").toString()).contains("rewrite");
+    Cli.Result ls = cli.run("ls", "latest");
+    assertThat(ls.out()).contains("sub/b.txt").doesNotContain("c.bin");
+    assertThat(cli.run("repair", "snapshots").out()).contains("nothing changed");
+  }
+
+  @Test
   void aDamagedIndexFileIsNamedByVerifyRefusedByPruneAndRepaired() throws Exception {
     assertThat(cli.run("init").exitCode()).isZero();
     assertThat(cli.run("backup", data.toString()).exitCode()).isZero();

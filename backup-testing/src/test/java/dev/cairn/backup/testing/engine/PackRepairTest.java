@@ -146,6 +146,53 @@ class PackRepairTest {
   }
 
   @Test
+  void whenNoCopyHasTheDataRepairSnapshotsWritesThemWithoutWhatIsLostAndPruneRunsAgain() throws IOException {
+    flipMiddleByte(largestPack());
+    try (Repository primary = TestRepos.open(primaryStorage)) {
+      assertThat(primary.repairPacks(List.of(), null, false, ProgressListener.NONE).complete()).isFalse();
+      Set<String> damagedFiles = primary.verify(false).damagedPaths().stream().map(VerifyReport.DamagedPath::path)
+          .collect(Collectors.toSet());
+      assertThat(damagedFiles).isNotEmpty().doesNotContain("");
+
+      var dry = primary.repairSnapshots(List.of(), true, true);
+      assertThat(dry).hasSize(1);
+      assertThat(dry.get(0).rewritten()).isNull();
+      assertThat(primary.snapshots()).extracting(s -> s.id()).containsExactly(dry.get(0).original().id());
+
+      var repaired = primary.repairSnapshots(List.of(), true, false);
+      assertThat(repaired).hasSize(1);
+      var r = repaired.get(0);
+      assertThat(r.removed().keySet()).containsExactlyInAnyOrderElementsOf(damagedFiles);
+      assertThat(r.removed().values()).allMatch(why -> why.contains("is in no pack"));
+      assertThat(r.removedEntries()).isEqualTo(damagedFiles.size());
+      assertThat(r.rewritten().tags()).contains("repair");
+      assertThat(r.rewritten().complete()).as("data was lost").isFalse();
+      assertThat(primary.snapshots()).extracting(s -> s.id()).containsExactly(r.rewritten().id());
+
+      assertThat(primary.verify(false).ok()).isTrue();
+      primary.prune(PruneOptions.DEFAULTS);
+      assertThat(primary.verify(true).ok()).isTrue();
+      Path out = tmp.resolve("restored");
+      primary.restore(RestoreRequest.builder().destination(out).build());
+      Map<String, String> expected = contents(src);
+      r.removed().keySet().forEach(expected::remove);
+      assertThat(contents(out)).isEqualTo(expected).isNotEmpty();
+    }
+  }
+
+  @Test
+  void repairSnapshotsWaitsForRepairPacksWhileTheIndexListsALostPack() throws IOException {
+    Files.delete(largestPack());
+    Map<String, Long> before = TestRepos.objects(primaryStorage);
+    try (Repository primary = TestRepos.open(primaryStorage)) {
+      assertThatThrownBy(() -> primary.repairSnapshots(List.of(), true, false))
+          .isInstanceOf(IntegrityException.class).hasMessageContaining("missing from storage")
+          .hasMessageContaining("repair packs");
+    }
+    assertThat(TestRepos.objects(primaryStorage)).isEqualTo(before);
+  }
+
+  @Test
   void aMissingPackNamedByPrefixComesBackFromTheCopy() throws IOException {
     Path pack = largestPack();
     Files.delete(pack);

@@ -1,0 +1,24 @@
+package dev.cairn.backup;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One snapshot written anew without some entries, by {@link Repository#rewrite} or
+ * {@link Repository#repairSnapshots}.
+ *
+ * @param original the snapshot as it was
+ * @param rewritten the new snapshot (same time, host, plan and parent, one more tag), or null in a dry run
+ * @param removed each path left out (prefixed with {@code source:} when the snapshot has several
+ *     sources), with why, in tree order
+ * @param removedEntries entries left out, those below removed directories included where readable
+ * @param removedBytes content bytes of the files left out
+ */
+public record SnapshotRewrite(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedEntries,
+    long removedBytes) {
+  /** Checks the values and copies the map, keeping its order. */
+  public SnapshotRewrite {
+    Objects.requireNonNull(original, "original");
+    removed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(removed));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.cairn.backup.cli;
+
+import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.SnapshotRewrite;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn rewrite [SNAPSHOT...] --exclude GLOB [--forget] [-n]}: writes snapshots anew without
+ * the entries the globs match, as restic's {@code rewrite} does.
+ */
+@Command(name = "rewrite", mixinStandardHelpOptions = true,
+    description = "Write snapshots anew without the entries --exclude matches (a secret or a large file backed up by"
+        + " mistake). The new snapshots keep time, host and plan and are tagged 'rewrite'; --forget removes the"
+        + " originals, and prune then frees what only they needed. Takes the exclusive lock.")
+final class RewriteCommand extends CairnSubcommand {
+
+  @Parameters(paramLabel = "SNAPSHOT", arity = "0..*",
+      description = "'latest', snapshot ids or unique prefixes (default: every snapshot).")
+  List<String> refs = new ArrayList<>();
+
+  @Option(names = {"-e", "--exclude"}, paramLabel = "GLOB",
+      description = "Leave out entries matching GLOB, relative to the source's root (repeatable; a directory goes with"
+          + " everything below it; ** spans directories).")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--exclude-file", paramLabel = "FILE",
+      description = "Read exclude globs from FILE, one per line ('#' starts a comment; repeatable).")
+  List<Path> excludeFiles = new ArrayList<>();
+
+  @Option(names = "--forget", description = "Remove each original snapshot once its new one is written.")
+  boolean forget;
+
+  @Option(names = {"-n", "--dry-run"}, description = "Show what would be left out; write nothing.")
+  boolean dryRun;
+
+  @Override
+  int run() {
+    List<String> all = new ArrayList<>(excludes);
+    for (Path file : excludeFiles) {
+      all.addAll(FileSourceOptions.lines(file, "--exclude-file"));
+    }
+    if (all.isEmpty()) {
+      throw new ConfigurationException("nothing to leave out: give --exclude GLOB or --exclude-file FILE");
+    }
+    List<SnapshotRewrite> done;
+    try (Repository repo = openRepository()) {
+      done = repo.rewrite(refs, all, forget, dryRun);
+    }
+    RewriteOutput.print(output(), done, dryRun, forget);
+    return ExitCodes.OK;
+  }
+}
