@@ -67,7 +67,10 @@ public final class CairnCommand implements Callable<Integer> {
       UnlockCommand.class,
       RepairCommand.class,
       PlanCommand.class,
-      CommandLine.HelpCommand.class);
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class);
+  /** {@code cairn generate-completion}: a bash/zsh completion script, {@code source <(cairn generate-completion)}. */
+  private static final String COMPLETION = "generate-completion";
   static final String REPOSITORY_VARIABLE = "CAIRN_REPOSITORY";
   private static final int PACK_SIZE = 8 << 20;
   private static final long IN_FLIGHT_BYTES = 16 << 20;
@@ -160,7 +163,8 @@ public final class CairnCommand implements Callable<Integer> {
   private static Set<String> subcommandNames(String[] args) {
     Set<String> named = new HashSet<>();
     for (String a : args) {
-      if (a.equals("help") || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+      if (a.equals("help") || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")
+          || a.equals(COMPLETION)) { // the completion script covers every command
         return null;
       }
       if (SUBCOMMANDS.containsKey(a)) {

@@ -33,6 +33,22 @@ class CommandLineTest {
   }
 
   @Test
+  void theCompletionScriptCompletesCommandsSubcommandsAndOptionsInBash(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    Cli.Result r = new Cli().run("generate-completion");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("cairn-completion.bash"), r.out());
+    String probe = "source " + script + "\n"
+        + "complete_line() { COMP_LINE=\"$1\"; read -ra COMP_WORDS <<< \"$1\"; COMP_CWORD=$((${#COMP_WORDS[@]} - 1));"
+        + " COMP_POINT=${#COMP_LINE}; COMPREPLY=(); _complete_cairn 2>/dev/null; echo \"${COMPREPLY[*]}\"; }\n"
+        + "complete_line 'cairn rew'\ncomplete_line 'cairn repair sn'\ncomplete_line 'cairn verify --read-data-s'\n";
+    Process bash = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
+    String out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(bash.waitFor()).as(out).isZero();
+    assertThat(out.lines().toList()).containsExactly("rewrite", "snapshots", "--read-data-subset");
+  }
+
+  @Test
   void unknownOptionIsAUsageErrorWithExitCodeOne() {
     Cli.Result r = new Cli().run("snapshots", "--bogus");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
