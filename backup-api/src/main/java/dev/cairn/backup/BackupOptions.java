@@ -20,10 +20,15 @@ import java.util.Objects;
  * @param checkpointBytes after this many bytes of new data the backup makes everything uploaded so far
  *     durable and indexed (a checkpoint), so a backup that is killed loses at most about this much work:
  *     the next backup reuses what was checkpointed (default 1 GiB)
+ * @param force read every file again instead of taking unchanged ones from a parent snapshot (restic's
+ *     {@code --force}): after damage to stored data that the files still hold, so that it is stored again
+ * @param parent the snapshot ({@code latest}, an id or a unique prefix) to take unchanged files from
+ *     and to record as parent, instead of the newest of the same plan, host and source; null for that
+ *     default. A source it does not hold has no parent
  */
 public record BackupOptions(
     String plan, String host, List<String> tags, List<Check> checks, Clock clock, ProgressListener progress,
-    long checkpointBytes) {
+    long checkpointBytes, boolean force, String parent) {
   /** The default checkpoint interval: 1 GiB of new data. */
   public static final long DEFAULT_CHECKPOINT_BYTES = 1L << 30;
 
@@ -38,6 +43,12 @@ public record BackupOptions(
     if (checkpointBytes < 1 << 20) {
       throw new IllegalArgumentException("checkpointBytes must be at least 1 MiB, got " + checkpointBytes);
     }
+  }
+
+  /** Options without {@code force} or a chosen parent (the components before those were added). */
+  public BackupOptions(String plan, String host, List<String> tags, List<Check> checks, Clock clock,
+      ProgressListener progress, long checkpointBytes) {
+    this(plan, host, tags, checks, clock, progress, checkpointBytes, false, null);
   }
 
   /** All defaults: no plan, the local host, no tags or checks, the system clock, no progress. */
@@ -79,8 +90,22 @@ public record BackupOptions(
     private Clock clock = Clock.systemUTC();
     private ProgressListener progress = ProgressListener.NONE;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private boolean force;
+    private String parent;
 
     private Builder() {}
+
+    /** Reads every file again, with no parent snapshot (default false). */
+    public Builder force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    /** Takes unchanged files from snapshot {@code ref} ({@code latest}, an id or a prefix; null for the default). */
+    public Builder parent(String ref) {
+      this.parent = ref;
+      return this;
+    }
 
     /** The plan name recorded in the snapshot (default {@code ""}). */
     public Builder plan(String plan) {
@@ -141,8 +166,11 @@ public record BackupOptions(
 
     /** Builds the options. */
     public BackupOptions build() {
+      if (force && parent != null) {
+        throw new IllegalArgumentException("give force (no parent) or a parent snapshot, not both");
+      }
       return new BackupOptions(plan, host == null ? localHost() : host, tags, checks, clock, progress,
-          checkpointBytes);
+          checkpointBytes, force, parent);
     }
   }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -34,7 +33,6 @@ import java.util.regex.Pattern;
 public final class DataSubset {
   private static final Pattern GROUP = Pattern.compile("(\\d+)/(\\d+)");
   private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
-  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
   /** The largest number of groups {@link #group(int, int)} accepts. */
   public static final int MAX_GROUPS = 65_536;
 
@@ -131,20 +129,14 @@ public final class DataSubset {
     if (m.matches()) {
       return percent(Double.parseDouble(m.group(1)));
     }
-    m = SIZE.matcher(s);
-    if (m.matches()) {
-      int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-        case "K" -> 10;
-        case "M" -> 20;
-        case "G" -> 30;
-        case "T" -> 40;
-        default -> 0;
-      };
-      double value = Double.parseDouble(m.group(1)) * (1L << shift);
-      if (value >= Long.MAX_VALUE) {
-        throw new IllegalArgumentException("data subset '" + spec + "' is too large");
-      }
-      return bytes((long) Math.ceil(value));
+    Long size;
+    try {
+      size = dev.cairn.backup.internal.source.ByteSizes.parseOrNull(s);
+    } catch (IllegalArgumentException tooLarge) {
+      throw new IllegalArgumentException("data subset '" + spec + "' is too large");
+    }
+    if (size != null) {
+      return bytes(size);
     }
     throw new IllegalArgumentException("data subset '" + spec + "' is not n/t (e.g. 1/4), a percentage (e.g. 10%)"
         + " or a size (e.g. 500M, 2G)");

@@ -69,10 +69,12 @@ public final class FileSource implements Source {
   private final int readers;
   private final boolean oneFileSystem;
   private final List<String> markers;
+  private final long maxFileSize; // -1: no limit
 
   private FileSource(Path root, String name, List<String> includes, List<String> excludes, int readers,
-      boolean oneFileSystem, List<String> markers) {
+      boolean oneFileSystem, List<String> markers, long maxFileSize) {
     this.root = root;
+    this.maxFileSize = maxFileSize;
     this.name = name;
     this.readers = readers;
     this.includes = List.copyOf(includes);
@@ -86,7 +88,7 @@ public final class FileSource implements Source {
   /** The whole tree under {@code root}, as a source named {@code files}. */
   public static FileSource of(Path root) {
     Objects.requireNonNull(root, "root");
-    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2, false, List.of());
+    return new FileSource(root.toAbsolutePath().normalize(), TYPE, List.of(), List.of(), 2, false, List.of(), -1);
   }
 
   /** A copy named {@code name} (unique within a plan; default {@code files}). */
@@ -95,7 +97,7 @@ public final class FileSource implements Source {
     if (name.isBlank()) {
       throw new IllegalArgumentException("source name must not be blank");
     }
-    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers, maxFileSize);
   }
 
   /**
@@ -106,7 +108,7 @@ public final class FileSource implements Source {
   public FileSource include(String... globs) {
     List<String> all = new ArrayList<>(includes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, all, excludes, readers, oneFileSystem, markers);
+    return new FileSource(root, name, all, excludes, readers, oneFileSystem, markers, maxFileSize);
   }
 
   /**
@@ -117,7 +119,7 @@ public final class FileSource implements Source {
   public FileSource exclude(String... globs) {
     List<String> all = new ArrayList<>(excludes);
     all.addAll(List.of(globs));
-    return new FileSource(root, name, includes, all, readers, oneFileSystem, markers);
+    return new FileSource(root, name, includes, all, readers, oneFileSystem, markers, maxFileSize);
   }
 
   /**
@@ -128,7 +130,7 @@ public final class FileSource implements Source {
     if (readers < 1 || readers > 64) {
       throw new IllegalArgumentException("readers must be within 1..64, got " + readers);
     }
-    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers, maxFileSize);
   }
 
   /**
@@ -137,7 +139,7 @@ public final class FileSource implements Source {
    * {@code /} is backed up without {@code /proc}, {@code /sys} or mounted network shares.
    */
   public FileSource oneFileSystem(boolean oneFileSystem) {
-    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers, maxFileSize);
   }
 
   /**
@@ -158,7 +160,7 @@ public final class FileSource implements Source {
       }
       all.add(m);
     }
-    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, all);
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, all, maxFileSize);
   }
 
   /**
@@ -167,6 +169,25 @@ public final class FileSource implements Source {
    */
   public FileSource excludeCaches() {
     return excludeIfPresent(CACHEDIR_TAG);
+  }
+
+  /**
+   * A copy that leaves out regular files larger than {@code bytes} (restic's {@code --exclude-larger-than}):
+   * a stray disk image or core dump in a configuration tree is not backed up. Directories and
+   * symlinks are not affected.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  public FileSource excludeLargerThan(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("exclude-larger-than must not be negative, got " + bytes);
+    }
+    return new FileSource(root, name, includes, excludes, readers, oneFileSystem, markers, bytes);
+  }
+
+  /** The size above which files are left out, if one was set. */
+  public java.util.OptionalLong excludedLargerThan() {
+    return maxFileSize < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxFileSize);
   }
 
   /** The marker of a cache directory: {@code CACHEDIR.TAG} with the specification's signature. */
@@ -383,7 +404,7 @@ public final class FileSource implements Source {
           }
         }
         case FILE -> {
-          if (included) {
+          if (included && (maxFileSize < 0 || meta.size() <= maxFileSize)) {
             // counted as added even if it vanishes before it is read: its directory is kept then
             readers.submit(context, child, meta);
             added = true;

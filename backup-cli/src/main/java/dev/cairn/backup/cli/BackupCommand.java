@@ -41,6 +41,16 @@ final class BackupCommand extends CairnSubcommand {
     return List.of(files, command, mysql, influx);
   }
 
+  @Option(names = "--force",
+      description = "Read every file again instead of taking unchanged ones from the parent snapshot (after damage to"
+          + " stored data: what the files still hold is stored again).")
+  boolean force;
+
+  @Option(names = "--parent", paramLabel = "SNAPSHOT",
+      description = "Take unchanged files from this snapshot ('latest', an id or a prefix) instead of the newest of"
+          + " the same host and source.")
+  String parent;
+
   @Option(names = {"-n", "--dry-run"},
       description = "Read, chunk and encrypt everything and report what would be added, but write nothing.")
   boolean dryRun;
@@ -63,6 +73,10 @@ final class BackupCommand extends CairnSubcommand {
       if (host != null) {
         options.host(host);
       }
+      if (force && parent != null) {
+        throw new ConfigurationException("give --force (read everything, no parent) or --parent SNAPSHOT, not both");
+      }
+      options.force(force).parent(parent);
       report = repo.backup(sources, options.build());
     } catch (SourceException e) {
       throw command.explain(e);

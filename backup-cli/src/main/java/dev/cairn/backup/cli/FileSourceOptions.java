@@ -46,6 +46,10 @@ final class FileSourceOptions implements SourceOptions {
           + " the directory and NAME stay (repeatable).")
   List<String> excludeIfPresent = new ArrayList<>();
 
+  @Option(names = "--exclude-larger-than", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Leave out files larger than SIZE (e.g. 500M, 2G).")
+  Long excludeLargerThan;
+
   @Option(names = "--exclude-caches",
       description = "Leave out cache directories tagged with a CACHEDIR.TAG file (bford.info/cachedir).")
   boolean excludeCaches;
@@ -95,6 +99,9 @@ final class FileSourceOptions implements SourceOptions {
       if (excludeCaches) {
         source = source.excludeCaches();
       }
+      if (excludeLargerThan != null) {
+        source = source.excludeLargerThan(excludeLargerThan);
+      }
       sources.add(source.name(sourceName(path)));
     }
     return sources;
@@ -114,5 +121,13 @@ final class FileSourceOptions implements SourceOptions {
   /** Like restic, a glob without {@code /} matches a name in any directory. */
   static String anywhere(String glob) {
     return glob.contains("/") ? glob : "**/" + glob;
+  }
+
+  /** Reads sizes such as {@code 500M} or {@code 2G}. */
+  static final class SizeConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return dev.cairn.backup.internal.source.ByteSizes.parse(value, "size");
+    }
   }
 }

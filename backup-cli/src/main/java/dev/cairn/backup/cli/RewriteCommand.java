@@ -25,8 +25,9 @@ final class RewriteCommand extends CairnSubcommand {
   List<String> refs = new ArrayList<>();
 
   @Option(names = {"-e", "--exclude"}, paramLabel = "GLOB",
-      description = "Leave out entries matching GLOB, relative to the source's root (repeatable; a directory goes with"
-          + " everything below it; ** spans directories).")
+      description = "Leave out entries matching GLOB (repeatable), as backup --exclude: relative to the source's root"
+          + " when it contains '/', e.g. 'secrets/**', else a name in any directory, e.g. '*.key'. A directory goes"
+          + " with everything below it.")
   List<String> excludes = new ArrayList<>();
 
   @Option(names = "--exclude-file", paramLabel = "FILE",
@@ -45,6 +46,7 @@ final class RewriteCommand extends CairnSubcommand {
     for (Path file : excludeFiles) {
       all.addAll(FileSourceOptions.lines(file, "--exclude-file"));
     }
+    all.replaceAll(FileSourceOptions::anywhere); // as backup --exclude: a name without '/' matches at any depth
     if (all.isEmpty()) {
       throw new ConfigurationException("nothing to leave out: give --exclude GLOB or --exclude-file FILE");
     }

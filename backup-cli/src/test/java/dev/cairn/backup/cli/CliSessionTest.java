@@ -255,6 +255,26 @@ class CliSessionTest {
   }
 
   @Test
+  void backupLeavesOutLargeFilesAndForceReadsEverythingAgain() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    Cli.Result small = cli.run("backup", data.toString(), "--exclude-larger-than", "100K", "--json");
+    assertThat(small.exitCode()).as(small.err()).isZero();
+    assertThat(cli.run("ls", "latest").out()).contains("sub/b.txt").doesNotContain("c.bin");
+    Cli.Result bad = cli.run("backup", data.toString(), "--exclude-larger-than", "lots");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(bad.err()).contains("'lots' is not a size");
+
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    JsonNode again = lastJson(cli.run("backup", data.toString(), "--json").out());
+    JsonNode forced = lastJson(cli.run("backup", data.toString(), "--force", "--json").out());
+    assertThat(again.get("bytes_read").asLong()).isZero();
+    assertThat(forced.get("bytes_read").asLong()).isEqualTo(forced.get("bytes_total").asLong()).isPositive();
+    Cli.Result both = cli.run("backup", data.toString(), "--force", "--parent", "latest");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(both.err()).contains("not both");
+  }
+
+  @Test
   void rewriteTakesAFileOutOfEverySnapshot() throws Exception {
     assertThat(cli.run("init").exitCode()).isZero();
     assertThat(cli.run("backup", data.toString()).exitCode()).isZero();

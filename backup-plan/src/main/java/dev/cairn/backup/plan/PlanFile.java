@@ -480,7 +480,14 @@ public final class PlanFile {
       switch (type) {
         case "files":
           item.allowOnly(Set.of("name", "type", "root", "include", "exclude", "one-file-system", "exclude-if-present",
-              "exclude-caches"));
+              "exclude-caches", "exclude-larger-than"));
+          settings.string("exclude-larger-than").ifPresent(v -> {
+            try {
+              dev.cairn.backup.internal.source.ByteSizes.parse(v, "exclude-larger-than");
+            } catch (IllegalArgumentException e) {
+              throw item.get("exclude-larger-than").error(e.getMessage());
+            }
+          });
           for (String flag : List.of("one-file-system", "exclude-caches")) {
             flag(settings, flag);
           }
@@ -841,7 +848,12 @@ public final class PlanFile {
         .exclude(settings.strings("exclude").toArray(String[]::new))
         .oneFileSystem(flag(settings, "one-file-system"))
         .excludeIfPresent(settings.strings("exclude-if-present").toArray(String[]::new));
-    return flag(settings, "exclude-caches") ? f.excludeCaches() : f;
+    if (flag(settings, "exclude-caches")) {
+      f = f.excludeCaches();
+    }
+    java.util.Optional<String> limit = settings.string("exclude-larger-than");
+    return limit.isEmpty() ? f
+        : f.excludeLargerThan(dev.cairn.backup.internal.source.ByteSizes.parse(limit.get(), "exclude-larger-than"));
   }
 
   /** A true/false setting, false when absent. */

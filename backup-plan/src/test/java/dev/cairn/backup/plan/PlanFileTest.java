@@ -90,7 +90,7 @@ class PlanFileTest {
     Files.writeString(dir.resolve("db.pass"), "s3cret\n");
     String yaml = GOOD.replace("    include: [group_vars/all.yaml, \"roles/*/tasks/main.yaml\"]\n",
         "    include: [group_vars/all.yaml, \"roles/*/tasks/main.yaml\"]\n    one-file-system: true\n"
-            + "    exclude-caches: true\n    exclude-if-present: [.nobackup]\n");
+            + "    exclude-caches: true\n    exclude-if-present: [.nobackup]\n    exclude-larger-than: 100M\n");
     assertThat(yaml).contains("one-file-system");
     PlanFile plan = PlanFile.read(write("plan.yaml", yaml));
     dev.cairn.backup.FileSource ansible = (dev.cairn.backup.FileSource) plan.toPlanBuilder().build().sources().get(0);
@@ -98,6 +98,9 @@ class PlanFileTest {
     assertThat(ansible.excludeIfPresent()).containsExactly(".nobackup", dev.cairn.backup.FileSource.CACHEDIR_TAG);
     assertRejects(yaml.replace("one-file-system: true", "one-file-system: yes"))
         .hasMessageContaining("one-file-system").hasMessageContaining("true or false");
+    assertThat(ansible.excludedLargerThan()).hasValue(100L << 20);
+    assertRejects(yaml.replace("exclude-larger-than: 100M", "exclude-larger-than: huge"))
+        .hasMessageContaining("exclude-larger-than").hasMessageContaining("'huge' is not a size");
   }
 
   @Test

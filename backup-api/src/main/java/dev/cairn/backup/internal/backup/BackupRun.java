@@ -93,7 +93,8 @@ public final class BackupRun {
       // a prune may have run since this session loaded the index: never deduplicate against deleted blobs
       repo.refreshIndex();
       // neither a damaged snapshot nor one a newer Cairn wrote on another host stops this backup
-      List<Snapshot> all = Snapshots.parentCandidates(repo);
+      List<Snapshot> all = options.force() ? List.of() : Snapshots.parentCandidates(repo);
+      Snapshot chosen = options.parent() == null ? null : Snapshots.resolve(repo, options.parent(), null, null);
       List<SnapshotSource> parts = new ArrayList<>();
       ObjectId parentId = null;
       long estimate = 0;
@@ -101,8 +102,10 @@ public final class BackupRun {
       List<Map<String, Node>> parents = new ArrayList<>();
       List<Optional<SnapshotSource>> parentSources = new ArrayList<>();
       for (Source source : sources) {
-        Optional<Snapshot> parent = Snapshots.parent(all, options.plan(), options.host(), source.name(), source.type());
-        Optional<SnapshotSource> ps = parent.flatMap(p -> p.source(source.name()));
+        Optional<Snapshot> parent = chosen != null ? Optional.of(chosen)
+            : Snapshots.parent(all, options.plan(), options.host(), source.name(), source.type());
+        Optional<SnapshotSource> ps = parent.flatMap(p -> p.source(source.name()))
+            .filter(p -> p.type().equals(source.type()));
         parentSources.add(ps);
         if (parent.isPresent() && parentId == null) {
           parentId = parent.get().id();

@@ -52,6 +52,54 @@ class FileSourceFiltersTest {
   }
 
   @Test
+  void filesLargerThanTheLimitAreLeftOut() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src.resolve("dumps"));
+    Files.writeString(src.resolve("all.yaml"), "x".repeat(1024));
+    Files.write(src.resolve("dumps/core.1234"), new byte[1025]);
+    Files.createSymbolicLink(src.resolve("link"), Path.of("dumps/core.1234"));
+    assertThat(backedUp(FileSource.of(src).excludeLargerThan(1024)))
+        .containsExactlyInAnyOrder("all.yaml", "dumps", "link");
+    assertThat(FileSource.of(src).excludeLargerThan(1024).excludedLargerThan()).hasValue(1024);
+    assertThat(backedUp(FileSource.of(src))).contains("dumps/core.1234");
+    assertThatThrownBy(() -> FileSource.of(src).excludeLargerThan(-1)).hasMessageContaining("-1");
+  }
+
+  @Test
+  void forceReadsAFileWhoseContentChangedBehindUnchangedSizeAndTime() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Path file = src.resolve("state.db");
+    Files.writeString(file, "version A");
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+    try (Repository repo = TestRepos.init(new InMemoryStorage())) {
+      Snapshot first = repo.backup(List.of(FileSource.of(src))).snapshot();
+      // a tool that keeps the modification time: size and time say unchanged
+      Files.writeString(file, "version B");
+      Files.setLastModifiedTime(file, mtime);
+      Snapshot trusting = repo.backup(List.of(FileSource.of(src))).snapshot();
+      assertThat(trusting.parent()).isEqualTo(first.id());
+      assertThat(trusting.sources().get(0).tree()).isEqualTo(first.sources().get(0).tree());
+
+      var forced = repo.backup(List.of(FileSource.of(src)), dev.cairn.backup.BackupOptions.builder().force(true).build());
+      assertThat(forced.bytesRead()).isEqualTo("version B".length());
+      assertThat(forced.snapshot().parent()).isNull();
+      Path out = tmp.resolve("out");
+      repo.restore(dev.cairn.backup.RestoreRequest.builder().snapshot(forced.snapshot().id().hex()).destination(out)
+          .build());
+      assertThat(Files.readString(out.resolve("state.db"))).isEqualTo("version B");
+
+      // a chosen parent: unchanged files come from it, and it is recorded
+      var fromFirst = repo.backup(List.of(FileSource.of(src)),
+          dev.cairn.backup.BackupOptions.builder().parent(first.id().shortHex()).build());
+      assertThat(fromFirst.snapshot().parent()).isEqualTo(first.id());
+      assertThat(fromFirst.bytesRead()).isZero();
+      assertThatThrownBy(() -> dev.cairn.backup.BackupOptions.builder().force(true).parent("latest").build())
+          .hasMessageContaining("not both");
+    }
+  }
+
+  @Test
   void oneFileSystemKeepsMountPointsEmpty() throws Exception {
     // /dev/shm is a tmpfs mounted on /dev (a devtmpfs): a real mount point without mounting anything
     Path shm = Path.of("/dev/shm");
