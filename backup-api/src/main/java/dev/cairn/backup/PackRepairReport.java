@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * @param packsChecked packs read and checked
  * @param repairedPacks ids (hex) of the damaged or missing packs replaced (deleted, unless a dry run)
- * @param blobsSalvaged blobs that still read back intact from those packs, moved into new packs
- * @param blobsFromCopy blobs read from the copy given ({@code from}) instead
+ * @param blobsSalvaged blobs of those packs found intact: in them (moved into new packs) or in another pack
+ * @param blobsFromCopy blobs read from the copy given ({@code from}) instead, including those the walk of
+ *     every snapshot found missing
  * @param lostBlobs ids (hex) of blobs neither the pack nor the copy had intact; no longer in the index.
  *     {@code cairn verify} names the snapshots and files that need them; the next backup stores them
  *     again if some file still holds that data

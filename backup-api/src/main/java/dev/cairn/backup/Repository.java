@@ -379,12 +379,15 @@ public final class Repository implements AutoCloseable {
   /**
    * Replaces damaged and missing packs (restic's {@code repair packs}): reads and checks the packs
    * {@code packs} names (ids or unique prefixes, as {@code verify} prints them; every pack when empty),
-   * twice before calling one damaged. For each damaged or missing pack, every blob it held is salvaged
-   * if it still reads back intact, else read from {@code from} if given, a copy of this repository that
-   * shares its chunking (one made by a plan's copies, or with {@link Builder#chunkingFrom}), else it is
-   * lost and leaves the index (the next backup stores it again if some file still holds that data).
-   * New packs and one new index are written, then the replaced packs deleted. Takes the exclusive lock
-   * (and a shared one on {@code from}).
+   * twice before calling one damaged; a read that fails or ends early stops it before anything changes.
+   * For each damaged or missing pack, every blob it held stays where another pack holds it intact, else
+   * is salvaged if it still reads back intact, else read from {@code from} if given, a copy of this
+   * repository that shares its chunking (one made by a plan's copies, or with {@link Builder#chunkingFrom}),
+   * else it is lost and leaves the index (the next backup stores it again if some file still holds that
+   * data). New packs and one new index are written, then the replaced packs and the old index files
+   * deleted; an interrupted repair is finished by running it again. With {@code from} and no packs
+   * named, blobs that snapshots need and no pack holds are read from the copy too. Takes the exclusive
+   * lock (and a shared one on {@code from}).
    *
    * @param from a copy to read lost blobs from, or null
    * @param dryRun check and read everything, write and delete nothing
@@ -396,9 +399,9 @@ public final class Repository implements AutoCloseable {
   public PackRepairReport repairPacks(List<String> packs, Repository from, boolean dryRun,
       ProgressListener progress) {
     long start = System.nanoTime();
-    if (from != null && from.repo.storage().location().equals(repo.storage().location())) {
-      throw new ConfigurationException("the copy to repair from is this repository (" + repo.storage().location()
-          + "); name another copy");
+    if (from != null && from.id().equals(id())) {
+      throw new ConfigurationException("the copy to repair from, " + from.repo.storage().location()
+          + ", is this repository (" + repo.storage().location() + "); name another copy");
     }
     PackRepair.Result r;
     try (Lock lock = repo.lock(!dryRun);

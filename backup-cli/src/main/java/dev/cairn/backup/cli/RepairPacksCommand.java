@@ -61,18 +61,22 @@ final class RepairPacksCommand extends CairnSubcommand {
     summary.put("duration_seconds", report.duration().toMillis() / 1000.0);
     out.message("summary", summary);
     String verb = report.dryRun() ? "would replace" : "replaced";
-    if (report.repairedPacks().isEmpty()) {
-      out.info("checked %d packs in %s: none is damaged or missing", report.packsChecked(),
-          Format.duration(report.duration()));
-      return ExitCodes.OK;
-    }
     if (!out.json()) {
       report.problems().forEach(p -> out.err().println("damage: " + p));
     }
-    out.info("checked %d packs in %s; %s %d damaged or missing: %d blobs still read back, %d from %s, %d lost",
-        report.packsChecked(), Format.duration(report.duration()), verb, report.repairedPacks().size(),
-        report.blobsSalvaged(), report.blobsFromCopy(), from == null ? "a copy (none given: --from)" : from,
-        report.lostBlobs().size());
+    if (report.repairedPacks().isEmpty()) {
+      out.info("checked %d packs in %s: none is damaged or missing", report.packsChecked(),
+          Format.duration(report.duration()));
+    } else {
+      out.info("checked %d packs in %s; %s %d damaged or missing: %d blobs intact, %d from %s, %d lost",
+          report.packsChecked(), Format.duration(report.duration()), verb, report.repairedPacks().size(),
+          report.blobsSalvaged(), report.blobsFromCopy(), from == null ? "a copy (none given: --from)" : from,
+          report.lostBlobs().size());
+    }
+    if (report.repairedPacks().isEmpty() && report.blobsFromCopy() > 0) {
+      out.info("%s %d blobs that snapshots need and no pack held from %s", report.dryRun() ? "would read" : "read",
+          report.blobsFromCopy(), from);
+    }
     if (report.complete()) {
       return ExitCodes.OK;
     }

@@ -23,7 +23,6 @@ final class PackChecker {
   static PackCheck check(EncryptedRepository repo, ObjectId pack, boolean storageErrorIsDamage) {
     String name = ObjectStore.name(FileType.PACK, pack);
     List<BlobLocation> indexed = repo.packContents(pack);
-    List<String> problems = new ArrayList<>();
     byte[] data;
     try {
       data = repo.objectStore().readAll(name);
@@ -31,9 +30,18 @@ final class PackChecker {
       if (!storageErrorIsDamage) {
         throw e;
       }
-      problems.add("pack " + pack + " cannot be read: " + e.getMessage());
-      return new PackCheck(pack, indexed, ids(indexed), problems);
+      return new PackCheck(pack, indexed, ids(indexed), List.of("pack " + pack + " cannot be read: " + e.getMessage()));
     }
+    return check(repo, pack, indexed, repo.packSalt(pack), data);
+  }
+
+  /**
+   * Checks {@code data}, the whole of pack {@code pack}, against {@code indexed} (the blobs an index
+   * lists for it) and {@code indexSalt} (the salt it records, used if the header is damaged; may be null).
+   */
+  static PackCheck check(EncryptedRepository repo, ObjectId pack, List<BlobLocation> indexed, byte[] indexSalt,
+      byte[] data) {
+    List<String> problems = new ArrayList<>();
     if (!ObjectStore.sha256(data, 0, data.length).equals(pack)) {
       problems.add("pack " + pack + " is damaged: its content does not match its name (SHA-256)");
     }
@@ -50,7 +58,6 @@ final class PackChecker {
       }
     } catch (IntegrityException | ArrayIndexOutOfBoundsException e) {
       problems.add("header of pack " + pack + " is damaged: " + e.getMessage());
-      byte[] indexSalt = repo.packSalt(pack);
       if (indexSalt != null) {
         salt = indexSalt;
       }

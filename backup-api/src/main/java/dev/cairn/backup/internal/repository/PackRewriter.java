@@ -96,6 +96,19 @@ public final class PackRewriter implements AutoCloseable {
     return repo.saveUnpacked(FileType.INDEX, new IndexFile(supersedes, records).encode());
   }
 
+  /**
+   * Writes one index file naming {@code kept} (pack records as index files hold them, every entry
+   * included) and every pack this rewriter wrote, superseding {@code supersedes}. Atomic.
+   *
+   * @return the new index file's id
+   */
+  public ObjectId writeIndexOf(List<IndexFile.PackRecord> kept, List<ObjectId> supersedes) {
+    finish();
+    List<IndexFile.PackRecord> records = new ArrayList<>(kept);
+    records.addAll(written);
+    return repo.saveUnpacked(FileType.INDEX, new IndexFile(supersedes, records).encode());
+  }
+
   @Override
   public void close() {
     compressor.close();

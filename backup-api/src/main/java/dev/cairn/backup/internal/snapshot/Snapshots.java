@@ -45,8 +45,16 @@ public final class Snapshots {
    * warning, so that it never stops this host's backups. A storage failure still fails.
    */
   public static List<Snapshot> parentCandidates(EncryptedRepository repo) {
-    return all(repo, (id, e) -> LOG.warn("snapshot {} is not used as a parent: {}", id.shortHex(), e.getMessage()),
-        true);
+    return skippingUnreadable(repo, "it is not used as a parent");
+  }
+
+  /**
+   * Every snapshot this Cairn can read, oldest first: a damaged one or one of a newer format is left
+   * out with a warning naming it and {@code consequence}. A storage failure still fails.
+   */
+  public static List<Snapshot> skippingUnreadable(EncryptedRepository repo, String consequence) {
+    return all(repo, (id, e) -> LOG.warn("snapshot {} cannot be read, {}: {}", id.shortHex(), consequence,
+        e.getMessage()), true);
   }
 
   private static List<Snapshot> all(EncryptedRepository repo, BiConsumer<ObjectId, RuntimeException> onError,

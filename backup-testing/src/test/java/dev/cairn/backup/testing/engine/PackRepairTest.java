@@ -15,53 +15,22 @@ import dev.cairn.backup.RestoreRequest;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.Storages;
 import dev.cairn.backup.VerifyReport;
-import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pack damaged or lost on one copy (bit rot on a rotated drive): {@code repairPacks} salvages what
  * still reads back, takes the rest from another copy, and the repository verifies and restores
  * whole again; without a copy, the next backup stores what was lost again.
  */
-class PackRepairTest {
-  @TempDir Path tmp;
-  private Path src;
-  private Storage primaryStorage;
-  private Storage copyStorage;
-
-  @BeforeEach
-  void backUpAndCopy() throws IOException {
-    src = tmp.resolve("src");
-    Files.createDirectories(src);
-    Random random = new Random(7);
-    for (int i = 0; i < 24; i++) {
-      byte[] b = new byte[16 * 1024];
-      random.nextBytes(b);
-      Files.write(src.resolve("file-" + i + ".bin"), b);
-    }
-    primaryStorage = Storages.local(tmp.resolve("primary"));
-    copyStorage = Storages.local(tmp.resolve("copy"));
-    try (Repository primary = TestRepos.init(primaryStorage);
-        Repository copy = TestRepos.builder(copyStorage).chunkingFrom(primary).init()) {
-      primary.backup(List.of(FileSource.of(src)));
-      assertThat(primary.copyTo(copy).copied()).hasSize(1);
-    }
-  }
-
+class PackRepairTest extends TwoCopies {
   @Test
   void aDamagedPackIsRebuiltFromWhatStillReadsAndFromTheCopy() throws IOException {
     Path pack = largestPack();
@@ -249,28 +218,5 @@ class PackRepairTest {
       assertThatThrownBy(() -> primary.repairPacks(List.of("not-hex"), null, false, ProgressListener.NONE))
           .isInstanceOf(BackupException.class).hasMessageContaining("'not-hex' is not a pack id");
     }
-  }
-
-  private Path largestPack() throws IOException {
-    try (Stream<Path> files = Files.walk(tmp.resolve("primary/data"))) {
-      return files.filter(Files::isRegularFile).max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
-    }
-  }
-
-  private static void flipMiddleByte(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
-    b[b.length / 2] ^= 0x01;
-    Files.write(file, b);
-  }
-
-  private static Map<String, String> contents(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(f).toString(), com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(f))
-            .toString());
-      }
-    }
-    return out;
   }
 }
