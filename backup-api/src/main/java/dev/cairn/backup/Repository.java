@@ -416,6 +416,54 @@ public final class Repository implements AutoCloseable {
     return ids.stream().map(ObjectId::hex).toList();
   }
 
+  /**
+   * Sizes of the snapshots {@code refs} names ({@code latest}, ids or prefixes; every readable snapshot
+   * when empty): what restoring them writes, from the snapshots alone; with {@code countData}, also the
+   * distinct chunks and trees they need and their raw and stored sizes, found by reading every tree
+   * once (trees shared between the snapshots are read once). For planning a restore (disk space,
+   * time against the RTO) and for seeing what a snapshot costs.
+   *
+   * @throws IntegrityException if {@code countData} and a tree cannot be read
+   */
+  public SnapshotStats stats(List<String> refs, boolean countData) {
+    Objects.requireNonNull(refs, "refs");
+    try (Lock lock = repo.lock(false)) {
+      List<Snapshot> chosen = chosen(refs);
+      long entries = chosen.stream().flatMap(s -> s.sources().stream()).mapToLong(SnapshotSource::entries).sum();
+      long bytes = chosen.stream().mapToLong(Snapshot::bytes).sum();
+      if (!countData) {
+        return new SnapshotStats(chosen.size(), entries, bytes, -1, -1, -1, -1);
+      }
+      java.util.Set<ObjectId> trees = new java.util.HashSet<>();
+      java.util.Set<ObjectId> chunks = new java.util.HashSet<>();
+      java.util.Deque<ObjectId> todo = new java.util.ArrayDeque<>();
+      chosen.forEach(s -> s.sources().forEach(src -> todo.push(src.tree())));
+      while (!todo.isEmpty()) {
+        ObjectId tree = todo.pop();
+        if (!trees.add(tree)) {
+          continue;
+        }
+        for (var n : dev.cairn.backup.internal.tree.TreeCodec.decode(repo.readBlob(tree), "tree " + tree.shortHex())) {
+          chunks.addAll(n.content());
+          if (n.subtree() != null) {
+            todo.push(n.subtree());
+          }
+        }
+      }
+      long raw = 0;
+      long stored = 0;
+      for (java.util.Set<ObjectId> ids : List.of(trees, chunks)) {
+        for (ObjectId id : ids) {
+          var loc = repo.lookup(id).orElseThrow(() -> new IntegrityException("blob " + id.shortHex()
+              + " that the snapshots need is in no pack; run 'cairn verify'"));
+          raw += loc.uncompressedLength();
+          stored += loc.length();
+        }
+      }
+      return new SnapshotStats(chosen.size(), entries, bytes, chunks.size(), trees.size(), raw, stored);
+    }
+  }
+
   /** The key slots; the one that opened this repository is marked current. */
   public List<RepositoryKey> keys() {
     return repo.keys().stream().map(Repository::toKey).toList();

@@ -301,6 +301,17 @@ class CliSessionTest {
     Cli.Result ls = cli.run("ls", "latest");
     assertThat(ls.out()).contains("sub/b.txt").doesNotContain("c.bin");
     assertThat(cli.run("repair", "snapshots").out()).contains("nothing changed");
+
+    Cli.Result size = cli.run("stats", "latest");
+    assertThat(size.exitCode()).as(size.err()).isZero();
+    assertThat(size.out()).contains("restore size:").doesNotContain("unique data");
+    JsonNode raw = lastJson(cli.run("stats", "--mode", "raw-data", "--json").out());
+    assertThat(raw.get("snapshots").asInt()).isEqualTo(2);
+    assertThat(raw.get("chunks").asLong()).isPositive();
+    assertThat(raw.get("stored_bytes").asLong()).isPositive();
+    Cli.Result bad = cli.run("stats", "--mode", "blobs-per-file");
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(bad.err()).contains("restore-size or raw-data");
   }
 
   @Test
