@@ -21,7 +21,9 @@ import java.util.Objects;
  *     durable and indexed (a checkpoint), so a backup that is killed loses at most about this much work:
  *     the next backup reuses what was checkpointed (default 1 GiB)
  * @param force read every file again instead of taking unchanged ones from a parent snapshot (restic's
- *     {@code --force}): after damage to stored data that the files still hold, so that it is stored again
+ *     {@code --force}): for files whose content changed while their size, time and inode stayed the
+ *     same. Chunks already in the repository are still not stored again (a damaged chunk is replaced by
+ *     {@link Repository#repairPacks}, not by a backup)
  * @param parent the snapshot ({@code latest}, an id or a unique prefix) to take unchanged files from
  *     and to record as parent, instead of the newest of the same plan, host and source; null for that
  *     default. A source it does not hold has no parent

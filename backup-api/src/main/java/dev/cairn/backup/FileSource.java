@@ -257,12 +257,17 @@ public final class FileSource implements Source {
     if (!markers.isEmpty()) {
       context.putMetadata("exclude-if-present", String.join(",", markers));
     }
+    if (maxFileSize >= 0) {
+      context.putMetadata("exclude-larger-than", Long.toString(maxFileSize));
+    }
     Readers pool = new Readers(readers);
     try {
       if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
         // a single file: one entry named after it
         EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
-        pool.submit(context, root, meta);
+        if (maxFileSize < 0 || meta.size() <= maxFileSize) {
+          pool.submit(context, root, meta);
+        }
       } else {
         walk(context, root, "", pool, oneFileSystem ? device(root) : null);
       }

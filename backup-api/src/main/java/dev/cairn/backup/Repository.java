@@ -579,11 +579,14 @@ public final class Repository implements AutoCloseable {
 
   /**
    * Writes new snapshots without the entries that {@code excludes} match (restic's {@code rewrite}):
-   * a file or secret that should never have been backed up, or a directory too large to keep. Globs
-   * are relative to each source's root, as for {@code backup --exclude}; a matching directory goes with
-   * everything below it. Each snapshot of {@code refs} ({@code latest}, ids or prefixes; every snapshot
-   * when empty) that holds a matching entry is written anew, tagged {@code rewrite}, with the same
-   * time, host, plan and parent; only its changed trees are stored. With {@code forget}, each original
+   * a file or secret that should never have been backed up, or a directory too large to keep. Only
+   * {@code files} sources are rewritten: database and stream sources are restored whole and checked
+   * against what was recorded, so they are left as they are. Globs are relative to each source's root,
+   * as for {@link FileSource#exclude}; a matching directory goes with everything below it. Each snapshot
+   * of {@code refs} ({@code latest}, ids or prefixes; every snapshot when empty) that holds a matching
+   * entry is written anew, tagged {@code rewrite}, with the same time, host, plan and parent; only its
+   * changed trees are stored. All new trees are stored before any snapshot is written, so a tree that
+   * cannot be read fails the call with nothing written or removed. With {@code forget}, each original
    * is then deleted (prune frees what only it needed); without, both stay. Snapshots nothing matches in
    * are left alone. Takes the exclusive lock.
    *
@@ -598,7 +601,9 @@ public final class Repository implements AutoCloseable {
     }
     List<dev.cairn.backup.internal.source.Glob> globs = dev.cairn.backup.internal.source.Glob.compileAll(excludes);
     try (Lock lock = repo.lock(!dryRun)) {
-      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs),
+      // a prune elsewhere may have deleted blobs this session's index still lists: never reuse those
+      repo.refreshIndex();
+      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), src -> src.type().equals(FileSource.TYPE),
           (path, node) -> dev.cairn.backup.internal.source.Glob.any(globs, path) ? "excluded" : null,
           false, "rewrite", true, forget, dryRun));
     }
@@ -606,9 +611,11 @@ public final class Repository implements AutoCloseable {
 
   /**
    * Writes new snapshots without what the repository has lost (restic's {@code repair snapshots}):
-   * files with a chunk that no pack holds are left out, and a directory whose listing cannot be read is
-   * restored empty. Run {@link #repairPacks} first (with a copy, it may bring the data back; it also
-   * takes lost blobs out of the index, which this relies on). Each affected snapshot of {@code refs}
+   * files with a chunk that no pack holds are left out, and a directory whose listing is in no pack is
+   * restored empty, in every source (the snapshot is marked incomplete; a database source keeps its
+   * recorded verification data, so a restore reports what is missing). Run {@link #repairPacks} first
+   * (with a copy, it may bring the data back; it also takes lost blobs out of the index, which this
+   * relies on): a tree that is indexed but damaged stops this, with nothing changed. Each affected snapshot of {@code refs}
    * (every snapshot when empty) is written anew, tagged {@code repair} and marked incomplete; with
    * {@code forget}, the original is deleted, after which prune runs again. Takes the exclusive lock.
    *
@@ -627,7 +634,7 @@ public final class Repository implements AutoCloseable {
             + " pack" + (missing == 1 ? "" : "s") + " missing from storage; run 'cairn repair packs' first (with --from"
             + " another copy, it may bring the data back)");
       }
-      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), (path, node) -> {
+      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), src -> true, (path, node) -> {
         for (ObjectId chunk : node.content()) {
           if (!repo.hasBlob(chunk)) {
             return "chunk " + chunk.shortHex() + " is in no pack";

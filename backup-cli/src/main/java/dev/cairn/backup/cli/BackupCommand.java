@@ -42,8 +42,8 @@ final class BackupCommand extends CairnSubcommand {
   }
 
   @Option(names = "--force",
-      description = "Read every file again instead of taking unchanged ones from the parent snapshot (after damage to"
-          + " stored data: what the files still hold is stored again).")
+      description = "Read every file again instead of trusting size, time and inode to tell it unchanged (a tool that"
+          + " rewrote a file and kept its time); no parent is recorded.")
   boolean force;
 
   @Option(names = "--parent", paramLabel = "SNAPSHOT",
@@ -64,6 +64,9 @@ final class BackupCommand extends CairnSubcommand {
     if (sources.isEmpty()) {
       throw new ConfigurationException("nothing to back up: give one or more PATHs, --stdin-from-command CMD, --mysql JDBC-URL or --influx URL");
     }
+    if (force && parent != null) {
+      throw new ConfigurationException("give --force (read everything, no parent) or --parent SNAPSHOT, not both");
+    }
     Output out = output();
     BackupReport report;
     try (Repository repo = dryRun ? openRepository(Storages::dryRun) : openRepository();
@@ -72,9 +75,6 @@ final class BackupCommand extends CairnSubcommand {
       BackupOptions.Builder options = BackupOptions.builder().tags(tags).progress(progress);
       if (host != null) {
         options.host(host);
-      }
-      if (force && parent != null) {
-        throw new ConfigurationException("give --force (read everything, no parent) or --parent SNAPSHOT, not both");
       }
       options.force(force).parent(parent);
       report = repo.backup(sources, options.build());

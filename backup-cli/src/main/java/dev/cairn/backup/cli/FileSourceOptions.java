@@ -127,7 +127,11 @@ final class FileSourceOptions implements SourceOptions {
   static final class SizeConverter implements picocli.CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      return dev.cairn.backup.internal.source.ByteSizes.parse(value, "size");
+      try {
+        return dev.cairn.backup.internal.source.ByteSizes.parse(value, "size");
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -46,6 +46,9 @@ final class RewriteCommand extends CairnSubcommand {
     for (Path file : excludeFiles) {
       all.addAll(FileSourceOptions.lines(file, "--exclude-file"));
     }
+    for (String glob : all) {
+      dev.cairn.backup.internal.source.Glob.compile(glob); // a malformed glob is named as the user wrote it
+    }
     all.replaceAll(FileSourceOptions::anywhere); // as backup --exclude: a name without '/' matches at any depth
     if (all.isEmpty()) {
       throw new ConfigurationException("nothing to leave out: give --exclude GLOB or --exclude-file FILE");

@@ -20,7 +20,9 @@ final class RewriteOutput {
     if (rewrites.isEmpty()) {
       out.info("no snapshot holds anything to leave out; nothing changed");
     } else if (!dryRun && !forget) {
-      out.info("the originals are kept; 'cairn forget ID' removes them (or run again with --forget)");
+      // not 'run again with --forget': that would rewrite the originals a second time, next to the first
+      out.info("the originals are kept; remove them with: cairn forget %s", String.join(" ",
+          rewrites.stream().map(r -> r.original().id().shortHex()).toList()));
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("dry_run", dryRun);

@@ -87,6 +87,8 @@ public final class BackupRun {
     }
     long start = System.nanoTime();
     Instant time = options.clock().instant();
+    // a chosen parent that does not exist is a mistake to report before the checks run
+    Snapshot chosen = options.parent() == null ? null : Snapshots.resolve(repo, options.parent(), null, null);
     List<CheckOutcome> checks = runChecks();
     long storedBefore = repo.stats().uploadedPackBytes();
     try (Lock lock = repo.lock(false)) {
@@ -94,7 +96,6 @@ public final class BackupRun {
       repo.refreshIndex();
       // neither a damaged snapshot nor one a newer Cairn wrote on another host stops this backup
       List<Snapshot> all = options.force() ? List.of() : Snapshots.parentCandidates(repo);
-      Snapshot chosen = options.parent() == null ? null : Snapshots.resolve(repo, options.parent(), null, null);
       List<SnapshotSource> parts = new ArrayList<>();
       ObjectId parentId = null;
       long estimate = 0;
@@ -107,8 +108,8 @@ public final class BackupRun {
         Optional<SnapshotSource> ps = parent.flatMap(p -> p.source(source.name()))
             .filter(p -> p.type().equals(source.type()));
         parentSources.add(ps);
-        if (parent.isPresent() && parentId == null) {
-          parentId = parent.get().id();
+        if (ps.isPresent() && parentId == null) {
+          parentId = parent.get().id(); // recorded only when it is the parent of some source
         }
         Map<String, Node> nodes = Map.of();
         if (ps.isPresent()) {
@@ -124,6 +125,10 @@ public final class BackupRun {
           estimateKnown = false;
         }
         parents.add(nodes);
+      }
+      if (chosen != null && parentId == null) {
+        LOG.warn("snapshot {} holds none of the sources backed up ({}); every file is read", chosen.id().shortHex(),
+            sources.stream().map(Source::name).toList());
       }
       progress.totals(-1, estimateKnown ? estimate : -1);
       try {

@@ -12,18 +12,23 @@ import dev.cairn.backup.internal.tree.TreeCodec;
 import dev.cairn.backup.spi.EntryType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Writes new snapshots without some of their entries (restic's {@code rewrite} and {@code repair
  * snapshots}): every tree of a snapshot is read, the entries the {@link Filter} drops are left out, and
  * each changed tree is stored anew, up to new root trees; unchanged subtrees keep their ids, so nothing
- * but the changed trees is written. The new snapshot keeps the original's time, host, plan, checks and
- * parent, gains a tag, and is written after its trees are stored (the commit point, as for a backup);
- * then, if asked, the original is deleted. A snapshot nothing is dropped from is left as it is. The
- * caller holds the exclusive lock. Internal API, no compatibility promise.
+ * but the changed trees is written. All snapshots' trees are worked out and stored first: a snapshot
+ * that fails there fails the whole call before any snapshot is written or removed. Then each new
+ * snapshot is written (after its trees are flushed: the snapshot is the commit point, as for a backup)
+ * and, if asked, its original deleted. A new snapshot keeps the original's time, host, plan, checks and
+ * parent, and gains a tag; its sources' entry and byte counts are those of the new trees. A snapshot
+ * nothing is dropped from is left as it is. The caller holds the exclusive lock and has refreshed the
+ * index. Internal API, no compatibility promise.
  */
 public final class SnapshotRewriter {
   /** Which entries to leave out. */
@@ -46,151 +51,211 @@ public final class SnapshotRewriter {
 
   private final EncryptedRepository repo;
   private final Filter filter;
-  private final boolean emptyUnreadableTrees;
+  private final boolean emptyLostTrees;
+  private final boolean dryRun;
   /** (path, old tree id) -> the rewritten tree, shared by the snapshots of one run. */
   private final Map<String, Result> memo = new HashMap<>();
-  private ObjectId emptyTree;
+  /** Trees stored in this run, not flushed yet: read from here, not from the repository. */
+  private final Map<ObjectId, byte[]> storedHere = new HashMap<>();
+  /** Entries and bytes below a subtree, by its id. */
+  private final Map<ObjectId, long[]> counted = new HashMap<>();
 
-  /** What rewriting one tree gave. */
-  private record Result(ObjectId tree, Map<String, String> removed, long entries, long bytes) {
+  /**
+   * What rewriting one tree gave.
+   *
+   * @param entries entries below the new tree
+   * @param bytes content bytes below the new tree
+   * @param removedEntries entries left out below the old tree
+   * @param removedBytes content bytes left out below the old tree
+   */
+  private record Result(ObjectId tree, Map<String, String> removed, long entries, long bytes, long removedEntries,
+      long removedBytes) {
     boolean changed() {
       return !removed.isEmpty();
     }
   }
 
-  private SnapshotRewriter(EncryptedRepository repo, Filter filter, boolean emptyUnreadableTrees) {
+  private SnapshotRewriter(EncryptedRepository repo, Filter filter, boolean emptyLostTrees, boolean dryRun) {
     this.repo = repo;
     this.filter = filter;
-    this.emptyUnreadableTrees = emptyUnreadableTrees;
+    this.emptyLostTrees = emptyLostTrees;
+    this.dryRun = dryRun;
   }
 
   /**
-   * Rewrites {@code snapshots} without the entries {@code filter} drops.
+   * Rewrites the sources {@code sources} selects of {@code snapshots} without the entries {@code filter}
+   * drops.
    *
-   * @param emptyUnreadableTrees replace a directory whose tree cannot be read (missing or damaged) by
-   *     an empty one, as a removal (repair); else such a tree fails the rewrite
+   * @param emptyLostTrees replace a directory whose tree is in no pack by an empty one, as a removal
+   *     (repair); else such a tree fails the rewrite. A tree that is indexed but cannot be read fails
+   *     either way (read twice): 'repair packs' decides what is lost, not one read
    * @param tag added to each new snapshot's tags
    * @param completeAfter whether a new snapshot may stay complete (false for a repair: data is lost)
    * @param forget delete each original once its replacement is written
    * @param dryRun read everything, write nothing
-   * @throws IntegrityException if a tree cannot be read and {@code emptyUnreadableTrees} is false
+   * @throws IntegrityException if a tree cannot be read (nothing is written or removed then)
    */
-  public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> snapshots, Filter filter,
-      boolean emptyUnreadableTrees, String tag, boolean completeAfter, boolean forget, boolean dryRun) {
-    SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyUnreadableTrees);
-    List<Change> out = new ArrayList<>();
+  public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> snapshots,
+      Predicate<SnapshotSource> sources, Filter filter, boolean emptyLostTrees, String tag, boolean completeAfter,
+      boolean forget, boolean dryRun) {
+    SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyLostTrees, dryRun);
+    List<Change> changes = new ArrayList<>();
+    List<List<SnapshotSource>> newSources = new ArrayList<>();
     for (Snapshot s : snapshots) {
-      List<SnapshotSource> sources = new ArrayList<>();
-      Map<String, String> removed = new java.util.LinkedHashMap<>();
+      List<SnapshotSource> out = new ArrayList<>();
+      Map<String, String> removed = new LinkedHashMap<>();
       long entries = 0;
       long bytes = 0;
       for (SnapshotSource src : s.sources()) {
-        Result root = r.tree(src.tree(), "", dryRun);
+        if (!sources.test(src)) {
+          out.add(src);
+          continue;
+        }
+        Result root = r.tree(src.tree(), "");
         String prefix = s.sources().size() > 1 ? src.name() + ":" : "";
         root.removed().forEach((path, why) -> removed.put(prefix + path, why));
-        entries += root.entries();
-        bytes += root.bytes();
-        sources.add(!root.changed() ? src : new SnapshotSource(src.name(), src.type(), root.tree(), src.metadata(),
-            src.verifications(), Math.max(0, src.entries() - root.entries()), Math.max(0, src.bytes() - root.bytes())));
+        entries += root.removedEntries();
+        bytes += root.removedBytes();
+        out.add(!root.changed() ? src : new SnapshotSource(src.name(), src.type(), root.tree(), src.metadata(),
+            src.verifications(), root.entries(), root.bytes()));
       }
-      if (removed.isEmpty()) {
-        continue;
+      if (!removed.isEmpty()) {
+        changes.add(new Change(s, null, removed, entries, bytes));
+        newSources.add(out);
       }
-      Snapshot rewritten = null;
-      if (!dryRun) {
-        LinkedHashSet<String> tags = new LinkedHashSet<>(s.tags());
-        tags.add(tag);
-        repo.flush(); // the trees are stored and indexed before the snapshot that needs them
-        rewritten = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), List.copyOf(tags),
-            s.parent(), sources, s.checks(), s.complete() && completeAfter));
-        if (forget) {
-          repo.delete(FileType.SNAPSHOT, s.id());
-        }
-      }
-      out.add(new Change(s, rewritten, removed, entries, bytes));
     }
-    return out;
+    if (dryRun || changes.isEmpty()) {
+      return changes;
+    }
+    repo.flush(); // every new tree is stored and indexed before a snapshot that needs it is written
+    List<Change> done = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      Snapshot s = c.original();
+      LinkedHashSet<String> tags = new LinkedHashSet<>(s.tags());
+      tags.add(tag);
+      Snapshot rewritten = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), List.copyOf(tags),
+          s.parent(), newSources.get(i), s.checks(), s.complete() && completeAfter));
+      if (forget) {
+        repo.delete(FileType.SNAPSHOT, s.id());
+      }
+      done.add(new Change(s, rewritten, c.removed(), c.removedEntries(), c.removedBytes()));
+    }
+    return done;
   }
 
-  /** Tree {@code id} at {@code path} rewritten (stored unless {@code dryRun}), with what was left out. */
-  private Result tree(ObjectId id, String path, boolean dryRun) {
+  /** Tree {@code id} at {@code path} rewritten (stored unless a dry run), with what was left out. */
+  private Result tree(ObjectId id, String path) {
     String key = path + "\0" + id.hex();
     Result known = memo.get(key);
     if (known != null) {
       return known;
     }
-    List<Node> nodes;
-    try {
-      nodes = TreeCodec.decode(repo.readBlob(id), "tree " + id.shortHex());
-    } catch (IntegrityException e) {
-      if (!emptyUnreadableTrees) {
-        throw new IntegrityException("tree " + id.shortHex() + " at '" + path + "' cannot be read (" + e.getMessage()
-            + "); run 'cairn verify', and 'cairn repair snapshots' to write snapshots without what is lost", e);
-      }
-      Result empty = new Result(empty(dryRun), Map.of(path.isEmpty() ? "/" : path,
-          "its directory listing cannot be read (" + e.getMessage() + "); restored as an empty directory"), 0, 0);
+    List<Node> nodes = nodes(id, path);
+    if (nodes == null) {
+      Result empty = new Result(store(TreeCodec.encode(List.of())), Map.of(path.isEmpty() ? "/" : path,
+          "its directory listing (tree " + id.shortHex() + ") is in no pack; restored as an empty directory"), 0, 0,
+          0, 0);
       memo.put(key, empty);
       return empty;
     }
     List<Node> kept = new ArrayList<>(nodes.size());
-    Map<String, String> removed = new java.util.LinkedHashMap<>();
+    Map<String, String> removed = new LinkedHashMap<>();
     long entries = 0;
     long bytes = 0;
+    long removedEntries = 0;
+    long removedBytes = 0;
     for (Node n : nodes) {
       String p = path.isEmpty() ? n.name() : path + "/" + n.name();
       String why = filter.drop(p, n);
       if (why != null) {
         removed.put(p, why);
-        long[] count = count(n);
-        entries += count[0];
-        bytes += count[1];
+        long[] c = count(n);
+        removedEntries += c[0];
+        removedBytes += c[1];
         continue;
       }
+      entries++;
+      bytes += n.type() == EntryType.FILE ? n.size() : 0;
       if (n.type() == EntryType.DIRECTORY && n.subtree() != null) {
-        Result sub = tree(n.subtree(), p, dryRun);
+        Result sub = tree(n.subtree(), p);
+        entries += sub.entries();
+        bytes += sub.bytes();
         if (sub.changed()) {
           removed.putAll(sub.removed());
-          entries += sub.entries();
-          bytes += sub.bytes();
+          removedEntries += sub.removedEntries();
+          removedBytes += sub.removedBytes();
           n = new Node(n.name(), n.type(), n.size(), n.modifiedTime(), n.mode(), n.inode(), n.attributes(),
               n.linkTarget(), n.content(), sub.tree());
         }
       }
       kept.add(n);
     }
-    Result result = new Result(removed.isEmpty() ? id : store(TreeCodec.encode(kept), dryRun), removed, entries, bytes);
+    Result result = new Result(removed.isEmpty() ? id : store(TreeCodec.encode(kept)), removed, entries, bytes,
+        removedEntries, removedBytes);
     memo.put(key, result);
     return result;
   }
 
-  /** Entries and content bytes of {@code n} and everything below it that can be read. */
+  /**
+   * The nodes of tree {@code id}, or null if it is in no pack and lost trees become empty directories.
+   *
+   * @throws IntegrityException if it is in no pack otherwise, or indexed but damaged (read twice)
+   */
+  private List<Node> nodes(ObjectId id, String path) {
+    byte[] bytes = storedHere.get(id);
+    if (bytes == null) {
+      if (!repo.hasBlob(id)) {
+        if (emptyLostTrees) {
+          return null;
+        }
+        throw new IntegrityException("tree " + id.shortHex() + " at '" + path + "' is in no pack; 'cairn repair"
+            + " snapshots' writes snapshots without what is lost");
+      }
+      try {
+        bytes = repo.readBlob(id);
+      } catch (IntegrityException first) {
+        try {
+          bytes = repo.readBlob(id); // once more: a read that went wrong is not damage
+        } catch (IntegrityException e) {
+          throw new IntegrityException("tree " + id.shortHex() + " at '" + path + "' is damaged (" + e.getMessage()
+              + "); nothing was changed. Run 'cairn repair packs' first (with --from another copy, it may bring it"
+              + " back; else it takes it out of the index, and this leaves the directory empty)", e);
+        }
+      }
+    }
+    return TreeCodec.decode(bytes, "tree " + id.shortHex());
+  }
+
+  /** Entries and content bytes of {@code n} and everything below it that can be read (memoized by subtree). */
   private long[] count(Node n) {
     long[] c = {1, n.type() == EntryType.FILE ? n.size() : 0};
     if (n.type() == EntryType.DIRECTORY && n.subtree() != null) {
-      List<Node> below;
-      try {
-        below = TreeCodec.decode(repo.readBlob(n.subtree()), "tree " + n.subtree().shortHex());
-      } catch (IntegrityException e) {
-        return c; // what is below an unreadable tree cannot be counted
+      long[] below = counted.get(n.subtree());
+      if (below == null) {
+        below = new long[2];
+        List<Node> children = null;
+        try {
+          children = storedHere.containsKey(n.subtree()) || repo.hasBlob(n.subtree()) ? nodes(n.subtree(), "") : null;
+        } catch (IntegrityException e) {
+          // what is below a damaged tree that is left out anyway cannot be counted
+        }
+        for (Node b : children == null ? List.<Node>of() : children) {
+          long[] sub = count(b);
+          below[0] += sub[0];
+          below[1] += sub[1];
+        }
+        counted.put(n.subtree(), below);
       }
-      for (Node b : below) {
-        long[] sub = count(b);
-        c[0] += sub[0];
-        c[1] += sub[1];
-      }
+      c[0] += below[0];
+      c[1] += below[1];
     }
     return c;
   }
 
-  private ObjectId empty(boolean dryRun) {
-    if (emptyTree == null) {
-      emptyTree = store(TreeCodec.encode(List.of()), dryRun);
-    }
-    return emptyTree;
-  }
-
-  private ObjectId store(byte[] tree, boolean dryRun) {
+  private ObjectId store(byte[] tree) {
     ObjectId id = repo.chunkId(tree, 0, tree.length);
+    storedHere.putIfAbsent(id, tree);
     if (!dryRun) {
       repo.addBlob(BlobType.TREE, id, tree, 0, tree.length);
     }

@@ -114,20 +114,8 @@ class RewriteTest {
   @Test
   void repairSnapshotsRestoresADirectoryWhoseListingIsLostAsAnEmptyOne() throws Exception {
     // damage exactly the tree of 'roles' in its pack, as bit rot would
-    try (var engine = dev.cairn.backup.internal.repository.EncryptedRepository.open(storage, TestRepos.PASSPHRASE,
-        dev.cairn.backup.internal.repository.RepositoryOptions.defaults())) {
-      var root = dev.cairn.backup.internal.tree.TreeCodec.decode(
-          engine.readBlob(originals.get(1).sources().get(0).tree()), "root");
-      var roles = root.stream().filter(n -> n.name().equals("roles")).findFirst().orElseThrow().subtree();
-      var loc = engine.lookup(roles).orElseThrow();
-      Path pack;
-      try (var files = Files.walk(tmp.resolve("repo/data"))) {
-        pack = files.filter(f -> f.getFileName().toString().equals(loc.pack().hex())).findFirst().orElseThrow();
-      }
-      byte[] b = Files.readAllBytes(pack);
-      b[(int) loc.offset() + loc.length() / 2] ^= 0x01;
-      Files.write(pack, b);
-    }
+    TestRepos.flipBitInBlob(storage, tmp.resolve("repo"),
+        TestRepos.subtree(storage, originals.get(1).sources().get(0).tree(), "roles"));
     try (Repository repo = TestRepos.open(storage)) {
       var packs = repo.repairPacks(List.of(), null, false, dev.cairn.backup.ProgressListener.NONE);
       assertThat(packs.lostBlobs()).hasSize(1);
