@@ -58,11 +58,12 @@ final class BackupCommand extends CairnSubcommand {
   @Override
   int run() {
     List<Source> sources = new ArrayList<>();
+    command.environment = root().environment();
     for (SourceOptions options : sourceOptions()) {
       sources.addAll(options.sources());
     }
     if (sources.isEmpty()) {
-      throw new ConfigurationException("nothing to back up: give one or more PATHs, --stdin-from-command CMD, --mysql JDBC-URL or --influx URL");
+      throw new ConfigurationException("nothing to back up: give one or more PATHs, --stdin, --stdin-from-command CMD, --mysql JDBC-URL or --influx URL");
     }
     if (force && parent != null) {
       throw new ConfigurationException("give --force (read everything, no parent) or --parent SNAPSHOT, not both");

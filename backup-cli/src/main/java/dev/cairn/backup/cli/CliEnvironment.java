@@ -1,7 +1,9 @@
 package dev.cairn.backup.cli;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +16,20 @@ import java.util.Objects;
  * @param terminal the terminal for prompts and progress
  * @param stdout standard output as bytes, for commands that write data rather than text
  *     ({@code cairn dump}); text goes through picocli's writer
+ * @param stdin standard input as bytes ({@code cairn backup --stdin})
  */
-public record CliEnvironment(Map<String, String> variables, Terminal terminal, OutputStream stdout) {
+public record CliEnvironment(Map<String, String> variables, Terminal terminal, OutputStream stdout,
+    InputStream stdin) {
   public CliEnvironment {
     variables = Map.copyOf(variables);
     Objects.requireNonNull(terminal, "terminal");
     Objects.requireNonNull(stdout, "stdout");
+    Objects.requireNonNull(stdin, "stdin");
+  }
+
+  /** An environment whose standard input is this process's file descriptor 0. */
+  public CliEnvironment(Map<String, String> variables, Terminal terminal, OutputStream stdout) {
+    this(variables, terminal, stdout, new FileInputStream(FileDescriptor.in));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.SourceException;
 import dev.cairn.backup.StreamSource;
 import dev.cairn.backup.spi.Source;
+import java.io.InputStream;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -20,18 +21,43 @@ final class CommandSourceOptions implements SourceOptions {
           + " backup and writes no snapshot.")
   String command;
 
+  @Option(names = "--stdin",
+      description = "Back up what is piped into cairn's standard input (e.g. mysqldump ... | cairn backup --stdin"
+          + " --stdin-filename db.sql). A producer that fails part-way is not noticed: prefer --stdin-from-command.")
+  boolean stdin;
+
   @Option(names = "--stdin-filename", paramLabel = "NAME", defaultValue = "stdin",
-      description = "The file name the command's output is stored under (default: ${DEFAULT-VALUE}).")
+      description = "The file name the command's output or standard input is stored under (default:"
+          + " ${DEFAULT-VALUE}).")
   String fileName;
+
+  /** Where --stdin reads from; set by the command before {@link #sources()}. */
+  CliEnvironment environment;
 
   @Override
   public List<Source> sources() {
-    if (command == null) {
+    if (command == null && !stdin) {
       return List.of();
+    }
+    if (command != null && stdin) {
+      throw new ConfigurationException("give --stdin (read what is piped in) or --stdin-from-command CMD, not both");
     }
     String name = fileName.replaceAll("^/+|/+$", "");
     if (name.isEmpty()) {
       throw new ConfigurationException("--stdin-filename must name a file, got '" + fileName + "'");
+    }
+    if (stdin) {
+      if (environment.terminal().stdinIsTerminal()) {
+        throw new ConfigurationException("--stdin reads what is piped into cairn, but standard input is a terminal;"
+            + " pipe the data in (e.g. mysqldump ... | cairn backup --stdin) or use --stdin-from-command CMD");
+      }
+      InputStream in = environment.stdin();
+      return List.of(StreamSource.of(name, name, () -> new java.io.FilterInputStream(in) {
+        @Override
+        public void close() {
+          // standard input stays open: the process owns it
+        }
+      }));
     }
     return List.of(StreamSource.command(name, name, List.of(SHELL, "-c", command)));
   }

@@ -18,6 +18,11 @@ public interface Terminal {
     return false;
   }
 
+  /** True when stdin is an interactive terminal (where {@code backup --stdin} has nothing to read). */
+  default boolean stdinIsTerminal() {
+    return false;
+  }
+
   /**
    * Asks for a secret without echo; returns {@code null} when there is no terminal to ask on.
    *
@@ -39,6 +44,11 @@ public interface Terminal {
       @Override
       public boolean stdoutIsTerminal() {
         return isTerminal("cairn.stdout.tty", 1);
+      }
+
+      @Override
+      public boolean stdinIsTerminal() {
+        return isTerminal("cairn.stdin.tty", 0);
       }
 
       /** What the launcher says ({@code bin/cairn} tests {@code [ -t fd ]}), else what Linux says. */

@@ -15,6 +15,8 @@ final class Cli {
   private final Deque<String> typed = new ArrayDeque<>();
   private boolean stderrTerminal;
   private boolean stdoutTerminal;
+  private boolean stdinTerminal;
+  private byte[] stdin = new byte[0];
   private java.io.OutputStream stdout;
   private boolean console;
 
@@ -52,6 +54,17 @@ final class Cli {
     return this;
   }
 
+  /** What the next runs read as standard input. */
+  Cli stdin(byte[] bytes) {
+    stdin = bytes.clone();
+    return this;
+  }
+
+  Cli stdinTerminal(boolean value) {
+    stdinTerminal = value;
+    return this;
+  }
+
   /** Raw standard output goes to {@code out} instead of {@link Result#data()}. */
   Cli stdout(java.io.OutputStream out) {
     stdout = out;
@@ -81,6 +94,11 @@ final class Cli {
       }
 
       @Override
+      public boolean stdinIsTerminal() {
+        return stdinTerminal;
+      }
+
+      @Override
       public boolean stdoutIsTerminal() {
         return stdoutTerminal;
       }
@@ -97,7 +115,8 @@ final class Cli {
     };
     // cheap Argon2id for key slots the tests write (the default costs ~1 s of CPU per open)
     java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal, stdout != null ? stdout : data),
+    CommandLine cl = CairnCommand.newCommandLine(new CairnCommand(new CliEnvironment(env, terminal, stdout != null ? stdout : data,
+        new java.io.ByteArrayInputStream(stdin)),
         b -> b.keyDerivation(1024, 1, 1)), args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

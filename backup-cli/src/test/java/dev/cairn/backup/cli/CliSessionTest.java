@@ -206,6 +206,22 @@ class CliSessionTest {
   }
 
   @Test
+  void whatIsPipedInIsBackedUpWithStdin() throws Exception {
+    assertThat(cli.run("init").exitCode()).isZero();
+    byte[] dump = "INSERT INTO t VALUES (1);\n".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Cli.Result ok = cli.stdin(dump).run("backup", "--stdin", "--stdin-filename", "db.sql", "--json");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(cli.run("dump", "latest", "db.sql").data()).isEqualTo(dump);
+
+    Cli.Result interactive = cli.stdinTerminal(true).run("backup", "--stdin");
+    assertThat(interactive.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(interactive.err()).contains("standard input is a terminal", "pipe the data in");
+    Cli.Result both = cli.stdinTerminal(false).run("backup", "--stdin", "--stdin-from-command", "true");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(both.err()).contains("not both");
+  }
+
+  @Test
   void damagedPackIsNamedByVerifyWithExitCodeOne() throws Exception {
     assertThat(cli.run("init").exitCode()).isZero();
     assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
