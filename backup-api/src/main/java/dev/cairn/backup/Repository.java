@@ -651,8 +651,8 @@ public final class Repository implements AutoCloseable {
   }
 
   private static List<SnapshotRewrite> toRewrites(List<SnapshotRewriter.Change> changes) {
-    return changes.stream().map(c -> new SnapshotRewrite(c.original(), c.rewritten(), c.removed(), c.removedEntries(),
-        c.removedBytes())).toList();
+    return changes.stream().map(c -> new SnapshotRewrite(c.original(), c.rewritten(), c.removed(), c.removedPaths(),
+        c.removedEntries(), c.removedBytes())).toList();
   }
 
   /**

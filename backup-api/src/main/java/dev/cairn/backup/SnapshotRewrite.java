@@ -9,16 +9,17 @@ import java.util.Objects;
  *
  * @param original the snapshot as it was
  * @param rewritten the new snapshot (same time, host, plan and parent, one more tag), or null in a dry run
- * @param removed each path left out (prefixed with {@code source:} when the snapshot has several
- *     sources), with why, in tree order
+ * @param removed the paths left out (prefixed with {@code source:} when the snapshot has several
+ *     sources), with why, in tree order: the first 1000 of them (memory stays bounded however many go)
+ * @param removedPaths how many paths were left out (a removed directory counts once)
  * @param removedEntries entries left out, those below removed directories included where readable
  * @param removedBytes content bytes of the files left out
  */
-public record SnapshotRewrite(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedEntries,
-    long removedBytes) {
+public record SnapshotRewrite(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedPaths,
+    long removedEntries, long removedBytes) {
   /** Checks the values and copies the map, keeping its order. */
   public SnapshotRewrite {
     Objects.requireNonNull(original, "original");
-    removed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(removed));
+    removed = java.util.Collections.unmodifiableMap(removed); // kept in its order, not copied: it can be large
   }
 }

@@ -120,7 +120,9 @@ public final class CairnCommand implements Callable<Integer> {
       code = newCommandLine(new CairnCommand(CliEnvironment.system()), args).execute(args);
     } catch (OutOfMemoryError e) {
       System.err.println("cairn: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-          + " MiB heap); nothing was committed. Give the JVM more, e.g. CAIRN_JAVA_OPTS='-XX:+UseSerialGC -Xmx1g' bin/cairn ...");
+          + " MiB heap). The repository stays readable; a backup or copy commits nothing of its own, other commands"
+          + " may have finished part of their work ('cairn snapshots' shows it). Give the JVM more, e.g."
+          + " CAIRN_JAVA_OPTS='-XX:+UseSerialGC -Xmx1g' bin/cairn ...");
       code = ExitCodes.FAILURE;
     }
     System.exit(code);

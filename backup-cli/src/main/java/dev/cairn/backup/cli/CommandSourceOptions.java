@@ -4,7 +4,6 @@ import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.SourceException;
 import dev.cairn.backup.StreamSource;
 import dev.cairn.backup.spi.Source;
-import java.io.InputStream;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -51,7 +50,22 @@ final class CommandSourceOptions implements SourceOptions {
         throw new ConfigurationException("--stdin reads what is piped into cairn, but standard input is a terminal;"
             + " pipe the data in (e.g. mysqldump ... | cairn backup --stdin) or use --stdin-from-command CMD");
       }
-      InputStream in = environment.stdin();
+      if (environment.terminal().stdinIsClosed()) {
+        throw new ConfigurationException("--stdin reads what is piped into cairn, but standard input is closed;"
+            + " pipe the data in or use --stdin-from-command CMD");
+      }
+      java.io.PushbackInputStream in = new java.io.PushbackInputStream(environment.stdin(), 1);
+      try {
+        int first = in.read();
+        if (first < 0) {
+          // a producer that failed at once: an empty 'complete' snapshot would count as a good backup
+          throw new ConfigurationException("--stdin read nothing: standard input is empty (did the command"
+              + " piping into cairn fail?); no snapshot was written");
+        }
+        in.unread(first);
+      } catch (java.io.IOException e) {
+        throw new SourceException("cannot read standard input: " + e.getMessage(), e);
+      }
       return List.of(StreamSource.of(name, name, () -> new java.io.FilterInputStream(in) {
         @Override
         public void close() {

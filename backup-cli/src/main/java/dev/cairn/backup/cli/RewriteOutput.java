@@ -16,6 +16,9 @@ final class RewriteOutput {
           r.original().id().shortHex(), to, r.removedEntries(), Format.bytes(r.removedBytes()),
           dryRun || !forget ? "" : "; the original is removed");
       r.removed().forEach((path, why) -> out.text("  - %s: %s", path, why));
+      if (r.removedPaths() > r.removed().size()) {
+        out.text("  ... and %d more paths", r.removedPaths() - r.removed().size());
+      }
     }
     if (rewrites.isEmpty()) {
       out.info("no snapshot holds anything to leave out; nothing changed");
@@ -31,6 +34,7 @@ final class RewriteOutput {
       m.put("original", r.original().id().hex());
       m.put("rewritten", r.rewritten() == null ? null : r.rewritten().id().hex());
       m.put("removed", r.removed());
+      m.put("removed_paths", r.removedPaths());
       m.put("removed_entries", r.removedEntries());
       m.put("removed_bytes", r.removedBytes());
       return m;

@@ -24,6 +24,14 @@ public interface Terminal {
   }
 
   /**
+   * True when the process was started with stdin closed: then the JVM's own files may take descriptor 0,
+   * and reading it would back up one of them.
+   */
+  default boolean stdinIsClosed() {
+    return false;
+  }
+
+  /**
    * Asks for a secret without echo; returns {@code null} when there is no terminal to ask on.
    *
    * @param prompt the text shown before the input, e.g. {@code "enter passphrase for repository: "}
@@ -49,6 +57,23 @@ public interface Terminal {
       @Override
       public boolean stdinIsTerminal() {
         return isTerminal("cairn.stdin.tty", 0);
+      }
+
+      @Override
+      public boolean stdinIsClosed() {
+        if (Boolean.parseBoolean(System.getProperty("cairn.stdin.closed", "false"))) {
+          return true; // what the launcher saw before the JVM opened any file
+        }
+        try {
+          // started with descriptor 0 closed, the JVM reuses it for a file of its own (lib/modules, the jar)
+          String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+          String javaHome = System.getProperty("java.home", "/nonexistent");
+          return target.startsWith(javaHome) || target.endsWith(".jar") || target.endsWith(".jsa");
+        } catch (java.nio.file.NoSuchFileException e) {
+          return true;
+        } catch (Exception e) {
+          return false;
+        }
       }
 
       /** What the launcher says ({@code bin/cairn} tests {@code [ -t fd ]}), else what Linux says. */

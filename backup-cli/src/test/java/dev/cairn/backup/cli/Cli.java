@@ -16,6 +16,7 @@ final class Cli {
   private boolean stderrTerminal;
   private boolean stdoutTerminal;
   private boolean stdinTerminal;
+  private boolean stdinClosed;
   private byte[] stdin = new byte[0];
   private java.io.OutputStream stdout;
   private boolean console;
@@ -65,6 +66,11 @@ final class Cli {
     return this;
   }
 
+  Cli stdinClosed(boolean value) {
+    stdinClosed = value;
+    return this;
+  }
+
   /** Raw standard output goes to {@code out} instead of {@link Result#data()}. */
   Cli stdout(java.io.OutputStream out) {
     stdout = out;
@@ -96,6 +102,11 @@ final class Cli {
       @Override
       public boolean stdinIsTerminal() {
         return stdinTerminal;
+      }
+
+      @Override
+      public boolean stdinIsClosed() {
+        return stdinClosed;
       }
 
       @Override

@@ -219,6 +219,13 @@ class CliSessionTest {
     Cli.Result both = cli.stdinTerminal(false).run("backup", "--stdin", "--stdin-from-command", "true");
     assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(both.err()).contains("not both");
+    Cli.Result closed = cli.stdinClosed(true).run("backup", "--stdin");
+    assertThat(closed.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(closed.err()).contains("standard input is closed");
+    Cli.Result empty = cli.stdinClosed(false).stdin(new byte[0]).run("backup", "--stdin");
+    assertThat(empty.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(empty.err()).contains("read nothing", "no snapshot was written");
+    assertThat(JSON.readTree(cli.run("snapshots", "--json").out())).hasSize(1);
   }
 
   @Test

@@ -241,14 +241,19 @@ public final class MySqlRestorer implements Restorer {
         continue;
       }
       if (db.scripts.get(Layout.DATABASE) == null) {
-        throw new RestoreException("the snapshot has no " + Layout.db(db.name, Layout.DATABASE)
-            + " for database '" + db.name + "': it is not a complete MySQL snapshot");
+        // lost (a snapshot written anew by 'repair snapshots'): the others are restored, and this one's
+        // tables are reported MISSING against what was recorded at backup time
+        LOG.warn("the snapshot has no {} for database '{}'; it is not restored", Layout.db(db.name, Layout.DATABASE),
+            db.name);
+        continue;
       }
       List<TableFiles> tables = new ArrayList<>();
       for (TableFiles t : db.tables.values()) {
         if (includeTables.isEmpty() || Names.matchesAny(includeTables, db.name + "." + t.name)) {
           if (t.schema == null) {
-            throw new RestoreException("the snapshot has data but no schema.sql for table " + Names.quote(db.name, t.name));
+            LOG.warn("the snapshot has data but no schema.sql for table {}; it is not restored",
+                Names.quote(db.name, t.name));
+            continue;
           }
           tables.add(t);
         }

@@ -42,12 +42,16 @@ public final class SnapshotRewriter {
    *
    * @param original the snapshot rewritten
    * @param rewritten the new snapshot, or null in a dry run
-   * @param removed each path left out, with why
+   * @param removed the first {@link #SAMPLE} paths left out, in tree order, with why
+   * @param removedPaths how many paths were left out (a directory counts once)
    * @param removedEntries entries left out, those below removed directories included (where readable)
    * @param removedBytes content bytes of the files left out
    */
-  public record Change(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedEntries,
-      long removedBytes) {}
+  public record Change(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedPaths,
+      long removedEntries, long removedBytes) {}
+
+  /** Removed paths kept per tree and per snapshot for the report: memory stays bounded however many go. */
+  public static final int SAMPLE = 1000;
 
   private final EncryptedRepository repo;
   private final Filter filter;
@@ -55,8 +59,12 @@ public final class SnapshotRewriter {
   private final boolean dryRun;
   /** (path, old tree id) -> the rewritten tree, shared by the snapshots of one run. */
   private final Map<String, Result> memo = new HashMap<>();
-  /** Trees stored in this run, not flushed yet: read from here, not from the repository. */
-  private final Map<ObjectId, byte[]> storedHere = new HashMap<>();
+  /** Trees stored in this run and not flushed yet: the repository cannot read them until it flushes. */
+  private final java.util.Set<ObjectId> pending = new java.util.HashSet<>();
+  /** In a dry run, the trees it would store, up to {@link #DRY_RUN_CACHE} bytes: it may need one again. */
+  private final Map<ObjectId, byte[]> wouldStore = new LinkedHashMap<>();
+  private long wouldStoreBytes;
+  private static final long DRY_RUN_CACHE = 32L << 20;
   /** Entries and bytes below a subtree, by its id. */
   private final Map<ObjectId, long[]> counted = new HashMap<>();
 
@@ -65,13 +73,15 @@ public final class SnapshotRewriter {
    *
    * @param entries entries below the new tree
    * @param bytes content bytes below the new tree
+   * @param sample the first {@link #SAMPLE} paths left out below the old tree, with why
+   * @param removedPaths how many paths were left out below it
    * @param removedEntries entries left out below the old tree
    * @param removedBytes content bytes left out below the old tree
    */
-  private record Result(ObjectId tree, Map<String, String> removed, long entries, long bytes, long removedEntries,
-      long removedBytes) {
+  private record Result(ObjectId tree, List<String[]> sample, long removedPaths, long entries, long bytes,
+      long removedEntries, long removedBytes) {
     boolean changed() {
-      return !removed.isEmpty();
+      return removedPaths > 0;
     }
   }
 
@@ -104,6 +114,7 @@ public final class SnapshotRewriter {
     for (Snapshot s : snapshots) {
       List<SnapshotSource> out = new ArrayList<>();
       Map<String, String> removed = new LinkedHashMap<>();
+      long paths = 0;
       long entries = 0;
       long bytes = 0;
       for (SnapshotSource src : s.sources()) {
@@ -113,14 +124,19 @@ public final class SnapshotRewriter {
         }
         Result root = r.tree(src.tree(), "");
         String prefix = s.sources().size() > 1 ? src.name() + ":" : "";
-        root.removed().forEach((path, why) -> removed.put(prefix + path, why));
+        for (String[] p : root.sample()) {
+          if (removed.size() < SAMPLE) {
+            removed.put(prefix + p[0], p[1]);
+          }
+        }
+        paths += root.removedPaths();
         entries += root.removedEntries();
         bytes += root.removedBytes();
         out.add(!root.changed() ? src : new SnapshotSource(src.name(), src.type(), root.tree(), src.metadata(),
             src.verifications(), root.entries(), root.bytes()));
       }
-      if (!removed.isEmpty()) {
-        changes.add(new Change(s, null, removed, entries, bytes));
+      if (paths > 0) {
+        changes.add(new Change(s, null, removed, paths, entries, bytes));
         newSources.add(out);
       }
     }
@@ -139,7 +155,7 @@ public final class SnapshotRewriter {
       if (forget) {
         repo.delete(FileType.SNAPSHOT, s.id());
       }
-      done.add(new Change(s, rewritten, c.removed(), c.removedEntries(), c.removedBytes()));
+      done.add(new Change(s, rewritten, c.removed(), c.removedPaths(), c.removedEntries(), c.removedBytes()));
     }
     return done;
   }
@@ -153,14 +169,16 @@ public final class SnapshotRewriter {
     }
     List<Node> nodes = nodes(id, path);
     if (nodes == null) {
-      Result empty = new Result(store(TreeCodec.encode(List.of())), Map.of(path.isEmpty() ? "/" : path,
-          "its directory listing (tree " + id.shortHex() + ") is in no pack; restored as an empty directory"), 0, 0,
+      Result empty = new Result(store(TreeCodec.encode(List.of())), List.<String[]>of(new String[] {
+          path.isEmpty() ? "/" : path,
+          "its directory listing (tree " + id.shortHex() + ") is in no pack; restored as an empty directory"}), 1, 0, 0,
           0, 0);
       memo.put(key, empty);
       return empty;
     }
     List<Node> kept = new ArrayList<>(nodes.size());
-    Map<String, String> removed = new LinkedHashMap<>();
+    List<String[]> sample = new ArrayList<>();
+    long paths = 0;
     long entries = 0;
     long bytes = 0;
     long removedEntries = 0;
@@ -169,7 +187,10 @@ public final class SnapshotRewriter {
       String p = path.isEmpty() ? n.name() : path + "/" + n.name();
       String why = filter.drop(p, n);
       if (why != null) {
-        removed.put(p, why);
+        paths++;
+        if (sample.size() < SAMPLE) {
+          sample.add(new String[] {p, why});
+        }
         long[] c = count(n);
         removedEntries += c[0];
         removedBytes += c[1];
@@ -182,7 +203,12 @@ public final class SnapshotRewriter {
         entries += sub.entries();
         bytes += sub.bytes();
         if (sub.changed()) {
-          removed.putAll(sub.removed());
+          for (String[] r : sub.sample()) {
+            if (sample.size() < SAMPLE) {
+              sample.add(r);
+            }
+          }
+          paths += sub.removedPaths();
           removedEntries += sub.removedEntries();
           removedBytes += sub.removedBytes();
           n = new Node(n.name(), n.type(), n.size(), n.modifiedTime(), n.mode(), n.inode(), n.attributes(),
@@ -191,8 +217,8 @@ public final class SnapshotRewriter {
       }
       kept.add(n);
     }
-    Result result = new Result(removed.isEmpty() ? id : store(TreeCodec.encode(kept)), removed, entries, bytes,
-        removedEntries, removedBytes);
+    Result result = new Result(paths == 0 ? id : store(TreeCodec.encode(kept)), List.copyOf(sample), paths, entries,
+        bytes, removedEntries, removedBytes);
     memo.put(key, result);
     return result;
   }
@@ -203,7 +229,17 @@ public final class SnapshotRewriter {
    * @throws IntegrityException if it is in no pack otherwise, or indexed but damaged (read twice)
    */
   private List<Node> nodes(ObjectId id, String path) {
-    byte[] bytes = storedHere.get(id);
+    byte[] bytes = null;
+    if (dryRun) {
+      bytes = wouldStore.get(id);
+      if (bytes == null && pending.contains(id)) {
+        throw new IntegrityException("dry run: tree " + id.shortHex() + " at '" + path + "' would be written by this"
+            + " run and is needed again; run without the dry run");
+      }
+    } else if (pending.contains(id)) {
+      repo.flush(); // stored in this run (a lost tree written anew, met again at another path): readable after this
+      pending.clear();
+    }
     if (bytes == null) {
       if (!repo.hasBlob(id)) {
         if (emptyLostTrees) {
@@ -236,7 +272,8 @@ public final class SnapshotRewriter {
         below = new long[2];
         List<Node> children = null;
         try {
-          children = storedHere.containsKey(n.subtree()) || repo.hasBlob(n.subtree()) ? nodes(n.subtree(), "") : null;
+          children = wouldStore.containsKey(n.subtree()) || pending.contains(n.subtree()) || repo.hasBlob(n.subtree())
+              ? nodes(n.subtree(), "") : null;
         } catch (IntegrityException e) {
           // what is below a damaged tree that is left out anyway cannot be counted
         }
@@ -255,9 +292,14 @@ public final class SnapshotRewriter {
 
   private ObjectId store(byte[] tree) {
     ObjectId id = repo.chunkId(tree, 0, tree.length);
-    storedHere.putIfAbsent(id, tree);
-    if (!dryRun) {
-      repo.addBlob(BlobType.TREE, id, tree, 0, tree.length);
+    if (dryRun) {
+      if (wouldStoreBytes + tree.length <= DRY_RUN_CACHE && wouldStore.putIfAbsent(id, tree) == null) {
+        wouldStoreBytes += tree.length;
+      } else if (!wouldStore.containsKey(id)) {
+        pending.add(id); // not kept: asked for again, the dry run says so
+      }
+    } else if (repo.addBlob(BlobType.TREE, id, tree, 0, tree.length)) {
+      pending.add(id);
     }
     return id;
   }

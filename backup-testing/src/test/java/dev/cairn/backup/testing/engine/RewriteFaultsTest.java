@@ -295,4 +295,25 @@ class RewriteFaultsTest {
       assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(s.id());
     }
   }
+
+  /** Thousands of paths left out: the report keeps the first 1000 and counts them all. */
+  @Test
+  void theReportOfManyRemovedPathsIsBounded() throws Exception {
+    Path src = tmp.resolve("src");
+    for (int d = 0; d < 3; d++) {
+      Files.createDirectories(src.resolve("logs/d" + d));
+      for (int i = 0; i < 500; i++) {
+        Files.writeString(src.resolve("logs/d" + d + "/f" + i + ".log"), "x");
+      }
+    }
+    Files.writeString(src.resolve("keep.txt"), "k");
+    try (Repository repo = TestRepos.init(Storages.local(tmp.resolve("repo")))) {
+      repo.backup(List.of(FileSource.of(src)));
+      SnapshotRewrite r = repo.rewrite(List.of(), List.of("**/*.log"), true, false).get(0);
+      assertThat(r.removedPaths()).isEqualTo(1500);
+      assertThat(r.removedEntries()).isEqualTo(1500);
+      assertThat(r.removed()).hasSize(1000).containsKey("logs/d0/f0.log");
+      assertThat(r.rewritten().sources().get(0).entries()).isEqualTo(5); // keep.txt, logs, d0, d1, d2
+    }
+  }
 }
