@@ -595,6 +595,12 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if a tree cannot be read ({@link #repairSnapshots} handles that)
    */
   public List<SnapshotRewrite> rewrite(List<String> refs, List<String> excludes, boolean forget, boolean dryRun) {
+    return rewrite(refs, excludes, forget, dryRun, ProgressListener.NONE);
+  }
+
+  /** As {@link #rewrite(List, List, boolean, boolean)}, reporting the trees read to {@code progress}. */
+  public List<SnapshotRewrite> rewrite(List<String> refs, List<String> excludes, boolean forget, boolean dryRun,
+      ProgressListener progress) {
     Objects.requireNonNull(refs, "refs");
     if (excludes.isEmpty()) {
       throw new IllegalArgumentException("rewrite needs at least one exclude glob: what to leave out");
@@ -605,7 +611,7 @@ public final class Repository implements AutoCloseable {
       repo.refreshIndex();
       return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), src -> src.type().equals(FileSource.TYPE),
           (path, node) -> dev.cairn.backup.internal.source.Glob.any(globs, path) ? "excluded" : null,
-          false, "rewrite", true, forget, dryRun));
+          false, "rewrite", true, forget, dryRun, progress));
     }
   }
 
@@ -623,6 +629,12 @@ public final class Repository implements AutoCloseable {
    * @throws IntegrityException if the index lists packs missing from storage ({@link #repairPacks} first)
    */
   public List<SnapshotRewrite> repairSnapshots(List<String> refs, boolean forget, boolean dryRun) {
+    return repairSnapshots(refs, forget, dryRun, ProgressListener.NONE);
+  }
+
+  /** As {@link #repairSnapshots(List, boolean, boolean)}, reporting the trees read to {@code progress}. */
+  public List<SnapshotRewrite> repairSnapshots(List<String> refs, boolean forget, boolean dryRun,
+      ProgressListener progress) {
     Objects.requireNonNull(refs, "refs");
     try (Lock lock = repo.lock(!dryRun)) {
       repo.refreshIndex();
@@ -641,7 +653,7 @@ public final class Repository implements AutoCloseable {
           }
         }
         return null;
-      }, true, "repair", false, forget, dryRun));
+      }, true, "repair", false, forget, dryRun, progress));
     }
   }
 

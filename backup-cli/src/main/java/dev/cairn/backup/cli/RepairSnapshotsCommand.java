@@ -32,8 +32,8 @@ final class RepairSnapshotsCommand extends CairnSubcommand {
   @Override
   int run() {
     List<SnapshotRewrite> done;
-    try (Repository repo = openRepository()) {
-      done = repo.repairSnapshots(refs, forget, dryRun);
+    try (Repository repo = openRepository(); ProgressDisplay progress = progress("repair snapshots")) {
+      done = repo.repairSnapshots(refs, forget, dryRun, progress);
     }
     RewriteOutput.print(output(), done, dryRun, forget);
     return ExitCodes.OK;

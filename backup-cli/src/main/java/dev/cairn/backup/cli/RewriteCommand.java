@@ -54,8 +54,8 @@ final class RewriteCommand extends CairnSubcommand {
       throw new ConfigurationException("nothing to leave out: give --exclude GLOB or --exclude-file FILE");
     }
     List<SnapshotRewrite> done;
-    try (Repository repo = openRepository()) {
-      done = repo.rewrite(refs, all, forget, dryRun);
+    try (Repository repo = openRepository(); ProgressDisplay progress = progress("rewrite")) {
+      done = repo.rewrite(refs, all, forget, dryRun, progress);
     }
     RewriteOutput.print(output(), done, dryRun, forget);
     return ExitCodes.OK;

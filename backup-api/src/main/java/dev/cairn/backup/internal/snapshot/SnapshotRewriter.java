@@ -85,11 +85,15 @@ public final class SnapshotRewriter {
     }
   }
 
-  private SnapshotRewriter(EncryptedRepository repo, Filter filter, boolean emptyLostTrees, boolean dryRun) {
+  private final dev.cairn.backup.internal.backup.ProgressTracker progress;
+
+  private SnapshotRewriter(EncryptedRepository repo, Filter filter, boolean emptyLostTrees, boolean dryRun,
+      dev.cairn.backup.internal.backup.ProgressTracker progress) {
     this.repo = repo;
     this.filter = filter;
     this.emptyLostTrees = emptyLostTrees;
     this.dryRun = dryRun;
+    this.progress = progress;
   }
 
   /**
@@ -103,12 +107,14 @@ public final class SnapshotRewriter {
    * @param completeAfter whether a new snapshot may stay complete (false for a repair: data is lost)
    * @param forget delete each original once its replacement is written
    * @param dryRun read everything, write nothing
+   * @param listener progress: trees read (as files), of snapshots done
    * @throws IntegrityException if a tree cannot be read (nothing is written or removed then)
    */
   public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> snapshots,
       Predicate<SnapshotSource> sources, Filter filter, boolean emptyLostTrees, String tag, boolean completeAfter,
-      boolean forget, boolean dryRun) {
-    SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyLostTrees, dryRun);
+      boolean forget, boolean dryRun, dev.cairn.backup.ProgressListener listener) {
+    SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyLostTrees, dryRun,
+        new dev.cairn.backup.internal.backup.ProgressTracker(tag, listener, -1, -1));
     List<Change> changes = new ArrayList<>();
     List<List<SnapshotSource>> newSources = new ArrayList<>();
     for (Snapshot s : snapshots) {
@@ -140,6 +146,7 @@ public final class SnapshotRewriter {
         newSources.add(out);
       }
     }
+    r.progress.emit();
     if (dryRun || changes.isEmpty()) {
       return changes;
     }
@@ -260,6 +267,7 @@ public final class SnapshotRewriter {
         }
       }
     }
+    progress.file(path);
     return TreeCodec.decode(bytes, "tree " + id.shortHex());
   }
 
