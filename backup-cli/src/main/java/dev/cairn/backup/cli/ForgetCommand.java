@@ -56,6 +56,26 @@ final class ForgetCommand extends CairnSubcommand {
       description = "Keep every snapshot taken within DURATION of the newest one, e.g. 2d, 1y6m (m = months).")
   Duration within;
 
+  @Option(names = "--keep-within-hourly", paramLabel = "DURATION", converter = RetentionDuration.class,
+      description = "Keep the newest snapshot of each hour within DURATION of the newest snapshot.")
+  Duration withinHourly;
+
+  @Option(names = "--keep-within-daily", paramLabel = "DURATION", converter = RetentionDuration.class,
+      description = "Keep the newest snapshot of each day within DURATION, e.g. 7d.")
+  Duration withinDaily;
+
+  @Option(names = "--keep-within-weekly", paramLabel = "DURATION", converter = RetentionDuration.class,
+      description = "Keep the newest snapshot of each ISO week within DURATION, e.g. 2m.")
+  Duration withinWeekly;
+
+  @Option(names = "--keep-within-monthly", paramLabel = "DURATION", converter = RetentionDuration.class,
+      description = "Keep the newest snapshot of each month within DURATION, e.g. 1y.")
+  Duration withinMonthly;
+
+  @Option(names = "--keep-within-yearly", paramLabel = "DURATION", converter = RetentionDuration.class,
+      description = "Keep the newest snapshot of each year within DURATION, e.g. 10y.")
+  Duration withinYearly;
+
   @Option(names = "--keep-tag", paramLabel = "TAG[,TAG...]",
       description = "Keep every snapshot carrying all these tags (repeatable: any of the lists).")
   List<String> keepTags = new ArrayList<>();
@@ -129,6 +149,21 @@ final class ForgetCommand extends CairnSubcommand {
         .keepMonthly(monthly).keepYearly(yearly);
     if (within != null) {
       p = p.keepWithin(within);
+    }
+    if (withinHourly != null) {
+      p = p.keepWithinHourly(withinHourly);
+    }
+    if (withinDaily != null) {
+      p = p.keepWithinDaily(withinDaily);
+    }
+    if (withinWeekly != null) {
+      p = p.keepWithinWeekly(withinWeekly);
+    }
+    if (withinMonthly != null) {
+      p = p.keepWithinMonthly(withinMonthly);
+    }
+    if (withinYearly != null) {
+      p = p.keepWithinYearly(withinYearly);
     }
     for (String tags : keepTags) {
       p = p.keepTag(tags.split(",", -1));

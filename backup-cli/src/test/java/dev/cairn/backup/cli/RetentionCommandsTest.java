@@ -45,6 +45,18 @@ class RetentionCommandsTest {
   }
 
   @Test
+  void keepWithinPeriodRulesKeepTheNewestOfEachPeriod() throws Exception {
+    Cli cli = threeBackups(); // three backups within a minute: one day, one hour
+    Cli.Result r = cli.run("forget", "--keep-within-daily", "7d", "--dry-run");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("daily within 7d").contains("would remove 2 snapshots, kept 1");
+    Cli.Result hourly = cli.run("forget", "--keep-within-hourly", "1d", "--keep-within-yearly", "5y", "--dry-run");
+    assertThat(hourly.out()).contains("hourly within 1d", "yearly within 1825d", "kept 1");
+    assertThat(cli.run("forget", "--keep-within-weekly", "3w").exitCode()).isZero();
+    assertThat(snapshotCount(cli)).isEqualTo(1);
+  }
+
+  @Test
   void forgetByIdRemovesExactlyThoseSnapshots() throws Exception {
     Cli cli = threeBackups();
     String json = cli.run("snapshots", "--json").out();
