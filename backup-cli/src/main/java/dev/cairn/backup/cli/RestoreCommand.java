@@ -50,6 +50,14 @@ final class RestoreCommand extends CairnSubcommand {
           + " source's root when it contains '/', e.g. 'cache/**', else a name in any directory, e.g. '*.tmp'.")
   List<String> excludes = new ArrayList<>();
 
+  @Option(names = "--include-file", paramLabel = "FILE",
+      description = "Read more --include PATHs from FILE, one per line ('#' starts a comment; repeatable).")
+  List<Path> includeFiles = new ArrayList<>();
+
+  @Option(names = "--exclude-file", paramLabel = "FILE",
+      description = "Read more --exclude GLOBs from FILE, one per line ('#' starts a comment; repeatable).")
+  List<Path> excludeFiles = new ArrayList<>();
+
   @Option(names = "--overwrite", description = "Allow a non-empty target directory, replacing files there.")
   boolean overwrite;
 
@@ -131,6 +139,10 @@ final class RestoreCommand extends CairnSubcommand {
 
   /** One request, or with --include over several sources one per source (each into TARGET/source). */
   private List<RestoreRequest> requests(Snapshot chosen, ProgressDisplay progress) {
+    List<String> includes = new ArrayList<>(this.includes);
+    for (Path file : includeFiles) {
+      includes.addAll(FileSourceOptions.lines(file, "--include-file"));
+    }
     if (includes.isEmpty()) {
       return List.of(base(chosen, progress).destination(target).build());
     }
@@ -152,6 +164,10 @@ final class RestoreCommand extends CairnSubcommand {
   }
 
   private RestoreRequest.Builder base(Snapshot chosen, ProgressDisplay progress) {
+    List<String> excludes = new ArrayList<>(this.excludes);
+    for (Path file : excludeFiles) {
+      excludes.addAll(FileSourceOptions.lines(file, "--exclude-file"));
+    }
     return RestoreRequest.builder().snapshot(chosen.id()).overwrite(overwrite).progress(progress)
         .exclude(excludes.stream().map(FileSourceOptions::anywhere).toArray(String[]::new));
   }

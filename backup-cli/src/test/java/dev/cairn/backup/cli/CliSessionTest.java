@@ -391,12 +391,24 @@ class CliSessionTest {
     assertThat(ls).contains("keep.txt", "cache/CACHEDIR.TAG", "a.txt").doesNotContain("scratch.tmp")
         .doesNotContain("cache/blob").doesNotContain("c.bin");
     Path restored = dir.resolve("restored-excluding");
+    Path restoreExcludes = Files.writeString(dir.resolve("restore-excludes.txt"), "# not needed\nsub\n");
     Cli.Result restore = cli.run("restore", "latest", "--target", restored.toString(), "--exclude", "keep.txt",
-        "--exclude", "sub");
+        "--exclude-file", restoreExcludes.toString());
     assertThat(restore.exitCode()).as(restore.err()).isZero();
     try (Stream<Path> walk = Files.walk(restored)) {
       List<String> names = walk.map(p -> p.getFileName().toString()).toList();
       assertThat(names).contains("a.txt", "CACHEDIR.TAG").doesNotContain("keep.txt", "sub", "b.txt");
+    }
+    // restic's --include-file: the paths as 'cairn ls' shows them
+    Path onlyA = dir.resolve("restored-a");
+    String aPath = ls.lines().filter(l -> l.endsWith("a.txt")).findFirst().orElseThrow().trim();
+    aPath = aPath.substring(aPath.lastIndexOf(' ') + 1);
+    Path includes = Files.writeString(dir.resolve("restore-includes.txt"), "# just this\n" + aPath + "\n");
+    Cli.Result some = cli.run("restore", "latest", "--target", onlyA.toString(), "--include-file", includes.toString());
+    assertThat(some.exitCode()).as(some.err()).isZero();
+    try (Stream<Path> walk = Files.walk(onlyA)) {
+      assertThat(walk.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList())
+          .containsExactly("a.txt");
     }
     Cli.Result dry = cli.run("backup", "--dry-run", data.toString(), "--json");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
