@@ -464,6 +464,31 @@ public final class Repository implements AutoCloseable {
     }
   }
 
+  /**
+   * The ids of the repository's objects of {@code kind}, sorted, for scripts and for looking inside a
+   * damaged repository (restic's {@code list}): {@code snapshots}, {@code index}, {@code packs},
+   * {@code keys}, {@code locks}, or {@code blobs} ({@code "data <id>"} / {@code "tree <id>"} per blob
+   * the index lists).
+   *
+   * @throws ConfigurationException if {@code kind} is none of those
+   */
+  public List<String> list(String kind) {
+    return dev.cairn.backup.internal.repository.Inspect.list(repo, kind);
+  }
+
+  /**
+   * One object of the repository, decrypted and checked (restic's {@code cat}): {@code config} (no ref),
+   * or {@code snapshot}, {@code index}, {@code key}, {@code lock}, {@code pack} (its header) by id or
+   * unique prefix, as JSON; {@code tree} (JSON) or {@code blob} (its plaintext bytes) by full id.
+   *
+   * @throws ConfigurationException if {@code kind} is none of those, or {@code ref} is missing or malformed
+   * @throws BackupException if {@code ref} names no object or several
+   * @throws IntegrityException if the object is damaged
+   */
+  public byte[] cat(String kind, String ref) {
+    return dev.cairn.backup.internal.repository.Inspect.cat(repo, kind, ref);
+  }
+
   /** The key slots; the one that opened this repository is marked current. */
   public List<RepositoryKey> keys() {
     return repo.keys().stream().map(Repository::toKey).toList();

@@ -66,6 +66,8 @@ public final class CairnCommand implements Callable<Integer> {
       PruneCommand.class,
       UnlockCommand.class,
       RepairCommand.class,
+      ListCommand.class,
+      CatCommand.class,
       PlanCommand.class,
       CommandLine.HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class);
