@@ -45,6 +45,9 @@ public record BackupOptions(
     if (checkpointBytes < 1 << 20) {
       throw new IllegalArgumentException("checkpointBytes must be at least 1 MiB, got " + checkpointBytes);
     }
+    if (force && parent != null) {
+      throw new IllegalArgumentException("give force (no parent) or a parent snapshot, not both");
+    }
   }
 
   /** Options without {@code force} or a chosen parent (the components before those were added). */
@@ -168,9 +171,6 @@ public record BackupOptions(
 
     /** Builds the options. */
     public BackupOptions build() {
-      if (force && parent != null) {
-        throw new IllegalArgumentException("give force (no parent) or a parent snapshot, not both");
-      }
       return new BackupOptions(plan, host == null ? localHost() : host, tags, checks, clock, progress,
           checkpointBytes, force, parent);
     }

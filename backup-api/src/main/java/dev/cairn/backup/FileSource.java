@@ -186,7 +186,7 @@ public final class FileSource implements Source {
   }
 
   /** The size above which files are left out, if one was set. */
-  public java.util.OptionalLong excludedLargerThan() {
+  public java.util.OptionalLong excludeLargerThan() {
     return maxFileSize < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxFileSize);
   }
 

@@ -389,17 +389,24 @@ public final class Repository implements AutoCloseable {
    * named, blobs that snapshots need and no pack holds are read from the copy too. Takes the exclusive
    * lock (and a shared one on {@code from}).
    *
+   * @param packs pack ids or unique prefixes to check; every pack when empty
    * @param from a copy to read lost blobs from, or null
    * @param dryRun check and read everything, write and delete nothing
+   * @param progress receives packs (as files) and their stored bytes checked
    * @throws IntegrityException if an index file is damaged: run {@link #repairIndex} first
    * @throws ConfigurationException if {@code from} does not share this repository's chunking
    * @throws StorageException if storage fails; the damaged packs stay indexed, and running it again
    *     finishes the repair
    */
+  public PackRepairReport repairPacks(List<String> packs, Repository from, boolean dryRun) {
+    return repairPacks(packs, from, dryRun, ProgressListener.NONE);
+  }
+
+  /** As {@link #repairPacks(List, Repository, boolean)}, reporting the packs checked to {@code progress}. */
   public PackRepairReport repairPacks(List<String> packs, Repository from, boolean dryRun,
       ProgressListener progress) {
     long start = System.nanoTime();
-    if (from != null && from.id().equals(id())) {
+    if (from != null && sameStorage(from.repo.storage().location(), repo.storage().location())) {
       throw new ConfigurationException("the copy to repair from, " + from.repo.storage().location()
           + ", is this repository (" + repo.storage().location() + "); name another copy");
     }
@@ -410,6 +417,23 @@ public final class Repository implements AutoCloseable {
     }
     return new PackRepairReport(r.packsChecked(), hex(r.repairedPacks()), r.blobsSalvaged(), r.blobsFromCopy(),
         hex(r.lostBlobs()), hex(r.newPacks()), r.problems(), dryRun, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Whether two storage locations are the same place: local directories by their real path (a symlink
+   * or a trailing slash names the same one), others by location. A file-level mirror of a repository
+   * (same repository id, another place) is another copy.
+   */
+  private static boolean sameStorage(String a, String b) {
+    if (a.startsWith("local:") && b.startsWith("local:")) {
+      try {
+        return java.nio.file.Path.of(a.substring(6)).toRealPath()
+            .equals(java.nio.file.Path.of(b.substring(6)).toRealPath());
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return a.equals(b);
   }
 
   private static List<String> hex(List<ObjectId> ids) {
@@ -423,6 +447,8 @@ public final class Repository implements AutoCloseable {
    * once (trees shared between the snapshots are read once). For planning a restore (disk space,
    * time against the RTO) and for seeing what a snapshot costs.
    *
+   * @param refs {@code latest}, snapshot ids or unique prefixes; every readable snapshot when empty
+   * @param countData also count the distinct chunks and trees the snapshots need (reads every tree once)
    * @throws IntegrityException if {@code countData} and a tree cannot be read
    */
   public SnapshotStats stats(List<String> refs, boolean countData) {
@@ -634,7 +660,8 @@ public final class Repository implements AutoCloseable {
     try (Lock lock = repo.lock(!dryRun)) {
       // a prune elsewhere may have deleted blobs this session's index still lists: never reuse those
       repo.refreshIndex();
-      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), src -> src.type().equals(FileSource.TYPE),
+      return toRewrites(SnapshotRewriter.rewrite(repo, Snapshots.readable(repo), chosen(refs),
+          src -> src.type().equals(FileSource.TYPE),
           (path, node) -> dev.cairn.backup.internal.source.Glob.any(globs, path) ? "excluded" : null,
           false, "rewrite", true, forget, dryRun, progress));
     }
@@ -671,7 +698,8 @@ public final class Repository implements AutoCloseable {
             + " pack" + (missing == 1 ? "" : "s") + " missing from storage; run 'cairn repair packs' first (with --from"
             + " another copy, it may bring the data back)");
       }
-      return toRewrites(SnapshotRewriter.rewrite(repo, chosen(refs), src -> true, (path, node) -> {
+      return toRewrites(SnapshotRewriter.rewrite(repo, Snapshots.readable(repo), chosen(refs), src -> true,
+          (path, node) -> {
         for (ObjectId chunk : node.content()) {
           if (!repo.hasBlob(chunk)) {
             return "chunk " + chunk.shortHex() + " is in no pack";
@@ -689,7 +717,7 @@ public final class Repository implements AutoCloseable {
 
   private static List<SnapshotRewrite> toRewrites(List<SnapshotRewriter.Change> changes) {
     return changes.stream().map(c -> new SnapshotRewrite(c.original(), c.rewritten(), c.removed(), c.removedPaths(),
-        c.removedEntries(), c.removedBytes())).toList();
+        c.removedEntries(), c.removedBytes(), c.existed())).toList();
   }
 
   /**

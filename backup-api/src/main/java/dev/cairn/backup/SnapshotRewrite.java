@@ -14,12 +14,14 @@ import java.util.Objects;
  * @param removedPaths how many paths were left out (a removed directory counts once)
  * @param removedEntries entries left out, those below removed directories included where readable
  * @param removedBytes content bytes of the files left out
+ * @param existed true if {@code rewritten} was written by an earlier run (without {@code forget}): it is
+ *     not written twice, and with {@code forget} the original goes now
  */
 public record SnapshotRewrite(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedPaths,
-    long removedEntries, long removedBytes) {
+    long removedEntries, long removedBytes, boolean existed) {
   /** Checks the values and copies the map, keeping its order. */
   public SnapshotRewrite {
     Objects.requireNonNull(original, "original");
-    removed = java.util.Collections.unmodifiableMap(removed); // kept in its order, not copied: it can be large
+    removed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(removed)); // at most 1000 paths
   }
 }

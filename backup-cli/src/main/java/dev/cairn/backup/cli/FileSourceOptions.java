@@ -128,7 +128,7 @@ final class FileSourceOptions implements SourceOptions {
     @Override
     public Long convert(String value) {
       try {
-        return dev.cairn.backup.internal.source.ByteSizes.parse(value, "size");
+        return dev.cairn.backup.internal.source.ByteSizes.parse(value, null); // picocli names the option
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());
       }

@@ -31,7 +31,9 @@ final class OtherRepository {
     if (file != null) {
       variables.put(Passphrases.PASSWORD_FILE, file);
     }
-    return new Passphrases(new CliEnvironment(variables, environment.terminal()), passwordFile).current(location);
+    String option = "--" + prefix.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "password-file";
+    return new Passphrases(new CliEnvironment(variables, environment.terminal()), passwordFile,
+        "set CAIRN_" + prefix + "PASSWORD or CAIRN_" + prefix + "PASSWORD_FILE, give " + option).current(location);
   }
 
   /** Opens the existing repository at {@code location}; {@code option} names the setting in errors. */

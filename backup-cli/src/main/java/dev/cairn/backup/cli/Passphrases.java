@@ -19,10 +19,18 @@ final class Passphrases {
 
   private final CliEnvironment environment;
   private final Path passwordFile;
+  /** Where a passphrase can be given, for the message when there is none: the settings the user types. */
+  private final String settings;
 
   Passphrases(CliEnvironment environment, Path passwordFile) {
+    this(environment, passwordFile, "set " + PASSWORD + " or " + PASSWORD_FILE + ", give --password-file");
+  }
+
+  /** Passphrases found as usual, whose "no passphrase" message names {@code settings} instead. */
+  Passphrases(CliEnvironment environment, Path passwordFile, String settings) {
     this.environment = environment;
     this.passwordFile = passwordFile;
+    this.settings = settings;
   }
 
   /** The passphrase that opens the repository at {@code location}. */
@@ -33,8 +41,8 @@ final class Passphrases {
     }
     char[] typed = environment.terminal().readPassword("enter passphrase for repository " + location + ": ");
     if (typed == null) {
-      throw new ConfigurationException("no passphrase for repository " + location + ": set " + PASSWORD + " or "
-          + PASSWORD_FILE + ", give --password-file, or run on a terminal to be asked");
+      throw new ConfigurationException("no passphrase for repository " + location + ": " + settings
+          + ", or run on a terminal to be asked");
     }
     return wrap(typed);
   }
@@ -46,8 +54,7 @@ final class Passphrases {
       return nonEmpty(given, "the passphrase for the new repository");
     }
     return typedTwice("enter passphrase for new repository " + location + ": ",
-        "no passphrase for the new repository " + location + ": set " + PASSWORD + " or " + PASSWORD_FILE
-            + ", give --password-file, or run on a terminal to be asked");
+        "no passphrase for the new repository " + location + ": " + settings + ", or run on a terminal to be asked");
   }
 
   /** A new key's passphrase: from {@code newPasswordFile}, or typed twice. */

@@ -65,8 +65,9 @@ final class RepairPacksCommand extends CairnSubcommand {
       report.problems().forEach(p -> out.err().println("damage: " + p));
     }
     if (report.repairedPacks().isEmpty()) {
-      out.info("checked %d packs in %s: none is damaged or missing", report.packsChecked(),
-          Format.duration(report.duration()));
+      out.info("checked %d packs in %s: none is damaged or missing%s", report.packsChecked(),
+          Format.duration(report.duration()), report.complete() ? ""
+              : ", but snapshots need blobs that no pack holds" + (from == null ? "" : " and " + from + " lacks too"));
     } else {
       out.info("checked %d packs in %s; %s %d damaged or missing: %d blobs intact, %d from %s, %d lost",
           report.packsChecked(), Format.duration(report.duration()), verb, report.repairedPacks().size(),

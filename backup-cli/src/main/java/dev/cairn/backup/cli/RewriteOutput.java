@@ -12,6 +12,11 @@ final class RewriteOutput {
   static void print(Output out, List<SnapshotRewrite> rewrites, boolean dryRun, boolean forget) {
     for (SnapshotRewrite r : rewrites) {
       String to = r.rewritten() == null ? "(dry run)" : r.rewritten().id().shortHex();
+      if (r.existed()) {
+        out.text("%s %s: rewritten before as %s%s", dryRun ? "would keep" : "kept", r.original().id().shortHex(), to,
+            dryRun || !forget ? "" : "; the original is removed now");
+        continue;
+      }
       out.text("%s %s -> %s: %d entries (%s) left out%s", dryRun ? "would rewrite" : "rewrote",
           r.original().id().shortHex(), to, r.removedEntries(), Format.bytes(r.removedBytes()),
           dryRun || !forget ? "" : "; the original is removed");
@@ -35,6 +40,7 @@ final class RewriteOutput {
       m.put("rewritten", r.rewritten() == null ? null : r.rewritten().id().hex());
       m.put("removed", r.removed());
       m.put("removed_paths", r.removedPaths());
+      m.put("existed", r.existed());
       m.put("removed_entries", r.removedEntries());
       m.put("removed_bytes", r.removedBytes());
       return m;

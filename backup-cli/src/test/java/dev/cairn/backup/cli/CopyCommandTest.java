@@ -31,7 +31,8 @@ class CopyCommandTest {
 
     Cli.Result noPassword = cli.run("copy", "--to", usb);
     assertThat(noPassword.exitCode()).isNotZero();
-    assertThat(noPassword.err()).contains("no passphrase for repository " + usb);
+    assertThat(noPassword.err()).contains("no passphrase for repository " + usb)
+        .contains("CAIRN_TO_PASSWORD", "--to-password-file").doesNotContain("set CAIRN_PASSWORD ");
 
     Cli withTo = cli.env("CAIRN_TO_PASSWORD", "usb pass");
     Cli.Result copy = withTo.run("copy", "--from", primary, "--to", usb, "--json");

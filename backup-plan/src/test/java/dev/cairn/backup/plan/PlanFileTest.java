@@ -98,7 +98,7 @@ class PlanFileTest {
     assertThat(ansible.excludeIfPresent()).containsExactly(".nobackup", dev.cairn.backup.FileSource.CACHEDIR_TAG);
     assertRejects(yaml.replace("one-file-system: true", "one-file-system: yes"))
         .hasMessageContaining("one-file-system").hasMessageContaining("true or false");
-    assertThat(ansible.excludedLargerThan()).hasValue(100L << 20);
+    assertThat(ansible.excludeLargerThan()).hasValue(100L << 20);
     assertRejects(yaml.replace("exclude-larger-than: 100M", "exclude-larger-than: huge"))
         .hasMessageContaining("exclude-larger-than").hasMessageContaining("'huge' is not a size");
   }

@@ -127,7 +127,9 @@ public final class Pruner {
           options.safetyWindow());
       if (plan.stats().missingBlobs() > 0) {
         throw new IntegrityException("prune stopped before changing anything: " + plan.stats().missingBlobs()
-            + " blobs that snapshots need are in no pack; run 'cairn verify' to see which snapshots are damaged");
+            + " blobs that snapshots need are in no pack; run 'cairn verify' to see which snapshots and files need them,"
+            + " then 'cairn repair packs --from OTHER-COPY' to bring them back, or 'cairn repair snapshots --forget'"
+            + " to write those snapshots without them");
       }
       if (options.dryRun() || plan.isEmpty()) {
         listener.progress(Phase.DONE, 1, 1);

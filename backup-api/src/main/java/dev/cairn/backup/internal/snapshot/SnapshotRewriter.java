@@ -46,9 +46,10 @@ public final class SnapshotRewriter {
    * @param removedPaths how many paths were left out (a directory counts once)
    * @param removedEntries entries left out, those below removed directories included (where readable)
    * @param removedBytes content bytes of the files left out
+   * @param existed true if {@code rewritten} was there already (an earlier run wrote it): not written again
    */
   public record Change(Snapshot original, Snapshot rewritten, Map<String, String> removed, long removedPaths,
-      long removedEntries, long removedBytes) {}
+      long removedEntries, long removedBytes, boolean existed) {}
 
   /** Removed paths kept per tree and per snapshot for the report: memory stays bounded however many go. */
   public static final int SAMPLE = 1000;
@@ -100,6 +101,7 @@ public final class SnapshotRewriter {
    * Rewrites the sources {@code sources} selects of {@code snapshots} without the entries {@code filter}
    * drops.
    *
+   * @param existing every snapshot of the repository, to find rewrites an earlier run wrote already
    * @param emptyLostTrees replace a directory whose tree is in no pack by an empty one, as a removal
    *     (repair); else such a tree fails the rewrite. A tree that is indexed but cannot be read fails
    *     either way (read twice): 'repair packs' decides what is lost, not one read
@@ -110,7 +112,7 @@ public final class SnapshotRewriter {
    * @param listener progress: trees read (as files), of snapshots done
    * @throws IntegrityException if a tree cannot be read (nothing is written or removed then)
    */
-  public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> snapshots,
+  public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> existing, List<Snapshot> snapshots,
       Predicate<SnapshotSource> sources, Filter filter, boolean emptyLostTrees, String tag, boolean completeAfter,
       boolean forget, boolean dryRun, dev.cairn.backup.ProgressListener listener) {
     SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyLostTrees, dryRun,
@@ -142,29 +144,55 @@ public final class SnapshotRewriter {
             src.verifications(), root.entries(), root.bytes()));
       }
       if (paths > 0) {
-        changes.add(new Change(s, null, removed, paths, entries, bytes));
+        changes.add(new Change(s, null, removed, paths, entries, bytes, false));
         newSources.add(out);
       }
     }
     r.progress.emit();
-    if (dryRun || changes.isEmpty()) {
-      return changes;
+    // an earlier run (without --forget) wrote these already: the same time, host and plan, this tag, and
+    // the very trees worked out now. Not written twice; with forget, the original still goes
+    List<Change> found = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      Snapshot twin = twin(existing, c.original(), newSources.get(i), tag);
+      found.add(twin == null ? c : new Change(c.original(), twin, c.removed(), c.removedPaths(), c.removedEntries(),
+          c.removedBytes(), true));
+    }
+    if (dryRun || found.isEmpty()) {
+      return found;
     }
     repo.flush(); // every new tree is stored and indexed before a snapshot that needs it is written
     List<Change> done = new ArrayList<>();
-    for (int i = 0; i < changes.size(); i++) {
-      Change c = changes.get(i);
+    for (int i = 0; i < found.size(); i++) {
+      Change c = found.get(i);
       Snapshot s = c.original();
-      LinkedHashSet<String> tags = new LinkedHashSet<>(s.tags());
-      tags.add(tag);
-      Snapshot rewritten = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), List.copyOf(tags),
-          s.parent(), newSources.get(i), s.checks(), s.complete() && completeAfter));
+      Snapshot rewritten = c.rewritten();
+      if (!c.existed()) {
+        LinkedHashSet<String> tags = new LinkedHashSet<>(s.tags());
+        tags.add(tag);
+        rewritten = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), List.copyOf(tags),
+            s.parent(), newSources.get(i), s.checks(), s.complete() && completeAfter));
+      }
       if (forget) {
         repo.delete(FileType.SNAPSHOT, s.id());
       }
-      done.add(new Change(s, rewritten, c.removed(), c.removedPaths(), c.removedEntries(), c.removedBytes()));
+      done.add(new Change(s, rewritten, c.removed(), c.removedPaths(), c.removedEntries(), c.removedBytes(),
+          c.existed()));
     }
     return done;
+  }
+
+  /** A snapshot among {@code existing} that is {@code original} rewritten with {@code sources} and {@code tag}. */
+  private static Snapshot twin(List<Snapshot> existing, Snapshot original, List<SnapshotSource> sources, String tag) {
+    for (Snapshot t : existing) {
+      if (!t.id().equals(original.id()) && t.tags().contains(tag) && t.time().equals(original.time())
+          && t.host().equals(original.host()) && t.plan().equals(original.plan())
+          && t.sources().stream().map(SnapshotSource::tree).toList()
+              .equals(sources.stream().map(SnapshotSource::tree).toList())) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** Tree {@code id} at {@code path} rewritten (stored unless a dry run), with what was left out. */

@@ -40,12 +40,14 @@ public final class ByteSizes {
   /**
    * The bytes {@code text} says.
    *
+   * @param what the setting, named in the message (null: only the text is named)
    * @throws IllegalArgumentException naming {@code what} and {@code text} if it is not a size
    */
   public static long parse(String text, String what) {
     Long v = parseOrNull(text);
     if (v == null) {
-      throw new IllegalArgumentException(what + " '" + text + "' is not a size (e.g. 100M, 2G, 4096)");
+      throw new IllegalArgumentException((what == null ? "" : what + ": ") + "'" + text
+          + "' is not a size (e.g. 100M, 2G, 4096)");
     }
     return v;
   }

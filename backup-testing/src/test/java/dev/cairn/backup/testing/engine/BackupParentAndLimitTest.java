@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupParentAndLimitTest {
   @TempDir Path tmp;
 
-  /** A PATH that is itself a file larger than the limit is still backed up (restic leaves it out). */
+  /** A PATH that is itself a file larger than the limit is left out, as restic does. */
   @Test
   void aSingleFileRootLargerThanTheLimitIsLeftOut() throws Exception {
     Path big = tmp.resolve("disk.img");
@@ -30,7 +30,7 @@ class BackupParentAndLimitTest {
     }
   }
 
-  /** A chosen parent that holds none of the sources gave nothing, yet is recorded as the parent. */
+  /** A chosen parent that holds none of the sources gives nothing, so it is not recorded as the parent. */
   @Test
   void aParentThatHoldsNoneOfTheSourcesIsNotRecorded() throws Exception {
     Path a = tmp.resolve("a");

@@ -60,7 +60,7 @@ class FileSourceFiltersTest {
     Files.createSymbolicLink(src.resolve("link"), Path.of("dumps/core.1234"));
     assertThat(backedUp(FileSource.of(src).excludeLargerThan(1024)))
         .containsExactlyInAnyOrder("all.yaml", "dumps", "link");
-    assertThat(FileSource.of(src).excludeLargerThan(1024).excludedLargerThan()).hasValue(1024);
+    assertThat(FileSource.of(src).excludeLargerThan(1024).excludeLargerThan()).hasValue(1024);
     assertThat(backedUp(FileSource.of(src))).contains("dumps/core.1234");
     assertThatThrownBy(() -> FileSource.of(src).excludeLargerThan(-1)).hasMessageContaining("-1");
   }

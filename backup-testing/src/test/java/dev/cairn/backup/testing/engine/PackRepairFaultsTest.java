@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,6 +265,29 @@ class PackRepairFaultsTest extends TwoCopies {
   }
 
   // a copy with gaps of its own
+
+  @Test
+  void aFileLevelMirrorOfTheRepositoryIsAnotherCopy() throws Exception {
+    // rsync or cp -a of the repository: the same repository id in another place, a good source
+    Path mirror = tmp.resolve("mirror");
+    try (Stream<Path> files = Files.walk(tmp.resolve("primary"))) {
+      for (Path f : files.toList()) {
+        Path to = mirror.resolve(tmp.resolve("primary").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    flipMiddleByte(largestPack());
+    try (Repository primary = TestRepos.open(primaryStorage); Repository copy = TestRepos.open(Storages.local(mirror))) {
+      PackRepairReport r = primary.repairPacks(List.of(), copy, false);
+      assertThat(r.complete()).isTrue();
+      assertThat(r.blobsFromCopy()).isPositive();
+      assertThat(primary.verify(true).ok()).isTrue();
+    }
+  }
 
   @Test
   void aCopyMissingAPackStillSuppliesWhatItHas() throws Exception {

@@ -208,6 +208,39 @@ class RewriteFaultsTest {
       repo.backup(List.of(FileSource.of(src)));
       List<SnapshotRewrite> done = repo.rewrite(List.of(), List.of("secret.key"), false, false);
       assertThat(repo.snapshots()).hasSize(2);
+      // run again, as people do: the rewrite is there already and is not written twice
+      List<SnapshotRewrite> again = repo.rewrite(List.of(), List.of("secret.key"), false, false);
+      assertThat(again).singleElement().satisfies(r -> {
+        assertThat(r.existed()).isTrue();
+        assertThat(r.rewritten().id()).isEqualTo(done.get(0).rewritten().id());
+      });
+      assertThat(repo.snapshots()).hasSize(2);
+      // and with --forget the original goes, the first run's rewrite stays
+      repo.rewrite(List.of(), List.of("secret.key"), true, false);
+      assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(done.get(0).rewritten().id());
+    }
+  }
+
+  /** The report is the caller's to keep: changing the map given does not change it. */
+  @Test
+  void aSnapshotRewriteCopiesItsMap() {
+    java.util.Map<String, String> removed = new java.util.LinkedHashMap<>(java.util.Map.of("a", "excluded"));
+    Snapshot s = new Snapshot(ObjectId.of(new byte[32]), java.time.Instant.EPOCH, "h", "", List.of(), null,
+        List.of(), List.of(), true);
+    SnapshotRewrite r = new SnapshotRewrite(s, null, removed, 1, 1, 0, false);
+    removed.put("b", "excluded");
+    assertThat(r.removed()).containsOnlyKeys("a");
+  }
+
+  @Test
+  void forgettingByIdStillWorksAfterARewriteWithoutForget() throws Exception {
+    Path src = tmp.resolve("src2");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a\n");
+    Files.writeString(src.resolve("secret.key"), "k\n");
+    try (Repository repo = TestRepos.init(Storages.local(tmp.resolve("repo2")))) {
+      repo.backup(List.of(FileSource.of(src)));
+      List<SnapshotRewrite> done = repo.rewrite(List.of(), List.of("secret.key"), false, false);
       repo.forget(done.stream().map(r -> r.original().id().shortHex()).toList(), false);
       assertThat(repo.snapshots()).extracting(Snapshot::id).containsExactly(done.get(0).rewritten().id());
     }
