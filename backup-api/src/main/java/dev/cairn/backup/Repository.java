@@ -462,20 +462,7 @@ public final class Repository implements AutoCloseable {
       }
       java.util.Set<ObjectId> trees = new java.util.HashSet<>();
       java.util.Set<ObjectId> chunks = new java.util.HashSet<>();
-      java.util.Deque<ObjectId> todo = new java.util.ArrayDeque<>();
-      chosen.forEach(s -> s.sources().forEach(src -> todo.push(src.tree())));
-      while (!todo.isEmpty()) {
-        ObjectId tree = todo.pop();
-        if (!trees.add(tree)) {
-          continue;
-        }
-        for (var n : dev.cairn.backup.internal.tree.TreeCodec.decode(repo.readBlob(tree), "tree " + tree.shortHex())) {
-          chunks.addAll(n.content());
-          if (n.subtree() != null) {
-            todo.push(n.subtree());
-          }
-        }
-      }
+      chosen.forEach(s -> s.sources().forEach(src -> TreeWalker.reachable(src.tree(), repo::readBlob, trees, chunks)));
       long raw = 0;
       long stored = 0;
       for (java.util.Set<ObjectId> ids : List.of(trees, chunks)) {

@@ -15,17 +15,14 @@ import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.FileType;
 import dev.cairn.backup.internal.repository.PackRewriter;
 import dev.cairn.backup.internal.snapshot.Snapshots;
-import dev.cairn.backup.internal.tree.Node;
-import dev.cairn.backup.internal.tree.TreeCodec;
+import dev.cairn.backup.internal.tree.TreeWalker;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -181,31 +178,19 @@ public final class Pruner {
   /** Every tree and data blob reachable from {@code snapshots}; each tree is read once. */
   static Set<ObjectId> mark(EncryptedRepository repo, List<Snapshot> snapshots, Listener listener) {
     Set<ObjectId> used = new HashSet<>();
-    Deque<ObjectId> todo = new ArrayDeque<>();
     long done = 0;
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
-        todo.push(src.tree());
-        while (!todo.isEmpty()) {
-          ObjectId tree = todo.pop();
-          if (!used.add(tree)) {
-            continue; // an unchanged subtree shared with an earlier snapshot
-          }
-          byte[] data;
+        // trees and chunks in one set; an unchanged subtree shared with an earlier snapshot is not read again
+        TreeWalker.reachable(src.tree(), tree -> {
           try {
-            data = repo.readBlob(tree);
+            return repo.readBlob(tree);
           } catch (RuntimeException e) {
             throw new IntegrityException("prune stopped before changing anything: tree " + tree.shortHex()
-                + " of snapshot " + s.id().shortHex() + " (source '" + src.name() + "') cannot be read (" + e.getMessage()
-                + "); run 'cairn verify'", e);
+                + " of snapshot " + s.id().shortHex() + " (source '" + src.name() + "') cannot be read ("
+                + e.getMessage() + "); run 'cairn verify'", e);
           }
-          for (Node node : TreeCodec.decode(data, "tree " + tree.shortHex())) {
-            used.addAll(node.content());
-            if (node.subtree() != null) {
-              todo.push(node.subtree());
-            }
-          }
-        }
+        }, used, used);
       }
       listener.progress(Phase.MARK, ++done, snapshots.size());
     }

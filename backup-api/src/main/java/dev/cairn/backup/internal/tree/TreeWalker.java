@@ -151,4 +151,28 @@ public final class TreeWalker {
     }
     return all;
   }
+
+  /**
+   * Adds to {@code trees} every tree reachable from {@code root} and to {@code chunks} every data chunk
+   * they list ({@code trees} and {@code chunks} may be one set). A tree already in {@code trees} is not
+   * read again, nor what is below it: unchanged subtrees shared between snapshots cost one read.
+   * {@code load} returns a tree's bytes; its exceptions propagate.
+   */
+  public static void reachable(ObjectId root, Function<ObjectId, byte[]> load, java.util.Set<ObjectId> trees,
+      java.util.Set<ObjectId> chunks) {
+    Deque<ObjectId> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      ObjectId tree = todo.pop();
+      if (!trees.add(tree)) {
+        continue;
+      }
+      for (Node node : TreeCodec.decode(load.apply(tree), "tree " + tree.shortHex())) {
+        chunks.addAll(node.content());
+        if (node.subtree() != null) {
+          todo.push(node.subtree());
+        }
+      }
+    }
+  }
 }
