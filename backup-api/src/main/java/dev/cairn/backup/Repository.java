@@ -413,7 +413,7 @@ public final class Repository implements AutoCloseable {
     PackRepair.Result r;
     try (Lock lock = repo.lock(!dryRun);
         Lock fromLock = from == null ? null : from.repo.lock(false)) {
-      r = PackRepair.run(repo, packs, from == null ? null : from.repo, dryRun, progress);
+      r = PackRepair.run(repo, packs, from == null ? null : from.repo, dryRun, progress, readAhead);
     }
     return new PackRepairReport(r.packsChecked(), hex(r.repairedPacks()), r.blobsSalvaged(), r.blobsFromCopy(),
         hex(r.lostBlobs()), hex(r.newPacks()), r.problems(), dryRun, Duration.ofNanos(System.nanoTime() - start));

@@ -76,8 +76,13 @@ public final class PackRepair {
   public record Result(int packsChecked, List<ObjectId> repairedPacks, long blobsSalvaged, long blobsFromCopy,
       List<ObjectId> lostBlobs, List<ObjectId> newPacks, List<String> problems) {}
 
+  /** Packs read and checked at once ahead of the repair on remote storage: each is held whole while checked. */
+  private static final int CHECKS_AT_ONCE = 4;
+
   private final EncryptedRepository repo;
   private final EncryptedRepository from;
+  /** Packs a check ahead found intact: not read again. */
+  private final Set<ObjectId> intact = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final boolean dryRun;
   /** Every pack record of the index files read at the start, by pack. */
   private final Map<ObjectId, IndexFile.PackRecord> records;
@@ -118,6 +123,16 @@ public final class PackRepair {
    */
   public static Result run(EncryptedRepository repo, List<String> packRefs, EncryptedRepository from, boolean dryRun,
       ProgressListener listener) {
+    return run(repo, packRefs, from, dryRun, listener, null);
+  }
+
+  /**
+   * As {@link #run(EncryptedRepository, List, EncryptedRepository, boolean, ProgressListener)}; on storage
+   * where reads wait a round trip, the packs are first read and checked a few at a time on
+   * {@code executor} (null: one after another), and only those that fail are handled as above.
+   */
+  public static Result run(EncryptedRepository repo, List<String> packRefs, EncryptedRepository from, boolean dryRun,
+      ProgressListener listener, java.util.concurrent.Executor executor) {
     repo.refreshIndex();
     if (!repo.damagedIndexFiles().isEmpty()) {
       int n = repo.damagedIndexFiles().size();
@@ -165,6 +180,10 @@ public final class PackRepair {
     PackRepair run = new PackRepair(repo, from, dryRun, records, stored);
     ProgressTracker progress = new ProgressTracker("repair packs", listener, candidates.size(),
         candidates.stream().mapToLong(p -> stored.getOrDefault(p, 0L)).sum());
+    int window = Math.min(CHECKS_AT_ONCE, repo.storage().parallelReads());
+    if (executor != null && window > 1) {
+      run.intact.addAll(run.checkAhead(candidates, executor, window));
+    }
     try {
       try (PackRewriter rewriter = new PackRewriter(repo)) {
         for (ObjectId pack : candidates) {
@@ -210,9 +229,49 @@ public final class PackRepair {
         new ArrayList<>(run.lost), run.newPacks, run.problems);
   }
 
+  /**
+   * Reads and checks the stored {@code candidates}, {@code window} at a time on {@code executor}; returns
+   * those found intact. A failure here is not final: such a pack is read and checked again in the
+   * repair itself, which also decides about damage and reports storage errors.
+   */
+  private Set<ObjectId> checkAhead(Set<ObjectId> candidates, java.util.concurrent.Executor executor, int window) {
+    Set<ObjectId> ok = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(window);
+    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+    for (ObjectId pack : candidates) {
+      Long size = stored.get(pack);
+      if (size == null) {
+        continue;
+      }
+      slots.acquireUninterruptibly();
+      all.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+        IndexFile.PackRecord record = records.get(pack);
+        List<BlobLocation> blobs = new ArrayList<>(record.entries().size());
+        record.entries().forEach(e -> blobs.add(repo.location(pack, e)));
+        if (PackChecker.check(repo, pack, blobs, record.salt(), readWhole(pack, size)).ok()) {
+          ok.add(pack);
+        }
+      }, executor).whenComplete((v, e) -> slots.release()));
+    }
+    for (var f : all) {
+      try {
+        f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        // read again, one at a time, by the repair: a storage error is reported there
+      }
+    }
+    return ok;
+  }
+
   /** Checks {@code pack} (unless it is missing) and, if damaged or missing, writes what of it is needed. */
   private void checkAndReplace(ObjectId pack, PackRewriter rewriter, ProgressTracker progress) {
     IndexFile.PackRecord record = records.get(pack);
+    if (intact.contains(pack)) {
+      checked++;
+      progress.bytes(stored.get(pack), pack.shortHex());
+      progress.file(pack.shortHex());
+      return;
+    }
     List<BlobLocation> blobs = new ArrayList<>(record.entries().size());
     record.entries().forEach(e -> blobs.add(repo.location(pack, e)));
     byte[] data = null;

@@ -3,6 +3,7 @@ package dev.cairn.backup.testing.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.backup.FileSource;
 import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.PackRepairReport;
 import dev.cairn.backup.ProgressListener;
@@ -267,6 +268,47 @@ class PackRepairFaultsTest extends TwoCopies {
   // a copy with gaps of its own
 
   @Test
+  void onRemoteStorageThePacksAreCheckedAheadAndAnIntactPackIsReadOnce() throws Exception {
+    // a few packs, one damaged, on storage that says reads wait a round trip
+    try (Repository primary = TestRepos.builder(primaryStorage).packSize(64 * 1024).open()) {
+      for (int i = 0; i < 6; i++) {
+        Files.write(src.resolve("more-" + i + ".bin"), new java.util.Random(100 + i).ints(40_000).mapToObj(
+            Integer::toString).collect(Collectors.joining(",")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      primary.backup(List.of(FileSource.of(src)));
+    }
+    try (Repository primary = TestRepos.open(primaryStorage); Repository copy = TestRepos.open(copyStorage)) {
+      primary.copyTo(copy);
+    }
+    Path damaged = largestPack();
+    flipMiddleByte(damaged);
+    java.util.Map<String, AtomicInteger> wholeReads = new java.util.concurrent.ConcurrentHashMap<>();
+    HookStorage remote = new HookStorage(primaryStorage) {
+      @Override
+      public InputStream get(String n, long offset, long length) throws IOException {
+        if (n.startsWith("data/") && offset == 0 && length > 0 && length == stat(n).orElseThrow().size()) {
+          wholeReads.computeIfAbsent(n.substring(n.lastIndexOf('/') + 1), k -> new AtomicInteger()).incrementAndGet();
+        }
+        return super.get(n, offset, length);
+      }
+
+      @Override
+      public int parallelReads() {
+        return 8;
+      }
+    };
+    try (Repository primary = TestRepos.open(remote); Repository copy = TestRepos.open(copyStorage)) {
+      PackRepairReport r = primary.repairPacks(List.of(), copy, false);
+      assertThat(r.repairedPacks()).containsExactly(damaged.getFileName().toString());
+      assertThat(r.complete()).isTrue();
+      assertThat(r.packsChecked()).isGreaterThan(3);
+      wholeReads.forEach((pack, n) -> assertThat(n.get()).as("whole reads of pack " + pack)
+          .isEqualTo(pack.equals(damaged.getFileName().toString()) ? 3 : 1));
+      assertThat(primary.verify(true).ok()).isTrue();
+    }
+  }
+
+  @Test
   void aFileLevelMirrorOfTheRepositoryIsAnotherCopy() throws Exception {
     // rsync or cp -a of the repository: the same repository id in another place, a good source
     Path mirror = tmp.resolve("mirror");
@@ -409,6 +451,11 @@ class PackRepairFaultsTest extends TwoCopies {
     @Override
     public Optional<StorageObject> stat(String name) throws IOException {
       return d.stat(name);
+    }
+
+    @Override
+    public int parallelReads() {
+      return d.parallelReads();
     }
 
     @Override
