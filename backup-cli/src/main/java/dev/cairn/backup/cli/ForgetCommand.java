@@ -127,6 +127,12 @@ final class ForgetCommand extends CairnSubcommand {
   }
 
   private int forgetIds() {
+    for (String option : List.of("--group-by", "--zone")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new ConfigurationException(option + " applies to --keep-* rules; snapshots given by id are removed as"
+            + " they are: give ids or rules");
+      }
+    }
     Output out = output();
     try (Repository repo = openRepository()) {
       List<ObjectId> removed = repo.forget(ids, dryRun);

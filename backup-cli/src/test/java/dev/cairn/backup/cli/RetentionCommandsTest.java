@@ -66,6 +66,9 @@ class RetentionCommandsTest {
     Cli.Result both = cli.run("forget", first, "--keep-last", "1");
     assertThat(both.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(both.err()).contains("not both");
+    Cli.Result grouped = cli.run("forget", first, "--group-by", "host");
+    assertThat(grouped.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(grouped.err()).contains("--group-by applies to --keep-* rules");
     Cli.Result unknown = cli.run("forget", first, "0000000000");
     assertThat(unknown.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(unknown.err()).contains("'0000000000'", "nothing was removed");
