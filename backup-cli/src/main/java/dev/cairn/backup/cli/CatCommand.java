@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
  * {@code cat}): JSON for structured objects, the plaintext bytes of a blob.
  */
 @Command(name = "cat", mixinStandardHelpOptions = true,
-    description = {"Print one repository object, decrypted and checked: config; snapshot, index, key, lock or pack"
-        + " (its header) by id or unique prefix, as JSON; tree (JSON) or blob (raw bytes) by full id.",
+    description = {"Print one repository object, decrypted and checked: config; snapshot, index, lock or pack"
+        + " (its header) by id or unique prefix, as JSON; tree (JSON) or blob (raw bytes) by full id; a key file as"
+        + " stored (it is not encrypted: the key derivation's parameters and the wrapped keys).",
         "For looking inside a repository by hand: 'cairn list' gives the ids."})
 final class CatCommand extends CairnSubcommand {
 

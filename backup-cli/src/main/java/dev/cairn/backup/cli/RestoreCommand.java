@@ -141,7 +141,12 @@ final class RestoreCommand extends CairnSubcommand {
   private List<RestoreRequest> requests(Snapshot chosen, ProgressDisplay progress) {
     List<String> includes = new ArrayList<>(this.includes);
     for (Path file : includeFiles) {
-      includes.addAll(FileSourceOptions.lines(file, "--include-file"));
+      List<String> listed = FileSourceOptions.lines(file, "--include-file");
+      if (listed.isEmpty()) {
+        // restoring everything instead of the paths meant would be a surprise, and a slow one
+        throw new ConfigurationException("--include-file " + file + " lists no path; nothing was restored");
+      }
+      includes.addAll(listed);
     }
     if (includes.isEmpty()) {
       return List.of(base(chosen, progress).destination(target).build());

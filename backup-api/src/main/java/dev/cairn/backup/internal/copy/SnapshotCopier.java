@@ -68,8 +68,13 @@ public final class SnapshotCopier {
   private final boolean shared;
   private final ProgressTracker progress;
   private final long flushEvery;
-  /** Without shared chunking: source blob id to destination blob id, for blobs known to be complete in the destination. */
+  /** Without shared chunking: source chunk id to destination chunk id, for chunks stored in the destination. */
   private final Map<ObjectId, ObjectId> mapped = new ConcurrentHashMap<>();
+  /**
+   * Without shared chunking: source tree id to destination tree id, for trees complete in the destination.
+   * Apart from the chunks: a file whose bytes are a tree's has that tree's id, but not its destination id.
+   */
+  private final Map<ObjectId, ObjectId> mappedTrees = new ConcurrentHashMap<>();
   /** With shared chunking: source trees handled completely in this run. */
   private final Set<ObjectId> doneTrees = new HashSet<>();
   /** Threads reading (decrypting, checking) source blobs besides the calling thread. */
@@ -195,7 +200,7 @@ public final class SnapshotCopier {
 
   /** Records which destination ids the blobs of an already copied source tree have. */
   private void pair(ObjectId srcTree, ObjectId dstTree) {
-    if (mapped.putIfAbsent(srcTree, dstTree) != null) {
+    if (mappedTrees.putIfAbsent(srcTree, dstTree) != null) {
       return;
     }
     List<Node> a = TreeCodec.decode(src.readBlob(srcTree), "tree " + srcTree);
@@ -220,8 +225,8 @@ public final class SnapshotCopier {
 
   /** Copies the tree {@code id} and everything below it; returns its id in the destination. */
   private ObjectId copyTree(ObjectId id, String path) {
-    if (shared ? doneTrees.contains(id) : mapped.containsKey(id)) {
-      return shared ? id : mapped.get(id);
+    if (shared ? doneTrees.contains(id) : mappedTrees.containsKey(id)) {
+      return shared ? id : mappedTrees.get(id);
     }
     byte[] raw = src.readBlob(id);
     List<Node> nodes = TreeCodec.decode(raw, "tree " + id + " at " + path);
@@ -259,12 +264,12 @@ public final class SnapshotCopier {
     for (Node n : nodes) {
       rewritten.add(new Node(n.name(), n.type(), n.size(), n.modifiedTime(), n.mode(), n.inode(), n.attributes(),
           n.linkTarget(), n.content().stream().map(mapped::get).toList(),
-          n.subtree() == null ? null : mapped.get(n.subtree())));
+          n.subtree() == null ? null : mappedTrees.get(n.subtree())));
     }
     byte[] encoded = TreeCodec.encode(rewritten);
     ObjectId to = dst.chunkId(encoded, 0, encoded.length);
     add(BlobType.TREE, to, encoded, 0, encoded.length, path);
-    mapped.put(id, to);
+    mappedTrees.put(id, to);
     return to;
   }
 

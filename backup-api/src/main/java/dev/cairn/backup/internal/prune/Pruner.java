@@ -177,11 +177,14 @@ public final class Pruner {
 
   /** Every tree and data blob reachable from {@code snapshots}; each tree is read once. */
   static Set<ObjectId> mark(EncryptedRepository repo, List<Snapshot> snapshots, Listener listener) {
-    Set<ObjectId> used = new HashSet<>();
+    // trees and chunks apart: a file whose bytes are those of a tree has that tree's id, and must not make
+    // the walk take the tree for visited (its chunks would look unused)
+    Set<ObjectId> trees = new HashSet<>();
+    Set<ObjectId> chunks = new HashSet<>();
     long done = 0;
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
-        // trees and chunks in one set; an unchanged subtree shared with an earlier snapshot is not read again
+        // an unchanged subtree shared with an earlier snapshot is not read again
         TreeWalker.reachable(src.tree(), tree -> {
           try {
             return repo.readBlob(tree);
@@ -190,10 +193,12 @@ public final class Pruner {
                 + " of snapshot " + s.id().shortHex() + " (source '" + src.name() + "') cannot be read ("
                 + e.getMessage() + "); run 'cairn verify'", e);
           }
-        }, used, used);
+        }, trees, chunks);
       }
       listener.progress(Phase.MARK, ++done, snapshots.size());
     }
+    Set<ObjectId> used = new HashSet<>(trees);
+    used.addAll(chunks);
     return used;
   }
 

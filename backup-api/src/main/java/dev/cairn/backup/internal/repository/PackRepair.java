@@ -182,7 +182,7 @@ public final class PackRepair {
         candidates.stream().mapToLong(p -> stored.getOrDefault(p, 0L)).sum());
     int window = Math.min(CHECKS_AT_ONCE, repo.storage().parallelReads());
     if (executor != null && window > 1) {
-      run.intact.addAll(run.checkAhead(candidates, executor, window));
+      run.intact.addAll(run.checkAhead(candidates, executor, window, progress));
     }
     try {
       try (PackRewriter rewriter = new PackRewriter(repo)) {
@@ -234,7 +234,8 @@ public final class PackRepair {
    * those found intact. A failure here is not final: such a pack is read and checked again in the
    * repair itself, which also decides about damage and reports storage errors.
    */
-  private Set<ObjectId> checkAhead(Set<ObjectId> candidates, java.util.concurrent.Executor executor, int window) {
+  private Set<ObjectId> checkAhead(Set<ObjectId> candidates, java.util.concurrent.Executor executor, int window,
+      ProgressTracker progress) {
     Set<ObjectId> ok = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(window);
     List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
@@ -250,6 +251,8 @@ public final class PackRepair {
         record.entries().forEach(e -> blobs.add(repo.location(pack, e)));
         if (PackChecker.check(repo, pack, blobs, record.salt(), readWhole(pack, size)).ok()) {
           ok.add(pack);
+          progress.bytes(size, pack.shortHex()); // counted as it goes: a large repository takes hours
+          progress.file(pack.shortHex());
         }
       }, executor).whenComplete((v, e) -> slots.release()));
     }
@@ -267,9 +270,7 @@ public final class PackRepair {
   private void checkAndReplace(ObjectId pack, PackRewriter rewriter, ProgressTracker progress) {
     IndexFile.PackRecord record = records.get(pack);
     if (intact.contains(pack)) {
-      checked++;
-      progress.bytes(stored.get(pack), pack.shortHex());
-      progress.file(pack.shortHex());
+      checked++; // its progress was counted when it was checked ahead
       return;
     }
     List<BlobLocation> blobs = new ArrayList<>(record.entries().size());

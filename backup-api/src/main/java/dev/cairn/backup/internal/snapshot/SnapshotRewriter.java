@@ -154,7 +154,7 @@ public final class SnapshotRewriter {
     List<Change> found = new ArrayList<>();
     for (int i = 0; i < changes.size(); i++) {
       Change c = changes.get(i);
-      Snapshot twin = twin(existing, c.original(), newSources.get(i), tag);
+      Snapshot twin = twin(existing, rewritten(c.original(), newSources.get(i), tag, completeAfter));
       found.add(twin == null ? c : new Change(c.original(), twin, c.removed(), c.removedPaths(), c.removedEntries(),
           c.removedBytes(), true));
     }
@@ -168,10 +168,7 @@ public final class SnapshotRewriter {
       Snapshot s = c.original();
       Snapshot rewritten = c.rewritten();
       if (!c.existed()) {
-        LinkedHashSet<String> tags = new LinkedHashSet<>(s.tags());
-        tags.add(tag);
-        rewritten = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), List.copyOf(tags),
-            s.parent(), newSources.get(i), s.checks(), s.complete() && completeAfter));
+        rewritten = Snapshots.save(repo, rewritten(s, newSources.get(i), tag, completeAfter));
       }
       if (forget) {
         repo.delete(FileType.SNAPSHOT, s.id());
@@ -182,13 +179,23 @@ public final class SnapshotRewriter {
     return done;
   }
 
-  /** A snapshot among {@code existing} that is {@code original} rewritten with {@code sources} and {@code tag}. */
-  private static Snapshot twin(List<Snapshot> existing, Snapshot original, List<SnapshotSource> sources, String tag) {
+  /** {@code original} rewritten: its new sources, its tags and {@code tag}, all else kept (id to be assigned). */
+  private static Snapshot rewritten(Snapshot original, List<SnapshotSource> sources, String tag, boolean completeAfter) {
+    LinkedHashSet<String> tags = new LinkedHashSet<>(original.tags());
+    tags.add(tag);
+    return new Snapshot(original.id(), original.time(), original.host(), original.plan(), List.copyOf(tags),
+        original.parent(), sources, original.checks(), original.complete() && completeAfter);
+  }
+
+  /**
+   * The snapshot among {@code existing} that is exactly {@code wouldWrite} (every field but the id): a
+   * rewrite an earlier run wrote. Anything the original gained since (a tag) makes it another snapshot.
+   */
+  private static Snapshot twin(List<Snapshot> existing, Snapshot wouldWrite) {
     for (Snapshot t : existing) {
-      if (!t.id().equals(original.id()) && t.tags().contains(tag) && t.time().equals(original.time())
-          && t.host().equals(original.host()) && t.plan().equals(original.plan())
-          && t.sources().stream().map(SnapshotSource::tree).toList()
-              .equals(sources.stream().map(SnapshotSource::tree).toList())) {
+      Snapshot same = new Snapshot(t.id(), wouldWrite.time(), wouldWrite.host(), wouldWrite.plan(), wouldWrite.tags(),
+          wouldWrite.parent(), wouldWrite.sources(), wouldWrite.checks(), wouldWrite.complete());
+      if (!t.id().equals(wouldWrite.id()) && t.equals(same)) {
         return t;
       }
     }

@@ -154,12 +154,16 @@ public final class TreeWalker {
 
   /**
    * Adds to {@code trees} every tree reachable from {@code root} and to {@code chunks} every data chunk
-   * they list ({@code trees} and {@code chunks} may be one set). A tree already in {@code trees} is not
-   * read again, nor what is below it: unchanged subtrees shared between snapshots cost one read.
+   * they list. A tree already in {@code trees} is not read again, nor what is below it: unchanged
+   * subtrees shared between snapshots cost one read. The two must be different sets: a file whose bytes
+   * are a tree's has that tree's id, and must not make the tree look visited.
    * {@code load} returns a tree's bytes; its exceptions propagate.
    */
   public static void reachable(ObjectId root, Function<ObjectId, byte[]> load, java.util.Set<ObjectId> trees,
       java.util.Set<ObjectId> chunks) {
+    if (trees == chunks) {
+      throw new IllegalArgumentException("trees and chunks must be different sets");
+    }
     Deque<ObjectId> todo = new ArrayDeque<>();
     todo.push(root);
     while (!todo.isEmpty()) {

@@ -309,6 +309,45 @@ class PackRepairFaultsTest extends TwoCopies {
   }
 
   @Test
+  void progressMovesWhilePacksAreCheckedAhead() throws Exception {
+    try (Repository primary = TestRepos.builder(primaryStorage).packSize(64 * 1024).open()) {
+      for (int i = 0; i < 6; i++) {
+        Files.write(src.resolve("more-" + i + ".bin"), new java.util.Random(100 + i).ints(40_000).mapToObj(
+            Integer::toString).collect(Collectors.joining(",")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      primary.backup(List.of(FileSource.of(src)));
+    }
+    AtomicInteger reads = new AtomicInteger();
+    HookStorage remote = new HookStorage(primaryStorage) {
+      @Override
+      public InputStream get(String n, long offset, long length) throws IOException {
+        if (n.startsWith("data/")) {
+          reads.incrementAndGet();
+          try {
+            Thread.sleep(300); // a round trip to remote storage
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.get(n, offset, length);
+      }
+
+      @Override
+      public int parallelReads() {
+        return 8;
+      }
+    };
+    java.util.List<String> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Repository primary = TestRepos.open(remote)) {
+      primary.repairPacks(List.of(), null, true,
+          p -> samples.add("reads=" + reads.get() + " files=" + p.files() + "/" + p.totalFiles()));
+    }
+    // while the packs are being read, some sample shows packs checked before the last read
+    assertThat(samples).as("a sample with progress before the reading ended")
+        .anyMatch(s -> !s.contains("files=0/") && !s.startsWith("reads=" + reads.get() + " "));
+  }
+
+  @Test
   void aFileLevelMirrorOfTheRepositoryIsAnotherCopy() throws Exception {
     // rsync or cp -a of the repository: the same repository id in another place, a good source
     Path mirror = tmp.resolve("mirror");
