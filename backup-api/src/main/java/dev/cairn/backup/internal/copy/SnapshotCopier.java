@@ -75,6 +75,8 @@ public final class SnapshotCopier {
    * Apart from the chunks: a file whose bytes are a tree's has that tree's id, but not its destination id.
    */
   private final Map<ObjectId, ObjectId> mappedTrees = new ConcurrentHashMap<>();
+  /** Without shared chunking: source trees whose copy in the destination lacks something. */
+  private final Set<ObjectId> incompleteTrees = new HashSet<>();
   /** With shared chunking: source trees handled completely in this run. */
   private final Set<ObjectId> doneTrees = new HashSet<>();
   /** Threads reading (decrypting, checking) source blobs besides the calling thread. */
@@ -113,6 +115,9 @@ public final class SnapshotCopier {
     long start = System.nanoTime();
     SnapshotCopier c = new SnapshotCopier(src, dst, listener);
     try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false); Closeable stop = c.readers::shutdownNow) {
+      // a prune elsewhere may have deleted blobs either session's index still lists: never reuse those
+      src.refreshIndex();
+      dst.refreshIndex();
       long uploadedBefore = dst.stats().uploadedPackBytes();
       List<Snapshot> copied = new ArrayList<>();
       List<Snapshot> present = new ArrayList<>();
@@ -198,29 +203,50 @@ public final class SnapshotCopier {
     }
   }
 
-  /** Records which destination ids the blobs of an already copied source tree have. */
-  private void pair(ObjectId srcTree, ObjectId dstTree) {
-    if (mappedTrees.putIfAbsent(srcTree, dstTree) != null) {
-      return;
+  /**
+   * Records which destination ids the blobs of an already copied source tree have, for those the
+   * destination still holds (a repair there may have taken lost ones out of its index: they are copied
+   * again); true if the destination holds all of the tree, so that copying it can stop there.
+   */
+  private boolean pair(ObjectId srcTree, ObjectId dstTree) {
+    if (mappedTrees.containsKey(srcTree)) {
+      return true;
+    }
+    if (incompleteTrees.contains(srcTree) || !dst.hasBlob(dstTree)) {
+      return false;
     }
     List<Node> a = TreeCodec.decode(src.readBlob(srcTree), "tree " + srcTree);
     List<Node> b = TreeCodec.decode(dst.readBlob(dstTree), "tree " + dstTree);
     if (a.size() != b.size()) {
-      return;
+      return false;
     }
+    boolean whole = true;
     for (int i = 0; i < a.size(); i++) {
       Node x = a.get(i);
       Node y = b.get(i);
       if (!x.name().equals(y.name()) || x.content().size() != y.content().size()) {
+        whole = false;
         continue;
       }
       if (x.subtree() != null && y.subtree() != null) {
-        pair(x.subtree(), y.subtree());
+        whole &= pair(x.subtree(), y.subtree());
+      } else if (x.subtree() != null || y.subtree() != null) {
+        whole = false;
       }
       for (int k = 0; k < x.content().size(); k++) {
-        mapped.putIfAbsent(x.content().get(k), y.content().get(k));
+        if (dst.hasBlob(y.content().get(k))) {
+          mapped.putIfAbsent(x.content().get(k), y.content().get(k));
+        } else {
+          whole = false; // lost in the destination: copied again
+        }
       }
     }
+    if (whole) {
+      mappedTrees.putIfAbsent(srcTree, dstTree);
+    } else {
+      incompleteTrees.add(srcTree); // paired as far as it goes: not walked again for another path
+    }
+    return whole;
   }
 
   /** Copies the tree {@code id} and everything below it; returns its id in the destination. */
