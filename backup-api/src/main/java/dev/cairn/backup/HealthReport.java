@@ -127,17 +127,21 @@ public record HealthReport(String plan, Instant time, Duration rpo, Duration rto
   public static HealthReport evaluate(String plan, Instant now, Duration rpo, Duration rto,
       List<TargetState> targets, List<DrillReport> drills) {
     Comparator<DrillReport> byStart = Comparator.comparing(DrillReport::started);
-    Optional<DrillReport> newestAny = drills.stream().max(byStart);
+    // another plan's drill (reports may share a directory) proves nothing about this one
+    List<DrillReport> ours = drills.stream().filter(d -> d.plan() == null || d.plan().isEmpty()
+        || d.plan().equals(plan)).toList();
+    Optional<DrillReport> newestAny = ours.stream().max(byStart);
     List<TargetHealth> out = new ArrayList<>();
     for (TargetState t : targets) {
+      // a snapshot dated after now (a clock that was wrong) would make every later day look covered
       Snapshot newest = t.snapshots().stream()
-          .filter(s -> s.complete() && s.checksPassed())
+          .filter(s -> s.complete() && s.checksPassed() && !s.time().isAfter(now))
           .max(Comparator.comparing(Snapshot::time))
           .orElse(null);
       Duration age = newest == null ? null : Duration.between(newest.time(), now);
       Duration limit = t.maxAge() != null ? t.maxAge() : rpo;
       ObjectiveResult rpoResult = rpoResult(t, newest, age, limit);
-      DrillReport drill = drills.stream().filter(d -> d.target().equals(t.name())).max(byStart)
+      DrillReport drill = ours.stream().filter(d -> d.target().equals(t.name())).max(byStart)
           .orElse(newestAny.orElse(null));
       out.add(new TargetHealth(t.name(), newest, age, t.lastCopy(), drill,
           List.of(rpoResult, rtoResult(t.name(), drill, rto))));

@@ -49,7 +49,7 @@ final class PlanCopies {
       long start = System.nanoTime();
       List<DriveState> states = new ArrayList<>();
       for (int i = 0; i < t.rotation().drives().size(); i++) {
-        states.add(inspect(i, t.rotation().drives().get(i), t.encryption(), plan, create, builders));
+        states.add(inspect(i, t.rotation().drives().get(i), t.encryption(), plan, create, builders, now));
       }
       Instant last = states.stream().map(DriveState::newest).filter(Objects::nonNull).max(Comparator.naturalOrder())
           .orElse(null);
@@ -88,15 +88,16 @@ final class PlanCopies {
   }
 
   private static DriveState inspect(int order, Target drive, Encryption encryption, String plan, boolean create,
-      BiFunction<Storage, Encryption, Repository.Builder> builders) {
+      BiFunction<Storage, Encryption, Repository.Builder> builders, Instant now) {
     try {
       if (!Repository.exists(drive.storage())) {
         return new DriveState(order, drive, null, false, create ? null
             : "no repository at " + drive.storage().location() + " (create it with 'cairn init', or let the plan create it)");
       }
       try (Repository r = builders.apply(drive.storage(), encryption).open()) {
+        // a copy dated after now (a clock that was wrong) must not make the next copies look not due
         Instant newest = r.snapshots().stream().filter(s -> s.plan().equals(plan)).map(Snapshot::time)
-            .max(Comparator.naturalOrder()).orElse(null);
+            .filter(time -> !time.isAfter(now)).max(Comparator.naturalOrder()).orElse(null);
         return new DriveState(order, drive, newest, true, null);
       }
     } catch (BackupException e) {

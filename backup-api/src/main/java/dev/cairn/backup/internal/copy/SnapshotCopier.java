@@ -79,6 +79,9 @@ public final class SnapshotCopier {
   private final Set<ObjectId> incompleteTrees = new HashSet<>();
   /** With shared chunking: source trees handled completely in this run. */
   private final Set<ObjectId> doneTrees = new HashSet<>();
+  /** The locks held on the two repositories while {@link #run} copies. */
+  private Lock srcLock;
+  private Lock dstLock;
   /** Threads reading (decrypting, checking) source blobs besides the calling thread. */
   private final ExecutorService readers;
   private final int readerCount;
@@ -121,6 +124,8 @@ public final class SnapshotCopier {
       long uploadedBefore = dst.stats().uploadedPackBytes();
       List<Snapshot> copied = new ArrayList<>();
       List<Snapshot> present = new ArrayList<>();
+      c.dstLock = dstLock;
+      c.srcLock = srcLock;
       c.run(wanted, copied, present);
       c.progress.emit();
       return new CopyReport(target, dst.storage().location(), copied, present, c.shared, c.blobs.get(),
@@ -194,6 +199,9 @@ public final class SnapshotCopier {
         Snapshot p = dstByIdentity.get(identity(srcById.get(s.parent())));
         parent = p == null ? null : p.id();
       }
+      // a lock that lapsed may have let a prune delete what this snapshot refers to, on either side
+      srcLock.checkHeld();
+      dstLock.checkHeld();
       Snapshot written = Snapshots.save(dst, new Snapshot(s.id(), s.time(), s.host(), s.plan(), s.tags(), parent,
           parts, s.checks(), s.complete()));
       dstByIdentity.put(identity(written), written);

@@ -10,6 +10,10 @@ public final class Lock implements AutoCloseable {
   private final LockManager manager;
   private volatile LockInfo info;
   private volatile boolean closed;
+  /** {@link System#nanoTime()} of the last successful write of the lock object. */
+  private volatile long writtenNanos = System.nanoTime();
+  /** Set once the lock went unwritten for long enough that another process may have taken it for stale. */
+  private volatile boolean lapsed;
 
   Lock(LockManager manager, LockInfo info) {
     this.manager = manager;
@@ -42,7 +46,34 @@ public final class Lock implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("lock " + info.id().shortHex() + " was released");
     }
+    noteLapse();
     info = manager.refresh(this, info);
+    writtenNanos = System.nanoTime();
+  }
+
+  /**
+   * Throws unless the lock has been written often enough all along that no other process can have
+   * taken it for stale (the process suspended, the storage unreachable for a long while): then a prune
+   * may have run meanwhile, and what this operation is about to commit may refer to deleted data.
+   * Operations call it right before their commit point (writing a snapshot). The threshold is half the
+   * stale time, for clocks that differ between hosts, and at least two refresh intervals.
+   *
+   * @throws dev.cairn.backup.BackupException naming how long the lock went unwritten
+   */
+  public void checkHeld() {
+    noteLapse();
+    if (lapsed) {
+      throw new dev.cairn.backup.BackupException("this operation's lock was not renewed for more than "
+          + manager.lapseAfter().toMinutes() + " minutes (the process was suspended, or storage"
+          + " could not be written): another process may have taken it for stale and pruned meanwhile, so nothing"
+          + " was committed. Run it again");
+    }
+  }
+
+  private void noteLapse() {
+    if (System.nanoTime() - writtenNanos > manager.lapseAfter().toNanos()) {
+      lapsed = true;
+    }
   }
 
   /** Releases the lock (deletes its object); idempotent. */

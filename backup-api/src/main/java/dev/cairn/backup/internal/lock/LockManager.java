@@ -61,7 +61,14 @@ public final class LockManager {
   public Lock acquire(boolean exclusive) {
     LockInfo mine = write(exclusive);
     List<LockInfo> conflicts = new ArrayList<>();
-    for (LockInfo other : list()) {
+    List<LockInfo> all;
+    try {
+      all = stableList();
+    } catch (RuntimeException e) {
+      store.delete(mine.id());
+      throw e;
+    }
+    for (LockInfo other : all) {
       if (!other.id().equals(mine.id()) && !other.stale() && (exclusive || other.exclusive())) {
         conflicts.add(other);
       }
@@ -89,6 +96,29 @@ public final class LockManager {
 
   /** Lists all lock objects, marking stale ones; unreadable lock objects are skipped with a warning. */
   public List<LockInfo> list() {
+    return list(null);
+  }
+
+  /**
+   * As {@link #list()}, but listed again while a lock vanishes between the listing and its read: a
+   * refresh writes a new lock object and then deletes the old one, so a listing taken just before the
+   * new one appeared and read just after the old one went would show no lock at all while a backup holds
+   * one. After several unsettled listings the locks are taken as held by someone (a conflict).
+   */
+  private List<LockInfo> stableList() {
+    for (int attempt = 0; attempt < 8; attempt++) {
+      boolean[] vanished = {false};
+      List<LockInfo> locks = list(vanished);
+      if (!vanished[0]) {
+        return locks;
+      }
+      LOG.debug("a lock vanished while the locks were read; reading them again");
+    }
+    throw new RepositoryLockedException("repository is locked: its locks kept changing while they were read"
+        + " (another operation is taking or refreshing its lock); try again");
+  }
+
+  private List<LockInfo> list(boolean[] vanished) {
     List<LockInfo> out = new ArrayList<>();
     Instant now = clock.instant();
     for (ObjectId id : store.list()) {
@@ -96,12 +126,31 @@ public final class LockManager {
         out.add(parse(id, store.load(id), now));
       } catch (IOException | RuntimeException e) {
         if (e instanceof BackupException be && be.getCause() instanceof java.nio.file.NoSuchFileException) {
-          continue; // released while listing
+          if (vanished != null) {
+            vanished[0] = true; // released, or replaced by a refresh, while listing
+          }
+          continue;
         }
         LOG.warn("ignoring unreadable lock {}: {}", id.shortHex(), e.getMessage());
       }
     }
     return out;
+  }
+
+  /** How long a lock may go without being written before others may take it for stale. */
+  Duration staleAfter() {
+    return staleAfter;
+  }
+
+  /**
+   * How long a held lock may go unwritten before its holder must assume others took it for stale: half
+   * the stale time (clocks differ between hosts), but never less than two refresh intervals.
+   */
+  Duration lapseAfter() {
+    Duration twoRefreshes = refreshInterval.multipliedBy(2);
+    Duration half = staleAfter.dividedBy(2);
+    return twoRefreshes.compareTo(half) > 0 ? (twoRefreshes.compareTo(staleAfter) < 0 ? twoRefreshes : staleAfter)
+        : half;
   }
 
   /** Removes stale locks; returns how many. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.RepositoryLockedException;
+import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.Secret;
 import dev.cairn.backup.internal.crypto.Argon2Parameters;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
@@ -86,6 +87,64 @@ class LockManagerTest {
       assertThat(b.locks()).isEmpty();
     }
     x.close(); // releasing an already removed lock is fine
+  }
+
+  @Test
+  void aLockLeftUnwrittenTooLongCannotCommitAnymore() throws Exception {
+    // the process slept (suspended laptop, paused VM): its refresher did not run, others may have taken
+    // the lock for stale meanwhile. Simulated with a refresher thread that is kept busy.
+    java.util.Map<ObjectId, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
+    LockStore store = new LockStore() {
+      private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public ObjectId save(byte[] json) {
+        byte[] id = new byte[32];
+        id[0] = (byte) next.incrementAndGet();
+        objects.put(ObjectId.of(id), json);
+        return ObjectId.of(id);
+      }
+
+      @Override
+      public byte[] load(ObjectId id) {
+        return objects.get(id);
+      }
+
+      @Override
+      public java.util.List<ObjectId> list() {
+        return java.util.List.copyOf(objects.keySet());
+      }
+
+      @Override
+      public void delete(ObjectId id) {
+        objects.remove(id);
+      }
+    };
+    var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
+      scheduler.execute(() -> {
+        try {
+          asleep.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      LockManager manager = new LockManager(store, java.time.Clock.systemUTC(), "host-c", Duration.ofSeconds(2),
+          Duration.ofMillis(200), scheduler);
+      Lock x = manager.acquire(false);
+      x.checkHeld(); // just taken
+      Thread.sleep(1300); // more than half the stale time without a refresh
+      assertThatThrownBy(x::checkHeld).hasMessageContaining("was not renewed")
+          .hasMessageContaining("nothing was committed");
+      asleep.countDown(); // the process wakes up and refreshes
+      x.refresh();
+      // renewed now, but it lapsed once: what it guarded may have changed meanwhile
+      assertThatThrownBy(x::checkHeld).hasMessageContaining("was not renewed");
+      x.close();
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test
