@@ -623,6 +623,12 @@ public final class PlanFile {
     for (Map.Entry<String, YamlNode> e : node.map().entrySet()) {
       YamlNode v = e.getValue();
       if (e.getKey().startsWith("keep-within")) {
+        if (v.text().trim().toLowerCase(Locale.ROOT).matches(".*\\d\\s*m(?!s).*") && !v.text().trim().startsWith("P")
+            && !v.text().trim().startsWith("p")) {
+          // 'cairn forget --keep-within 3m' means 3 months (restic's); here m would be minutes: never guess
+          throw v.error("'" + v.text() + "' is ambiguous in a retention window: 'cairn forget' reads m as months,"
+              + " a plan file as minutes. Write days or hours (90d, 36h) or ISO 8601 (P90D)");
+        }
         duration(v);
       } else if (!e.getKey().equals("keep-tag")) {
         positiveInt(v);

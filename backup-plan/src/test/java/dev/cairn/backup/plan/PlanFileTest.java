@@ -159,6 +159,18 @@ class PlanFileTest {
   }
 
   @Test
+  void anAmbiguousRetentionWindowIsRefused() throws IOException {
+    // 'cairn forget --keep-within 3m' is three months; a plan that read it as three minutes would forget
+    // nearly everything the other rules do not keep
+    assertRejects(GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-within: 3m"))
+        .hasMessageContaining("keep-within").hasMessageContaining("'3m' is ambiguous").hasMessageContaining("90d");
+    assertRejects(GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-within-daily: 1d12m"))
+        .hasMessageContaining("ambiguous");
+    PlanFile ok = PlanFile.read(write("ok.yaml", GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-within: 90d")));
+    assertThat(ok.primary().retention()).containsEntry("keep-within", "90d");
+  }
+
+  @Test
   void badScheduleNamesTheFieldAtFault() throws IOException {
     assertRejects(GOOD.replace("\"0 2 * * *\"", "\"0 25 * * *\""))
         .hasMessageContaining("line 25, column 15: targets[0].schedule: cron expression '0 25 * * *': hour field '25'");
