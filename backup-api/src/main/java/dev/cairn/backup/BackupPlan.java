@@ -317,7 +317,7 @@ public final class BackupPlan {
           retention.add(primaryRetention);
         }
         if (!copyTargets.isEmpty()) {
-          report = report.withCopies(PlanCopies.run(copyTargets, repo, report.snapshot(), name, clock,
+          report = report.withCopies(PlanCopies.run(copyTargets, repo, report.snapshot(), name, host, clock,
               createRepository, this::repositoryBuilder, progress, retention));
         }
         report = report.withRetention(retention);
@@ -366,7 +366,7 @@ public final class BackupPlan {
       // a damaged snapshot file fails the drill (an incident, in its report), rather than an older snapshot
       // passing it
       List<String> damaged = new ArrayList<>();
-      List<Snapshot> mine = repo.snapshots(damaged).stream().filter(s -> s.plan().equals(name)).toList();
+      List<Snapshot> mine = repo.snapshots(damaged).stream().filter(this::ours).toList();
       if (!damaged.isEmpty()) {
         DrillReport failed = new DrillReport(name, target.name(), "", clock.instant(), Duration.ZERO, rto,
             List.of(new DrillReport.SourceResult("(repository)", "snapshots", target.name(), 0, 0, Duration.ZERO,
@@ -415,11 +415,19 @@ public final class BackupPlan {
         List.of(new HealthReport.TargetState(target.name(), null, snapshots(), null)), drills);
   }
 
-  /** This plan's snapshots in the target, oldest first. */
+  /**
+   * This plan's snapshots taken on this plan's host in the target, oldest first. Another host running the
+   * same plan file into a shared repository has snapshots of its own: they neither cover this host's
+   * RPO nor stand in for its drills.
+   */
   public List<Snapshot> snapshots() {
     try (Repository repo = openRepository()) {
-      return repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+      return repo.snapshots().stream().filter(this::ours).toList();
     }
+  }
+
+  private boolean ours(Snapshot s) {
+    return s.plan().equals(name) && s.host().equals(host);
   }
 
   /**

@@ -41,7 +41,7 @@ final class PlanCopies {
    * @param retention receives the report of each destination drive's retention, applied after its copy
    */
   static List<CopyReport> run(List<CopyTarget> targets, Repository primary, Snapshot snapshot, String plan,
-      Clock clock, boolean create, BiFunction<Storage, Encryption, Repository.Builder> builders,
+      String host, Clock clock, boolean create, BiFunction<Storage, Encryption, Repository.Builder> builders,
       ProgressListener progress, List<RetentionReport> retention) {
     List<CopyReport> out = new ArrayList<>();
     Instant now = clock.instant();
@@ -49,7 +49,7 @@ final class PlanCopies {
       long start = System.nanoTime();
       List<DriveState> states = new ArrayList<>();
       for (int i = 0; i < t.rotation().drives().size(); i++) {
-        states.add(inspect(i, t.rotation().drives().get(i), t.encryption(), plan, create, builders, now));
+        states.add(inspect(i, t.rotation().drives().get(i), t.encryption(), plan, host, create, builders, now));
       }
       Instant last = states.stream().map(DriveState::newest).filter(Objects::nonNull).max(Comparator.naturalOrder())
           .orElse(null);
@@ -87,8 +87,8 @@ final class PlanCopies {
     return out;
   }
 
-  private static DriveState inspect(int order, Target drive, Encryption encryption, String plan, boolean create,
-      BiFunction<Storage, Encryption, Repository.Builder> builders, Instant now) {
+  private static DriveState inspect(int order, Target drive, Encryption encryption, String plan, String host,
+      boolean create, BiFunction<Storage, Encryption, Repository.Builder> builders, Instant now) {
     try {
       if (!Repository.exists(drive.storage())) {
         return new DriveState(order, drive, null, false, create ? null
@@ -96,7 +96,9 @@ final class PlanCopies {
       }
       try (Repository r = builders.apply(drive.storage(), encryption).open()) {
         // a copy dated after now (a clock that was wrong) must not make the next copies look not due
-        Instant newest = r.snapshots().stream().filter(s -> s.plan().equals(plan)).map(Snapshot::time)
+        // this host's copies: another host's copies of the same plan do not make this host's copy not due
+        Instant newest = r.snapshots().stream().filter(s -> s.plan().equals(plan) && s.host().equals(host))
+            .map(Snapshot::time)
             .filter(time -> !time.isAfter(now)).max(Comparator.naturalOrder()).orElse(null);
         return new DriveState(order, drive, newest, true, null);
       }

@@ -424,7 +424,8 @@ public final class PlanFile {
         return List.of();
       }
       try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
-        return repo.snapshots().stream().filter(s -> s.plan().equals(name)).toList();
+        String h = host != null ? host : dev.cairn.backup.BackupOptions.localHost();
+        return repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList();
       }
     } catch (BackupException e) {
       LOG.warn("plan {}: cannot read the snapshots at {}: {}", name, location, e.getMessage());

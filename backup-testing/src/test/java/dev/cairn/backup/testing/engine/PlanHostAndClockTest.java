@@ -22,8 +22,11 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A copy schedule against a clock that was wrong once: a future-dated copy must not stop the next ones. */
-class PlanClockSkewTest {
+/**
+ * A plan against a clock that was wrong once (a future-dated copy must not stop the next ones), and a plan
+ * file shared by hosts (another host's snapshots must not cover this host's RPO).
+ */
+class PlanHostAndClockTest {
   @TempDir Path tmp;
 
   private BackupPlan plan(String host, Path data, Storage primary, Storage offsite, MutableClock clock) {
@@ -71,5 +74,27 @@ class PlanClockSkewTest {
       clock.advance(Duration.ofDays(1));
     }
     assertThat(copies + failures).as("three weekly copies due in three weeks: made or reported failed").isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * The same plan file runs on two hosts backing up into one shared repository. Host b's backups have
+   * failed for five days: host a's snapshots must not make host b's health OK.
+   */
+  @Test
+  void anotherHostsSnapshotsHideThisHostsMissedRpo() throws Exception {
+    Storage primary = new InMemoryStorage();
+    TestRepos.init(primary).close();
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("a.txt"), "a");
+    MutableClock clock = MutableClock.at("2026-01-01T02:00:00Z");
+    BackupPlan a = plan("host-a", data, primary, null, clock);
+    BackupPlan b = plan("host-b", data, primary, null, clock);
+    b.backup();
+    for (int day = 0; day < 5; day++) {
+      clock.advance(Duration.ofDays(1));
+      a.backup(); // host b's backups fail from now on
+    }
+    HealthReport h = b.health();
+    assertThat(h.ok()).as("host-b's newest backup is 5 days old, RPO 24h").isFalse();
   }
 }
