@@ -150,27 +150,21 @@ final class ForgetCommand extends CairnSubcommand {
     return ExitCodes.OK;
   }
 
+  /** {@code p} with the keep-within rule {@code rule} for {@code d}, if given. */
+  private static Retention within(Retention p, Duration d,
+      java.util.function.BiFunction<Retention, Duration, Retention> rule) {
+    return d == null ? p : rule.apply(p, d);
+  }
+
   Retention policy() {
     Retention p = Retention.policy().keepLast(last).keepHourly(hourly).keepDaily(daily).keepWeekly(weekly)
         .keepMonthly(monthly).keepYearly(yearly);
-    if (within != null) {
-      p = p.keepWithin(within);
-    }
-    if (withinHourly != null) {
-      p = p.keepWithinHourly(withinHourly);
-    }
-    if (withinDaily != null) {
-      p = p.keepWithinDaily(withinDaily);
-    }
-    if (withinWeekly != null) {
-      p = p.keepWithinWeekly(withinWeekly);
-    }
-    if (withinMonthly != null) {
-      p = p.keepWithinMonthly(withinMonthly);
-    }
-    if (withinYearly != null) {
-      p = p.keepWithinYearly(withinYearly);
-    }
+    p = within(p, within, Retention::keepWithin);
+    p = within(p, withinHourly, Retention::keepWithinHourly);
+    p = within(p, withinDaily, Retention::keepWithinDaily);
+    p = within(p, withinWeekly, Retention::keepWithinWeekly);
+    p = within(p, withinMonthly, Retention::keepWithinMonthly);
+    p = within(p, withinYearly, Retention::keepWithinYearly);
     for (String tags : keepTags) {
       p = p.keepTag(tags.split(",", -1));
     }

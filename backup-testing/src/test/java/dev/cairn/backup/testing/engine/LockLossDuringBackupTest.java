@@ -16,21 +16,17 @@ import dev.cairn.backup.internal.repository.RepositoryOptions;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceContext;
 import dev.cairn.backup.spi.Storage;
-import dev.cairn.backup.spi.StorageObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,18 +39,16 @@ class LockLossDuringBackupTest {
   @TempDir Path tmp;
 
   /** A storage whose reads of lock objects take a while, as a remote storage's round trip does. */
-  static final class SlowLockReads implements Storage {
-    private final Storage d;
+  static final class SlowLockReads extends dev.cairn.backup.testing.ForwardingStorage {
     private final long millis;
 
     SlowLockReads(Storage d, long millis) {
-      this.d = d;
+      super(d);
       this.millis = millis;
     }
 
-    @Override public String location() { return d.location(); }
-    @Override public void put(String name, ByteBuffer content) throws IOException { d.put(name, content); }
-    @Override public InputStream get(String name, long offset, long length) throws IOException {
+    @Override
+    public InputStream get(String name, long offset, long length) throws IOException {
       if (name.startsWith("locks/")) {
         try {
           Thread.sleep(millis);
@@ -62,15 +56,10 @@ class LockLossDuringBackupTest {
           throw new java.io.InterruptedIOException();
         }
       }
-      return d.get(name, offset, length);
+      return super.get(name, offset, length);
     }
-    @Override public List<StorageObject> list(String prefix) throws IOException { return d.list(prefix); }
-    @Override public void delete(String name) throws IOException { d.delete(name); }
-    @Override public Optional<StorageObject> stat(String name) throws IOException { return d.stat(name); }
-    @Override public Optional<java.time.Instant> modified(String name) throws IOException { return d.modified(name); }
-    @Override public int parallelReads() { return 1; }
-    @Override public void close() throws IOException { d.close(); }
   }
+
 
   /** Backs up {@code delegate} once {@code resume} is counted down. */
   static final class PausingSource implements Source {

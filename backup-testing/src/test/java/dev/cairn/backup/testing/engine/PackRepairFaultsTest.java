@@ -14,19 +14,16 @@ import dev.cairn.backup.Storages;
 import dev.cairn.backup.internal.repository.BlobLocation;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.PackRewriter;
-import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageObject;
 import dev.cairn.backup.testing.FaultyStorage;
+import dev.cairn.backup.testing.ForwardingStorage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +97,7 @@ class PackRepairFaultsTest extends TwoCopies {
     Path pack = largestPack();
     String hidden = pack.getFileName().toString();
     AtomicInteger hide = new AtomicInteger();
-    HookStorage hiding = new HookStorage(primaryStorage) {
+    ForwardingStorage hiding = new ForwardingStorage(primaryStorage) {
       @Override
       public List<StorageObject> list(String prefix) throws IOException {
         List<StorageObject> all = super.list(prefix);
@@ -132,7 +129,7 @@ class PackRepairFaultsTest extends TwoCopies {
     }
     assertThat(damaged).hasSize(1);
     AtomicInteger truncate = new AtomicInteger();
-    HookStorage flaky = new HookStorage(primaryStorage) {
+    ForwardingStorage flaky = new ForwardingStorage(primaryStorage) {
       @Override
       public InputStream get(String n, long offset, long length) throws IOException {
         InputStream in = super.get(n, offset, length);
@@ -164,7 +161,7 @@ class PackRepairFaultsTest extends TwoCopies {
     String name = pack.getFileName().toString();
     Map<String, Long> before = TestRepos.objects(primaryStorage);
     AtomicInteger garble = new AtomicInteger(1);
-    HookStorage flaky = new HookStorage(primaryStorage) {
+    ForwardingStorage flaky = new ForwardingStorage(primaryStorage) {
       @Override
       public InputStream get(String n, long offset, long length) throws IOException {
         InputStream in = super.get(n, offset, length);
@@ -189,7 +186,7 @@ class PackRepairFaultsTest extends TwoCopies {
   void twoFailedReadsOfAnIntactPackAreNotDamage() throws Exception {
     Map<String, Long> before = TestRepos.objects(primaryStorage);
     AtomicInteger fail = new AtomicInteger();
-    HookStorage flaky = new HookStorage(primaryStorage) {
+    ForwardingStorage flaky = new ForwardingStorage(primaryStorage) {
       @Override
       public InputStream get(String n, long offset, long length) throws IOException {
         if (n.startsWith("data/") && fail.getAndDecrement() > 0) {
@@ -283,7 +280,7 @@ class PackRepairFaultsTest extends TwoCopies {
     Path damaged = largestPack();
     flipMiddleByte(damaged);
     java.util.Map<String, AtomicInteger> wholeReads = new java.util.concurrent.ConcurrentHashMap<>();
-    HookStorage remote = new HookStorage(primaryStorage) {
+    ForwardingStorage remote = new ForwardingStorage(primaryStorage) {
       @Override
       public InputStream get(String n, long offset, long length) throws IOException {
         if (n.startsWith("data/") && offset == 0 && length > 0 && length == stat(n).orElseThrow().size()) {
@@ -318,7 +315,7 @@ class PackRepairFaultsTest extends TwoCopies {
       primary.backup(List.of(FileSource.of(src)));
     }
     AtomicInteger reads = new AtomicInteger();
-    HookStorage remote = new HookStorage(primaryStorage) {
+    ForwardingStorage remote = new ForwardingStorage(primaryStorage) {
       @Override
       public InputStream get(String n, long offset, long length) throws IOException {
         if (n.startsWith("data/")) {
@@ -402,7 +399,7 @@ class PackRepairFaultsTest extends TwoCopies {
     AtomicInteger once = new AtomicInteger(1);
     try (Repository writer = TestRepos.open(primaryStorage)) {
       EncryptedRepository w = internal(writer);
-      HookStorage hook = new HookStorage(primaryStorage) {
+      ForwardingStorage hook = new ForwardingStorage(primaryStorage) {
         @Override
         public InputStream get(String n, long offset, long length) throws IOException {
           if (n.startsWith("data/") && once.getAndDecrement() > 0) {
@@ -454,57 +451,4 @@ class PackRepairFaultsTest extends TwoCopies {
     return tmp.resolve("primary/data/" + id.hex().substring(0, 2) + "/" + id.hex());
   }
 
-  /** A delegating storage whose calls tests override. */
-  static class HookStorage implements Storage {
-    private final Storage d;
-
-    HookStorage(Storage d) {
-      this.d = d;
-    }
-
-    @Override
-    public String location() {
-      return d.location();
-    }
-
-    @Override
-    public void put(String name, ByteBuffer content) throws IOException {
-      d.put(name, content);
-    }
-
-    @Override
-    public InputStream get(String name, long offset, long length) throws IOException {
-      return d.get(name, offset, length);
-    }
-
-    @Override
-    public List<StorageObject> list(String prefix) throws IOException {
-      return d.list(prefix);
-    }
-
-    @Override
-    public void delete(String name) throws IOException {
-      d.delete(name);
-    }
-
-    @Override
-    public Optional<StorageObject> stat(String name) throws IOException {
-      return d.stat(name);
-    }
-
-    @Override
-    public int parallelReads() {
-      return d.parallelReads();
-    }
-
-    @Override
-    public Optional<Instant> modified(String name) throws IOException {
-      return d.modified(name);
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
-    }
-  }
 }

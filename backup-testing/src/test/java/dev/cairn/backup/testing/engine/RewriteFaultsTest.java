@@ -247,25 +247,22 @@ class RewriteFaultsTest {
   }
 
   /** Counts ranged reads of packs. */
-  private static class Counting implements Storage {
-    final Storage d;
+  private static class Counting extends dev.cairn.backup.testing.ForwardingStorage {
     final java.util.concurrent.atomic.AtomicLong packReads = new java.util.concurrent.atomic.AtomicLong();
-    Counting(Storage d) { this.d = d; }
-    @Override public String location() { return d.location(); }
-    @Override public void put(String n, java.nio.ByteBuffer c) throws java.io.IOException { d.put(n, c); }
-    @Override public java.io.InputStream get(String n, long o, long l) throws java.io.IOException {
+
+    Counting(Storage d) {
+      super(d);
+    }
+
+    @Override
+    public java.io.InputStream get(String n, long o, long l) throws java.io.IOException {
       if (n.startsWith("data/")) {
         packReads.incrementAndGet();
       }
-      return d.get(n, o, l);
+      return super.get(n, o, l);
     }
-    @Override public List<dev.cairn.backup.spi.StorageObject> list(String p) throws java.io.IOException { return d.list(p); }
-    @Override public void delete(String n) throws java.io.IOException { d.delete(n); }
-    @Override public java.util.Optional<dev.cairn.backup.spi.StorageObject> stat(String n) throws java.io.IOException {
-      return d.stat(n);
-    }
-    @Override public void close() throws java.io.IOException { d.close(); }
   }
+
 
   /**
    * A large unchanged directory under a root that changes every day: excluding it from ten snapshots
@@ -313,7 +310,7 @@ class RewriteFaultsTest {
     java.util.concurrent.atomic.AtomicBoolean flip = new java.util.concurrent.atomic.AtomicBoolean(true);
     Storage flaky = new Counting(local) {
       @Override public java.io.InputStream get(String n, long o, long l) throws java.io.IOException {
-        byte[] b = d.get(n, o, l).readAllBytes();
+        byte[] b = delegate.get(n, o, l).readAllBytes();
         if (n.startsWith("data/") && b.length > 0 && flip.getAndSet(false)) {
           b[b.length / 2] ^= 1;
         }
