@@ -70,6 +70,12 @@ final class PlanCopies {
       }
       DriveState chosen = usable.get(0);
       Target drive = chosen.drive();
+      for (DriveState s : states) {
+        if (s.problem() != null) {
+          LOG.info("copy to {}: drive {} skipped ({}), {} used", t.rotation().name(), s.drive().name(), s.problem(),
+              drive.name());
+        }
+      }
       try {
         Repository.Builder b = builders.apply(drive.storage(), t.encryption());
         try (Repository dest = chosen.exists() ? b.open() : b.chunkingFrom(primary).init()) {

@@ -401,35 +401,58 @@ public final class PlanFile {
           + e.getMessage(), e);
     }
     List<HealthReport.TargetState> states = new ArrayList<>();
+    Map<String, List<RotationHealth.Drive>> rotations = new LinkedHashMap<>();
     for (TargetSpec t : targets) {
       if (t.primary()) {
         states.add(new HealthReport.TargetState(t.name(), null, plan.snapshots(), null));
         continue;
       }
       List<Snapshot> held = new ArrayList<>();
-      for (String location : t.storages()) {
-        held.addAll(snapshotsAt(location));
+      List<RotationHealth.Drive> drives = new ArrayList<>();
+      for (int i = 0; i < t.storages().size(); i++) {
+        String location = t.storages().get(i);
+        RotationHealth.Drive d = snapshotsAt(t.name() + "-" + (i + 1), location);
+        held.addAll(d.snapshots());
+        drives.add(d);
+      }
+      if (drives.size() > 1) {
+        rotations.put(t.name(), drives);
       }
       Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo);
       states.add(new HealthReport.TargetState(t.name(), limit, held, null));
     }
-    return HealthReport.evaluate(name, now, rpo, rto, states, drills);
+    HealthReport merged = HealthReport.evaluate(name, now, rpo, rto, states, drills);
+    if (rotations.isEmpty()) {
+      return merged;
+    }
+    // each drive of a rotation gets a row of its own after the rotation's: the rotation can look fresh
+    // while one of its drives has stopped receiving copies
+    List<HealthReport.TargetHealth> rows = new ArrayList<>();
+    for (HealthReport.TargetHealth row : merged.targets()) {
+      rows.add(row);
+      List<RotationHealth.Drive> drives = rotations.get(row.target());
+      if (drives != null) {
+        rows.addAll(RotationHealth.drives(row.target(), drives, now, row, rpo != null));
+      }
+    }
+    return new HealthReport(merged.plan(), merged.time(), merged.rpo(), merged.rto(), rows);
   }
 
-  private List<Snapshot> snapshotsAt(String location) {
+  private RotationHealth.Drive snapshotsAt(String driveName, String location) {
     try {
       Storage storage = Storages.fromUri(location(location));
       if (!Repository.exists(storage)) {
         LOG.warn("plan {}: no repository at {} yet", name, location);
-        return List.of();
+        return new RotationHealth.Drive(driveName, location, List.of(), "no repository at " + location);
       }
       try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
         String h = host != null ? host : dev.cairn.backup.BackupOptions.localHost();
-        return repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList();
+        return new RotationHealth.Drive(driveName, location,
+            repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList(), null);
       }
     } catch (BackupException e) {
       LOG.warn("plan {}: cannot read the snapshots at {}: {}", name, location, e.getMessage());
-      return List.of();
+      return new RotationHealth.Drive(driveName, location, List.of(), e.getMessage());
     }
   }
 

@@ -1,0 +1,145 @@
+package dev.cairn.backup.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.backup.BackupPlan;
+import dev.cairn.backup.BackupReport;
+import dev.cairn.backup.CopyReport;
+import dev.cairn.backup.HealthReport;
+import dev.cairn.backup.Repository;
+import dev.cairn.backup.Secret;
+import dev.cairn.backup.Storages;
+import dev.cairn.backup.testing.MutableClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code plan status} for a rotation of two drives with weekly copies and daily backups: each drive is
+ * judged on its own turns, so a drive that stopped receiving copies is reported although the rotation
+ * as a whole stays fresh, while a drive unplugged between its turns (as rotating drives are) is not.
+ */
+class RotationHealthTest {
+  @TempDir Path dir;
+  // Saturday; the copy schedule fires on Sundays at 04:00, backups run daily at 02:00
+  private final MutableClock clock = MutableClock.at("2026-11-28T02:00:00Z");
+  private PlanFile file;
+  private BackupPlan plan;
+
+  @BeforeEach
+  void plan() throws IOException {
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("passphrase"), "correct horse battery staple\n");
+    Files.writeString(dir.resolve("plan.yaml"), """
+        name: infra
+        sources:
+          - name: data
+            type: files
+            root: data
+        encryption:
+          passphrase: {file: passphrase}
+        targets:
+          - name: local
+            storage: repo
+            schedule: daily
+          - name: drives
+            rotate: [drive-a, drive-b]
+            schedule: "0 4 * * SUN"
+        objectives: {rpo: 24h, enforce: warn}
+        """);
+    Secret passphrase = Secret.of("correct horse battery staple");
+    try (Repository primary = Repository.builder(Storages.local(dir.resolve("repo"))).passphrase(passphrase).init()) {
+      for (String drive : new String[] {"drive-a", "drive-b"}) {
+        Repository.builder(Storages.local(dir.resolve(drive))).passphrase(passphrase).chunkingFrom(primary).init()
+            .close();
+      }
+    }
+    file = PlanFile.read(dir.resolve("plan.yaml"));
+    // the plan does not create repositories: a blank drive must not get one on its empty mount point
+    plan = file.toPlanBuilder().clock(clock).createRepository(false).build();
+  }
+
+  /** One daily backup; returns the drive the copy went to, or "" if none was due. */
+  private String backupDay() throws IOException {
+    Files.writeString(dir.resolve("data/day.txt"), clock.instant().toString());
+    BackupReport report = plan.backup();
+    clock.advance(Duration.ofDays(1));
+    return report.copies().stream().filter(CopyReport::succeeded).map(CopyReport::target).findFirst().orElse("");
+  }
+
+  private HealthReport.ObjectiveResult rpo(HealthReport health, String target) {
+    return health.target(target).orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow();
+  }
+
+  private void unplug(String drive) throws IOException {
+    Files.move(dir.resolve(drive), dir.resolve(drive + ".away"));
+  }
+
+  private void plugIn(String drive) throws IOException {
+    Files.move(dir.resolve(drive + ".away"), dir.resolve(drive));
+  }
+
+  @Test
+  void eachDriveOfTheRotationHasARowThatSaysWhyItCannotBeRead() throws IOException {
+    // a blank replacement for drive B: mounted, but without a repository
+    try (var paths = Files.walk(dir.resolve("drive-b"))) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.createDirectories(dir.resolve("drive-b"));
+    for (int day = 0; day < 10; day++) {
+      backupDay();   // Sat 28 Nov .. Mon 7 Dec: every copy goes to A
+    }
+    HealthReport health = file.health(plan, clock.instant());
+    assertThat(health.targets()).extracting(HealthReport.TargetHealth::target)
+        .containsExactly("local", "drives", "drives-1", "drives-2");
+    assertThat(rpo(health, "drives").status()).isEqualTo(HealthReport.Status.OK);
+    assertThat(health.target("drives-1").orElseThrow().newestGood()).isNotNull();
+    HealthReport.ObjectiveResult b = rpo(health, "drives-2");
+    assertThat(b.message()).contains("cannot be read now", "no repository at drive-b", "not judged");
+    assertThat(health.toText()).contains("target drives-2", "no repository at drive-b");
+  }
+
+  @Test
+  void aDriveBackFromTheDrawerAfterMissingTwoTurnsIsReportedUntilItGetsACopy() throws IOException {
+    assertThat(backupDay()).isEqualTo("drives-1");   // Sat 28 Nov: both present, A first
+    backupDay();
+    assertThat(backupDay()).isEqualTo("drives-2");   // Mon 30: the Sunday firing, B the most stale
+    unplug("drive-b");
+    for (int day = 0; day < 7; day++) {
+      backupDay();   // Mon 7 Dec to A: B's turn missed once
+    }
+    HealthReport away = file.health(plan, clock.instant());
+    assertThat(away.ok()).as(away::toText).isTrue();
+    assertThat(rpo(away, "drives-2").message()).contains("cannot be read now", "not judged");
+    plugIn("drive-b");
+    HealthReport oneMissed = file.health(plan, clock.instant());
+    assertThat(rpo(oneMissed, "drives-2").status()).as(oneMissed::toText).isEqualTo(HealthReport.Status.OK);
+    unplug("drive-b");
+    for (int day = 0; day < 7; day++) {
+      backupDay();   // Mon 14 to A as well
+    }
+    plugIn("drive-b");
+    HealthReport twoMissed = file.health(plan, clock.instant());
+    assertThat(rpo(twoMissed, "drives").status()).as("the rotation as a whole is fresh")
+        .isEqualTo(HealthReport.Status.OK);
+    assertThat(rpo(twoMissed, "drives-1").status()).isEqualTo(HealthReport.Status.OK);
+    HealthReport.ObjectiveResult b = rpo(twoMissed, "drives-2");
+    assertThat(b.status()).as(twoMissed::toText).isEqualTo(HealthReport.Status.VIOLATED);
+    assertThat(b.message()).contains("drive-b", "missed its turns", "the last 3 copies went to the other drives");
+    assertThat(twoMissed.violations()).anyMatch(v -> v.startsWith("drives-2 RPO"));
+
+    for (int day = 0; day < 7; day++) {
+      backupDay();   // Mon 21: B, the most stale, gets the copy
+    }
+    HealthReport back = file.health(plan, clock.instant());
+    assertThat(back.ok()).as(back::toText).isTrue();
+    assertThat(back.target("drives-2").orElseThrow().newestGood().time())
+        .isEqualTo(java.time.Instant.parse("2026-12-21T02:00:00Z"));
+  }
+}
