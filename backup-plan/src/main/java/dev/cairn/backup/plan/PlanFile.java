@@ -657,7 +657,8 @@ public final class PlanFile {
       } else if (!e.getKey().equals("keep-tag")) {
         positiveInt(v);
       }
-      out.put(e.getKey(), e.getKey().equals("keep-tag") ? String.join(",", v.strings()) : v.text());
+      out.put(e.getKey(), e.getKey().equals("keep-tag")
+          ? String.join(" or ", tagRules(v).stream().map(tags -> String.join(",", tags)).toList()) : v.text());
     }
     return out;
   }
@@ -681,13 +682,35 @@ public final class PlanFile {
           case "keep-within-weekly" -> r.keepWithinWeekly(duration(v));
           case "keep-within-monthly" -> r.keepWithinMonthly(duration(v));
           case "keep-within-yearly" -> r.keepWithinYearly(duration(v));
-          default -> r.keepTag(v.strings().toArray(String[]::new));
+          default -> {
+            Retention withTags = r;
+            for (List<String> tags : tagRules(v)) {
+              withTags = withTags.keepTag(tags.toArray(String[]::new));
+            }
+            yield withTags;
+          }
         };
       } catch (IllegalArgumentException ex) {
         throw v.error(ex.getMessage(), ex);
       }
     }
     return r;
+  }
+
+  /**
+   * A {@code keep-tag} value as keep-tag rules: a tag or a list of tags is one rule (all of them);
+   * a list of lists is several rules, any of which keeps a snapshot ({@code [[pinned], [release, prod]]}).
+   */
+  private static List<List<String>> tagRules(YamlNode v) {
+    List<YamlNode> items = v.list();
+    if (items.stream().noneMatch(i -> i.kind() == YamlNode.Kind.LIST)) {
+      return List.of(v.strings());
+    }
+    List<List<String>> rules = new ArrayList<>();
+    for (YamlNode item : items) {
+      rules.add(item.strings());
+    }
+    return rules;
   }
 
   private static Integer compression(YamlNode node) {

@@ -171,6 +171,22 @@ class PlanFileTest {
   }
 
   @Test
+  void keepTagIsOneRuleOrAListOfAlternatives() throws IOException {
+    Files.writeString(dir.resolve("db.pass"), "s3cret\n");
+    PlanFile allOf = PlanFile.read(write("all.yaml", GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-tag: [release, prod]")));
+    assertThat(allOf.primary().policy().tags()).containsExactly(List.of("prod", "release"));
+    // a list of lists: a snapshot tagged 'pinned', or tagged both 'release' and 'prod', is kept
+    PlanFile anyOf = PlanFile.read(write("any.yaml",
+        GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-tag: [[pinned], [release, prod]]")));
+    assertThat(anyOf.primary().policy().tags()).containsExactlyInAnyOrder(List.of("pinned"), List.of("prod", "release"));
+    assertThat(anyOf.primary().retention()).containsEntry("keep-tag", "pinned or release,prod");
+    PlanFile mixed = PlanFile.read(write("mixed.yaml", GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-tag: [pinned, [release, prod]]")));
+    assertThat(mixed.primary().policy().tags()).containsExactlyInAnyOrder(List.of("pinned"), List.of("prod", "release"));
+    assertRejects(GOOD.replace("keep-daily: 7", "keep-daily: 7, keep-tag: [[pinned], {a: b}]"))
+        .hasMessageContaining("keep-tag");
+  }
+
+  @Test
   void badScheduleNamesTheFieldAtFault() throws IOException {
     assertRejects(GOOD.replace("\"0 2 * * *\"", "\"0 25 * * *\""))
         .hasMessageContaining("line 25, column 15: targets[0].schedule: cron expression '0 25 * * *': hour field '25'");
