@@ -131,6 +131,11 @@ public final class LockManager {
           }
           continue;
         }
+        if (e instanceof dev.cairn.backup.StorageException) {
+          // the storage failed, the lock is not known to be damaged: it may be live, so nobody may take
+          // it for absent (a prune would then run during a backup)
+          throw (dev.cairn.backup.StorageException) e;
+        }
         LOG.warn("ignoring unreadable lock {}: {}", id.shortHex(), e.getMessage());
       }
     }

@@ -11,7 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A storage in a local directory: the embedded default. Writes go to a temporary file in the same
@@ -128,31 +129,38 @@ public final class LocalStorage implements Storage {
       return List.of();
     }
     List<StorageObject> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(start)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
+    // Not Files.walk: its iterator throws when an entry vanishes between the directory read and its
+    // stat (a concurrent put's temporary file renamed into place, a lock deleted by its refresh), which
+    // ended the listing early and silently. Entries that vanish are skipped; the walk goes on.
+    Files.walkFileTree(start, new SimpleFileVisitor<Path>() {
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
         String fileName = p.getFileName().toString();
-        if (fileName.endsWith(TMP_SUFFIX)) {
-          continue;
+        if (!fileName.endsWith(TMP_SUFFIX) && attrs.isRegularFile()) {
+          String name = root.relativize(p).toString().replace('\\', '/');
+          if (name.startsWith(prefix)) {
+            out.add(new StorageObject(name, attrs.size()));
+          }
         }
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (NoSuchFileException gone) {
-          continue; // deleted while listing
-        }
-        if (!attrs.isRegularFile()) {
-          continue;
-        }
-        String name = root.relativize(p).toString().replace('\\', '/');
-        if (name.startsWith(prefix)) {
-          out.add(new StorageObject(name, attrs.size()));
-        }
+        return FileVisitResult.CONTINUE;
       }
-    } catch (java.io.UncheckedIOException e) {
-      if (!(e.getCause() instanceof NoSuchFileException)) {
-        throw e.getCause();
+
+      @Override
+      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // deleted while listing
+        }
+        throw e;
       }
-    }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
     return out;
   }
 
