@@ -64,7 +64,14 @@ public final class LocalStorage implements Storage {
   public void put(String name, ByteBuffer content) throws IOException {
     Path target = resolve(name);
     Path dir = target.getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      // a new directory's own entry must survive a crash too, or a pack fsynced into data/ab/ could
+      // vanish with the directory while an index naming it survives
+      for (Path d = dir; !d.equals(root) && d.startsWith(root); d = d.getParent()) {
+        fsyncDirectory(d.getParent());
+      }
+    }
     Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -89,12 +96,22 @@ public final class LocalStorage implements Storage {
     }
   }
 
-  private static void fsyncDirectory(Path dir) {
-    // Linux allows fsync on a directory opened for reading; other systems may not: best effort there.
+  private static final boolean DIRECTORY_FSYNC_OPTIONAL =
+      System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    // Linux and the BSDs fsync a directory opened for reading, and an error there (EIO) means the rename
+    // may not be durable: it fails the put. Windows cannot open a directory this way, and some FUSE and
+    // network file systems do not implement a directory fsync (EINVAL, ENOSYS, ENOTSUP): best effort there.
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
-    } catch (IOException ignored) {
-      // not supported on this platform
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      boolean unsupported = m.contains("Invalid argument") || m.contains("not implemented")
+          || m.contains("not supported");
+      if (!DIRECTORY_FSYNC_OPTIONAL && !unsupported) {
+        throw new IOException("cannot make the directory " + dir + " durable (fsync): " + e.getMessage(), e);
+      }
     }
   }
 
