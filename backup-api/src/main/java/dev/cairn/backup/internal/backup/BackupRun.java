@@ -157,7 +157,11 @@ public final class BackupRun {
       }
       repo.flush();
       lock.checkHeld(); // a lock that lapsed may have let a prune delete what this snapshot refers to
-      checkStillStored(parts);
+      // a lock taken for stale while this process was suspended, or hosts whose clocks differ: data
+      // reused from the parent may be gone; then nothing is committed, and the next backup stores it again
+      dev.cairn.backup.internal.tree.StillStored.check(repo, parts.stream().map(SnapshotSource::tree).toList(),
+          "that this backup reused from its parent snapshot", "nothing was committed. Run the backup again: it"
+              + " stores them anew");
       Snapshot snapshot = Snapshots.save(repo, new Snapshot(ObjectId.of(new byte[ObjectId.LENGTH]), time,
           options.host(), options.plan(), options.tags(), parentId, parts, checks, warnings.isEmpty()));
       progress.emit();
@@ -167,37 +171,6 @@ public final class BackupRun {
           files.get(), bytesRead.get(), bytesNew.get(), stored, duration);
       return new BackupReport(target, snapshot, files.get(), bytesRead.get(), bytesTotal.get(), bytesNew.get(),
           stored, duration, warnings, checks);
-    }
-  }
-
-  /**
-   * If the index changed while this backup ran (another session's index file, or a prune that should
-   * have been kept out by the lock but was not: a lock taken for stale while this process was suspended,
-   * hosts whose clocks differ), checks that every tree and chunk the snapshot refers to is still stored:
-   * data reused from the parent might be gone. Then nothing is committed, and the next backup, which
-   * only reuses what is indexed, stores it again.
-   */
-  private void checkStillStored(List<SnapshotSource> parts) {
-    if (!repo.refreshIndex()) {
-      return;
-    }
-    java.util.Set<ObjectId> trees = new java.util.HashSet<>();
-    java.util.Set<ObjectId> chunks = new java.util.HashSet<>();
-    for (SnapshotSource part : parts) {
-      dev.cairn.backup.internal.tree.TreeWalker.reachable(part.tree(), id -> {
-        try {
-          return repo.readBlob(id);
-        } catch (dev.cairn.backup.IntegrityException e) {
-          throw new BackupException("tree " + id.shortHex() + " that this backup reused from its parent snapshot was"
-              + " deleted while it ran (a prune by another process); nothing was committed. Run the backup again", e);
-        }
-      }, trees, chunks);
-    }
-    long missing = chunks.stream().filter(id -> !repo.hasBlob(id)).count();
-    if (missing > 0) {
-      throw new BackupException(missing + " chunks this backup reused from its parent snapshot were deleted while it"
-          + " ran (a prune by another process, whose lock check this backup's lock did not stop); nothing was"
-          + " committed. Run the backup again: it stores them anew");
     }
   }
 

@@ -15,6 +15,7 @@ import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.snapshot.SnapshotCodec;
 import dev.cairn.backup.internal.snapshot.Snapshots;
 import dev.cairn.backup.internal.tree.Node;
+import dev.cairn.backup.internal.tree.StillStored;
 import dev.cairn.backup.internal.tree.TreeCodec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -202,6 +203,12 @@ public final class SnapshotCopier {
       // a lock that lapsed may have let a prune delete what this snapshot refers to, on either side
       srcLock.checkHeld();
       dstLock.checkHeld();
+      // and where locks cannot tell (a process suspended past the stale time, hosts whose clocks differ):
+      // if another session changed the destination's index meanwhile, everything this snapshot refers to
+      // there, including what was deduplicated against, must still be stored
+      StillStored.check(dst, parts.stream().map(SnapshotSource::tree).toList(),
+          "of the destination that this copy deduplicated against", "snapshot " + s.id().shortHex() + " was not"
+              + " copied (those before it were). Run the copy again: it sends them anew");
       Snapshot written = Snapshots.save(dst, new Snapshot(s.id(), s.time(), s.host(), s.plan(), s.tags(), parent,
           parts, s.checks(), s.complete()));
       dstByIdentity.put(identity(written), written);

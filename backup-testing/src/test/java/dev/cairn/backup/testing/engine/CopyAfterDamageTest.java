@@ -60,6 +60,74 @@ class CopyAfterDamageTest {
     }
   }
 
+  /**
+   * A copy runs while another host, whose clock is two hours ahead (or while the copying process was
+   * suspended past the stale time), takes the copy's lock for stale, forgets the earlier copy and prunes:
+   * the data the copy deduplicated against is gone before it commits. The copy must notice and commit
+   * nothing, or the destination must still verify.
+   */
+  private void copyWhileAnotherHostPrunes(boolean shared) throws Exception {
+    Path src = source("srcP-" + shared);
+    Path dstDir = tmp.resolve("dstP-" + shared);
+    java.util.concurrent.CountDownLatch uploading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+    Storage pausing = new dev.cairn.backup.testing.ForwardingStorage(Storages.local(dstDir)) {
+      @Override
+      public void put(String name, java.nio.ByteBuffer content) throws java.io.IOException {
+        if (name.startsWith("data/") && armed) {   // every pack of the copy waits for the prune
+          uploading.countDown();
+          try {
+            resume.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+        }
+        super.put(name, content);
+      }
+    };
+    try (Repository primary = TestRepos.init(Storages.local(tmp.resolve("primaryP-" + shared)));
+        Repository dst = shared ? TestRepos.builder(pausing).chunkingFrom(primary).init() : TestRepos.init(pausing)) {
+      primary.backup(List.of(FileSource.of(src)));
+      List<Snapshot> first = primary.copyTo(dst).copied();
+      Files.writeString(src.resolve("new.txt"), "written after the first copy\n");
+      primary.backup(List.of(FileSource.of(src)));
+      armed = true;
+      java.util.concurrent.CompletableFuture<?> copy = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> primary.copyTo(dst, List.of("latest"), dev.cairn.backup.ProgressListener.NONE));
+      assertThat(uploading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      try (Repository other = TestRepos.builder(Storages.local(dstDir))
+          .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2))).host("other-host").open()) {
+        other.forget(List.of(first.get(0).id().hex()), false);
+        other.prune(PruneOptions.builder().maxUnused("0").safetyWindow(Duration.ZERO).build());
+      }
+      resume.countDown();
+      try {
+        copy.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e.getCause()).hasMessageContaining("deleted meanwhile").hasMessageContaining("Run the copy again");
+        // and run again, it sends what is gone
+        assertThat(primary.copyTo(dst, List.of("latest"), dev.cairn.backup.ProgressListener.NONE).copied()).hasSize(1);
+      }
+    }
+    try (Repository fresh = TestRepos.open(Storages.local(dstDir))) {
+      var v = fresh.verify(true);
+      assertThat(v.ok()).as("the destination's copy is whole: %s", v).isTrue();
+      assertThat(fresh.snapshots()).hasSize(1);
+    }
+  }
+
+  private volatile boolean armed;
+
+  @Test
+  void copyWhileAnotherHostPrunesSharedChunking() throws Exception {
+    copyWhileAnotherHostPrunes(true);
+  }
+
+  @Test
+  void copyWhileAnotherHostPrunesOtherChunking() throws Exception {
+    copyWhileAnotherHostPrunes(false);
+  }
+
   @Test
   void copyAfterPruneByAnotherProcessSharedChunking() throws Exception {
     copyAfterPruneElsewhere(true);
