@@ -492,6 +492,19 @@ public final class FileSource implements Source {
     } catch (IOException e) {
       throw new SourceException("source '" + name + "': reading " + file + " failed: " + e.getMessage(), e);
     }
+    // a file written while it was read is stored as a mix of old and new bytes: say so (the snapshot is
+    // marked incomplete); its recorded time is the one from before the read, so the next backup reads it again
+    EntryMetadata after;
+    try {
+      after = FileMetadata.read(file, meta.path());
+    } catch (IOException e) {
+      after = null;
+    }
+    if (after == null || after.size() != meta.size() || after.inode() != meta.inode()
+        || !Objects.equals(after.modifiedTime(), meta.modifiedTime())) {
+      context.warn(meta.path(), "file changed while it was backed up (size, inode or modification time differ"
+          + " after reading it); its copy in this snapshot may mix old and new bytes");
+    }
     return true;
   }
 

@@ -319,7 +319,11 @@ public final class Repository implements AutoCloseable {
     Path base = destination.toAbsolutePath().normalize();
     Path p = base.resolve(name.replaceAll("^/+", "")).normalize();
     if (!p.startsWith(base) || p.equals(base)) {
-      p = base.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_"));
+      String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+      if (safe.isEmpty() || safe.chars().allMatch(c -> c == '.')) {
+        safe = "_" + safe; // '.', '..': the destination itself or its parent
+      }
+      p = base.resolve(safe);
     }
     return p;
   }

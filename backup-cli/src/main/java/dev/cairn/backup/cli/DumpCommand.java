@@ -191,7 +191,7 @@ final class DumpCommand extends CairnSubcommand {
    * output stored as NAME in a source named NAME) means that entry; '/' still means the whole source.
    */
   private SnapshotPaths.Selection select(Repository repo, Snapshot chosen) {
-    SnapshotPaths.Selection selection = SnapshotPaths.select(chosen, path);
+    SnapshotPaths.Selection selection = SnapshotPaths.select(repo, chosen, path);
     String given = path.replaceAll("^/+|/+$", "");
     if (selection.path().isEmpty() && !given.isEmpty()
         && chosen.source(selection.source()).map(s -> s.entries() == 1).orElse(false)) {

@@ -36,7 +36,7 @@ final class LsCommand extends CairnSubcommand {
       if (path == null) {
         entries.putAll(repo.entries(chosen));
       } else {
-        SnapshotPaths.Selection selection = SnapshotPaths.select(chosen, path);
+        SnapshotPaths.Selection selection = SnapshotPaths.select(repo, chosen, path);
         entries.put(selection.source(), repo.entries(chosen, selection.source(), selection.path()));
         if (entries.get(selection.source()).isEmpty()) {
           throw new BackupException("snapshot " + chosen.id().shortHex() + " has no entry '" + path

@@ -84,7 +84,7 @@ final class RestoreCommand extends CairnSubcommand {
     Snapshot chosen;
     try (Repository repo = openRepository(); ProgressDisplay progress = progress("restore")) {
       chosen = resolve(repo);
-      for (RestoreRequest request : requests(chosen, progress)) {
+      for (RestoreRequest request : requests(repo, chosen, progress)) {
         reports.add(repo.restore(request));
       }
     }
@@ -138,7 +138,7 @@ final class RestoreCommand extends CairnSubcommand {
   }
 
   /** One request, or with --include over several sources one per source (each into TARGET/source). */
-  private List<RestoreRequest> requests(Snapshot chosen, ProgressDisplay progress) {
+  private List<RestoreRequest> requests(Repository repo, Snapshot chosen, ProgressDisplay progress) {
     List<String> includes = new ArrayList<>(this.includes);
     for (Path file : includeFiles) {
       List<String> listed = FileSourceOptions.lines(file, "--include-file");
@@ -153,7 +153,7 @@ final class RestoreCommand extends CairnSubcommand {
     }
     Map<String, List<String>> bySource = new LinkedHashMap<>();
     for (String include : includes) {
-      SnapshotPaths.Selection s = SnapshotPaths.select(chosen, include);
+      SnapshotPaths.Selection s = SnapshotPaths.select(repo, chosen, include);
       bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s.path());
     }
     List<RestoreRequest> requests = new ArrayList<>();

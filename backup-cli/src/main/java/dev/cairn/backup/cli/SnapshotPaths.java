@@ -23,6 +23,22 @@ final class SnapshotPaths {
     return snapshot.sources().size() == 1 ? path : source + "/" + path;
   }
 
+  /**
+   * Which source and entry path {@code given} means in {@code snapshot}, reading the snapshot where the
+   * path is ambiguous: with one source, a path that starts with the source's name may also be a path as
+   * 'cairn ls' shows it (a backup of / has a source named 'root' and shows /root/.ssh as 'root/.ssh');
+   * the entry that is there as shown wins.
+   */
+  static Selection select(dev.cairn.backup.Repository repo, Snapshot snapshot, String given) {
+    Selection s = select(snapshot, given);
+    String p = given.replaceAll("^/+|/+$", "");
+    if (snapshot.sources().size() == 1 && !p.isEmpty() && !given.startsWith("/") && !s.path().equals(p)
+        && !repo.entries(snapshot, s.source(), p).isEmpty()) {
+      return new Selection(s.source(), p);
+    }
+    return s;
+  }
+
   /** Which source and entry path {@code given} means in {@code snapshot}. */
   static Selection select(Snapshot snapshot, String given) {
     String p = given.replaceAll("^/+|/+$", "");

@@ -50,7 +50,7 @@ public final class Glob {
         re.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return new Glob(glob, Pattern.compile(re.toString()));
+    return new Glob(glob, Pattern.compile(re.toString(), Pattern.DOTALL)); // a newline is a name character
   }
 
   /** Compiles every glob of {@code globs}. */

@@ -116,7 +116,12 @@ public final class TreeCodec {
         } else if (field.equals("nodes") && value == JsonToken.START_ARRAY) {
           nodes = new ArrayList<>();
           while (p.nextToken() == JsonToken.START_OBJECT) {
-            nodes.add(decodeNode(p));
+            Node n = decodeNode(p);
+            // names are unique and sorted (encode writes them so): a second node of a name would hide the
+            // first one's place while its subtree is still walked
+            expect(nodes.isEmpty() || nodes.get(nodes.size() - 1).name().compareTo(n.name()) < 0,
+                "node names are not unique and sorted at '" + n.name() + "'");
+            nodes.add(n);
           }
           expect(p.currentToken() == JsonToken.END_ARRAY, "a node is not a JSON object");
         }
@@ -179,6 +184,10 @@ public final class TreeCodec {
       p.skipChildren(); // a value of an unknown field or of an unexpected shape
     }
     expect(type != null, "a node has no type");
+    // a name is one path segment: a '/', '.' or '..' would let a restore write through a restored
+    // symlink or outside its destination
+    expect(name.indexOf('/') < 0 && name.indexOf('\0') < 0 && !name.equals(".") && !name.equals(".."),
+        "a node's name '" + name + "' is not a single path segment");
     return new Node(name, type, size, mtime, mode, inode, attrs, target, content, subtree);
   }
 
