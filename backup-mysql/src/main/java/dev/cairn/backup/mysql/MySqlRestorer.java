@@ -361,7 +361,7 @@ public final class MySqlRestorer implements Restorer {
               String key = task.db + "\0" + task.table.name;
               TableDef def = defs.get(key);
               if (def == null) {
-                def = TableDef.read(c, task.db, task.table.name);
+                def = TableDef.read(c, task.db, task.table.name, v1(input));
                 defs.put(key, def);
               }
               try (CountingStream in = new CountingStream(input.open(task.file.path()))) {
@@ -409,6 +409,9 @@ public final class MySqlRestorer implements Restorer {
   /** Runs a routines/views/triggers/events script, retrying views whose dependencies come later. */
   private void runObjects(Statement st, RestoreInput input, String path, DbPlan p, AtomicLong bytes,
       AtomicLong entries) throws IOException, SQLException {
+    // views carry no sql_mode of their own: they were printed under sql_mode = '' and must be parsed
+    // under it, not under whatever the previous routine, trigger or event script left in this session
+    st.execute("SET SESSION sql_mode = ''");
     List<String> pending = SqlScript.parse(read(input, path, bytes, entries));
     if (!p.whole) {
       List<String> names = p.tables.stream().map(t -> t.name).toList();
@@ -575,6 +578,12 @@ public final class MySqlRestorer implements Restorer {
     }
   }
 
+  /** True for a snapshot taken before row checksums v2: its data files have the columns v1 dumped. */
+  private static boolean v1(RestoreInput input) {
+    return input.verifications().stream()
+        .anyMatch(v -> RowChecksum.ALGORITHM_V1.equals(v.attributes().get("algorithm")));
+  }
+
   private List<VerificationResult> verify(RestoreInput input, List<DbPlan> plans) throws SQLException, IOException {
     Map<String, Verification> expected = new LinkedHashMap<>();
     for (Verification v : input.verifications()) {
@@ -591,7 +600,8 @@ public final class MySqlRestorer implements Restorer {
           if (v == null) {
             continue;
           }
-          TableDef def = TableDef.read(conns.get(0), p.target, t.name);
+          TableDef def = TableDef.read(conns.get(0), p.target, t.name,
+              RowChecksum.ALGORITHM_V1.equals(v.attributes().get("algorithm")));
           if (def.columns().isEmpty()) {
             results.add(VerificationResult.missing(v));
           } else {

@@ -249,7 +249,7 @@ public final class MySqlSource implements Source {
               sel.views.add(table);
             } else if ("SEQUENCE".equals(type)) {
               sel.sequences.add(table);
-            } else if ("BASE TABLE".equals(type)) {
+            } else if ("BASE TABLE".equals(type) || "SYSTEM VERSIONED".equals(type)) {
               sel.tables.add(table);
             }
           }

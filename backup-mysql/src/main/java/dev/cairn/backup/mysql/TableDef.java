@@ -32,7 +32,18 @@ record TableDef(String database, String table, List<Column> columns, List<String
    * {@code text} when the server must read the loaded value as text rather than as the binary bytes the
    * data file is loaded as (JSON, UUID, INET4, INET6 parse a binary string as their binary form).
    */
-  record Column(String name, boolean hex, boolean text) {}
+  record Column(String name, boolean hex, boolean text, boolean exactFloat) {
+    Column(String name, boolean hex, boolean text) {
+      this(name, hex, text, false);
+    }
+  }
+
+  /**
+   * A generated column as MariaDB and MySQL report it in {@code EXTRA}; MySQL 8's
+   * {@code DEFAULT_GENERATED} (a stored column with an expression default) is not one.
+   */
+  private static final java.util.regex.Pattern GENERATED =
+      java.util.regex.Pattern.compile("(^|\\s)(VIRTUAL|STORED|PERSISTENT) GENERATED(\\s|$)");
 
   private static final Set<String> HEX_TYPES = Set.of("binary", "varbinary", "tinyblob", "blob",
       "mediumblob", "longblob", "bit", "geometry", "point", "linestring", "polygon", "multipoint",
@@ -52,6 +63,16 @@ record TableDef(String database, String table, List<Column> columns, List<String
 
   /** Reads the definition of {@code db.table}; an absent table has no columns. */
   static TableDef read(Connection c, String db, String table) throws SQLException {
+    return read(c, db, table, false);
+  }
+
+  /**
+   * Reads the definition of {@code db.table} as a dump of {@link RowChecksum#ALGORITHM_V1} saw it when
+   * {@code v1}: every column whose {@code EXTRA} mentions GENERATED left out (also MySQL 8's
+   * {@code DEFAULT_GENERATED}, which is a stored column), FLOAT read in its 6-digit text form. An older
+   * snapshot's data files hold those columns, and its checksums were taken over those values.
+   */
+  static TableDef read(Connection c, String db, String table, boolean v1) throws SQLException {
     List<Column> columns = new ArrayList<>();
     Map<String, String> types = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(
@@ -66,11 +87,11 @@ record TableDef(String database, String table, List<Column> columns, List<String
           String extra = rs.getString(3) == null ? "" : rs.getString(3).toUpperCase(Locale.ROOT);
           String charset = rs.getString(4);
           types.put(name, type);
-          if (extra.contains("GENERATED")) {
+          if (v1 ? extra.contains("GENERATED") : GENERATED.matcher(extra).find()) {
             continue;
           }
           columns.add(new Column(name, HEX_TYPES.contains(type) || "binary".equalsIgnoreCase(charset),
-              TEXT_TYPES.contains(type)));
+              TEXT_TYPES.contains(type), !v1 && "float".equals(type)));
         }
       }
     }
@@ -128,7 +149,10 @@ record TableDef(String database, String table, List<Column> columns, List<String
       if (sb.length() > 0) {
         sb.append(", ");
       }
-      sb.append(Names.quote(col.name()));
+      // the server's text form of a FLOAT has 6 significant digits (123456792 reads 123457000): read it
+      // as the DOUBLE it widens to exactly (+ 0E0 works on every MySQL and MariaDB), whose text form the
+      // load parses back to the same FLOAT
+      sb.append(col.exactFloat() ? "(" + Names.quote(col.name()) + " + 0E0)" : Names.quote(col.name()));
     }
     return sb.toString();
   }
