@@ -73,6 +73,7 @@ public final class MySqlRestorer implements Restorer {
   private final List<String> includeTables;
   private final boolean allowNonEmpty;
   private final boolean includeUsers;
+  private final boolean eventsDisabled;
   private final int threads;
   private final boolean writeBinlog;
 
@@ -85,6 +86,7 @@ public final class MySqlRestorer implements Restorer {
     this.includeTables = List.copyOf(b.includeTables);
     this.allowNonEmpty = b.allowNonEmpty;
     this.includeUsers = b.includeUsers;
+    this.eventsDisabled = b.eventsDisabled;
     this.threads = b.threads;
     this.writeBinlog = b.writeBinlog;
   }
@@ -406,6 +408,24 @@ public final class MySqlRestorer implements Restorer {
     }
   }
 
+  /** SHOW CREATE EVENT's state before the body: ON COMPLETION [NOT] PRESERVE, then ENABLE or DISABLE [ON SLAVE]. */
+  private static final Pattern EVENT_STATE = Pattern.compile(
+      "^(CREATE\\b.*?\\bEVENT\\b.*?\\bON\\s+COMPLETION\\s+(?:NOT\\s+)?PRESERVE\\s+)(ENABLE|DISABLE(?:\\s+ON\\s+(?:SLAVE|REPLICA))?)\\b",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /** {@code statement} (a CREATE EVENT, or SET statements around it) with the event disabled; null to leave out. */
+  static String disabledEvent(String statement) {
+    if (!statement.trim().toUpperCase(java.util.Locale.ROOT).startsWith("CREATE")) {
+      return statement;   // the script's SET sql_mode, time_zone, ... statements
+    }
+    Matcher m = EVENT_STATE.matcher(statement.trim());
+    if (!m.find()) {
+      LOG.warn("event not created: its state is not where SHOW CREATE EVENT puts it: {}", SqlScript.abbreviate(statement));
+      return null;
+    }
+    return m.group(1) + "DISABLE" + statement.trim().substring(m.end());
+  }
+
   /** Runs a routines/views/triggers/events script, retrying views whose dependencies come later. */
   private void runObjects(Statement st, RestoreInput input, String path, DbPlan p, AtomicLong bytes,
       AtomicLong entries) throws IOException, SQLException {
@@ -413,6 +433,9 @@ public final class MySqlRestorer implements Restorer {
     // under it, not under whatever the previous routine, trigger or event script left in this session
     st.execute("SET SESSION sql_mode = ''");
     List<String> pending = SqlScript.parse(read(input, path, bytes, entries));
+    if (eventsDisabled && path.endsWith(Layout.EVENTS)) {
+      pending = pending.stream().map(MySqlRestorer::disabledEvent).filter(java.util.Objects::nonNull).toList();
+    }
     if (!p.whole) {
       List<String> names = p.tables.stream().map(t -> t.name).toList();
       pending = pending.stream().filter(s -> {
@@ -692,6 +715,7 @@ public final class MySqlRestorer implements Restorer {
     private final List<String> includeTables = new ArrayList<>();
     private boolean allowNonEmpty;
     private boolean includeUsers;
+    private boolean eventsDisabled;
     private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private boolean writeBinlog = true;
 
@@ -757,6 +781,16 @@ public final class MySqlRestorer implements Restorer {
      */
     public Builder allowNonEmpty(boolean allow) {
       this.allowNonEmpty = allow;
+      return this;
+    }
+
+    /**
+     * Creates the snapshot's events disabled, so that none runs on the restoring server (a restore drill
+     * beside production: an event that names its database writes there); default false, events keep
+     * the state they had. An event whose definition does not show its state is then not created.
+     */
+    public Builder eventsDisabled(boolean disabled) {
+      this.eventsDisabled = disabled;
       return this;
     }
 

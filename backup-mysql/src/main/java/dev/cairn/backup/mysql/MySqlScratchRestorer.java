@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores a MySQL snapshot into scratch databases for a restore drill and drops them afterwards:
- * every database {@code db} of the snapshot is restored (schema, data, routines, triggers; no users)
+ * every database {@code db} of the snapshot is restored (schema, data, routines, views, triggers, and
+ * events created disabled so that none runs during the drill; no users)
  * as {@code <db>_cairn_drill_<yyyyMMddHHmmss>} on the given server — usually the production server,
  * which the drill does not otherwise touch — and verified against the row counts and checksums
  * recorded at backup time; {@link #close()} drops the scratch databases. The user needs the rights to
@@ -72,10 +73,23 @@ public final class MySqlScratchRestorer implements ScratchRestorer {
     return new MySqlScratchRestorer(url, user, password, Objects.requireNonNull(clock, "clock"));
   }
 
-  /** The scratch name of database {@code db}: {@code <db>_cairn_drill_<time>}, shortened to 64 characters. */
+  /**
+   * The scratch name of database {@code db}: {@code <db>_cairn_drill_<time>}; a name too long for 64
+   * characters is cut and given 8 hex digits of its SHA-256, so two long names that share a beginning
+   * get different scratch databases.
+   */
   String scratchName(String db) {
-    String base = db.length() + suffix.length() > MAX_IDENTIFIER ? db.substring(0, MAX_IDENTIFIER - suffix.length()) : db;
-    return base + suffix;
+    if (db.length() + suffix.length() <= MAX_IDENTIFIER) {
+      return db + suffix;
+    }
+    String hash;
+    try {
+      hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(db.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    return db.substring(0, MAX_IDENTIFIER - suffix.length() - 9) + "_" + hash + suffix;
   }
 
   @Override
@@ -95,7 +109,9 @@ public final class MySqlScratchRestorer implements ScratchRestorer {
             databases.add(Names.decodeSegment(seg[0]));
           }
         }
-        MySqlRestorer.Builder b = MySqlRestorer.builder().url(url).includeUsers(false);
+        // events created disabled: an event that runs during the drill and names its database would write
+        // to production
+        MySqlRestorer.Builder b = MySqlRestorer.builder().url(url).includeUsers(false).eventsDisabled(true);
         if (user != null) {
           b.user(user);
         }

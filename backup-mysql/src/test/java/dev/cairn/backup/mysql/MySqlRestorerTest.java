@@ -35,4 +35,20 @@ class MySqlRestorerTest {
     assertThat(MySqlRestorer.deferKeys("CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  PRIMARY KEY (`id`)\n)"
         + " ENGINE=InnoDB", "t")).isNull();
   }
+
+  @org.junit.jupiter.api.Test
+  void eventsAreDisabledAsShowCreateEventPrintsThem() {
+    String enabled = "CREATE DEFINER=`root`@`localhost` EVENT `tick` ON SCHEDULE EVERY 1 SECOND STARTS"
+        + " '2026-11-28 04:00:00' ON COMPLETION PRESERVE ENABLE COMMENT 'ENABLE me' DO INSERT INTO app.log VALUES (NOW())";
+    org.assertj.core.api.Assertions.assertThat(MySqlRestorer.disabledEvent(enabled)).isEqualTo(enabled
+        .replace("PRESERVE ENABLE COMMENT", "PRESERVE DISABLE COMMENT"));
+    String replica = "CREATE EVENT e ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE ON SLAVE DO SELECT 1";
+    org.assertj.core.api.Assertions.assertThat(MySqlRestorer.disabledEvent(replica))
+        .isEqualTo("CREATE EVENT e ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE DISABLE DO SELECT 1");
+    org.assertj.core.api.Assertions.assertThat(MySqlRestorer.disabledEvent("SET time_zone = '+00:00'"))
+        .isEqualTo("SET time_zone = '+00:00'");
+    // a definition without its state where SHOW CREATE EVENT puts it is not created at all
+    org.assertj.core.api.Assertions.assertThat(MySqlRestorer.disabledEvent("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1"))
+        .isNull();
+  }
 }

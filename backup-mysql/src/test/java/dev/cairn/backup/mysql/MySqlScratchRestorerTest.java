@@ -17,6 +17,10 @@ class MySqlScratchRestorerTest {
       String longName = "d".repeat(64);
       assertThat(r.scratchName(longName)).hasSize(64).endsWith("_cairn_drill_20261128040506");
       assertThat(r.databases()).as("nothing restored, nothing to drop").isEmpty();
+      // two long names that share their first 60 characters get different scratch databases
+      String a = "x".repeat(60) + "_one";
+      String b = "x".repeat(60) + "_two";
+      assertThat(r.scratchName(a)).hasSize(64).isNotEqualTo(r.scratchName(b)).isEqualTo(r.scratchName(a));
     }
   }
 
