@@ -39,7 +39,7 @@ class SnapshotRestoreInputTest {
   @Test
   void readingOnAfterADamagedChunkFailsInsteadOfSkippingIt() throws IOException {
     Path src = Files.createDirectories(tmp.resolve("src"));
-    byte[] big = new byte[6 << 20];
+    byte[] big = new byte[24 << 20];   // at least 3 chunks whatever the chunker parameters (at most 8 MiB each)
     new Random(5).nextBytes(big);
     Files.write(src.resolve("big"), big);
     InMemoryStorage storage = new InMemoryStorage();
