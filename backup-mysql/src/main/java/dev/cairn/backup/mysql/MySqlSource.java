@@ -74,6 +74,8 @@ public final class MySqlSource implements Source {
   private final long rowsPerChunk;
   private final boolean includeUsers;
 
+  private final Runnable afterSelect;
+
   private MySqlSource(Builder b) {
     this.name = b.name;
     this.url = b.url;
@@ -87,6 +89,7 @@ public final class MySqlSource implements Source {
     this.lockWaitTimeout = b.lockWaitTimeout;
     this.rowsPerChunk = b.rowsPerChunk;
     this.includeUsers = b.includeUsers;
+    this.afterSelect = b.afterSelect;
   }
 
   /** Starts a builder; {@link Builder#url} is required. */
@@ -133,13 +136,12 @@ public final class MySqlSource implements Source {
     List<Connection> workers = new ArrayList<>();
     try (Connection control = connect()) {
       ServerInfo info = ServerInfo.read(control);
-      Map<String, DatabaseSelection> selection = select(control);
       for (int i = 0; i < threads; i++) {
         Connection w = connect();
         workers.add(w);
         w.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       }
-      snapshot(control, info, workers, context);
+      Map<String, DatabaseSelection> selection = consistentSelection(control, info, workers, context);
       for (Map.Entry<String, String> e : ServerInfo.settings(control, info.mariaDb()).entrySet()) {
         context.putMetadata("mysql.setting." + e.getKey(), e.getValue());
       }
@@ -173,6 +175,46 @@ public final class MySqlSource implements Source {
         }
       }
     }
+  }
+
+  /**
+   * Selects the tables and takes the consistent snapshot, then selects again: a table created, dropped
+   * or renamed in between (a schema migration) would be missing from the dump, or fail it, while its DDL
+   * lies before the recorded binlog position, so that point-in-time recovery from there would not bring
+   * it back either. Then the snapshot is let go and taken again, up to three times.
+   */
+  private Map<String, DatabaseSelection> consistentSelection(Connection control, ServerInfo info,
+      List<Connection> workers, SourceContext context) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      Map<String, DatabaseSelection> selection = select(control);
+      afterSelect.run();
+      snapshot(control, info, workers, context);
+      Map<String, DatabaseSelection> after = select(control);
+      String before = signature(selection);
+      String now = signature(after);
+      if (before.equals(now)) {
+        return selection;
+      }
+      for (Connection w : workers) {
+        try (Statement st = w.createStatement()) {
+          st.execute("COMMIT");
+        }
+      }
+      if (attempt == 3) {
+        throw new SourceException("tables of MySQL server " + Connections.redact(url) + " were created, dropped or"
+            + " renamed while the backup took its consistent snapshot, three times in a row (a schema change is"
+            + " running?): before " + before + ", after " + now + "; run the backup when it is done");
+      }
+      LOG.info("tables changed while the backup took its snapshot (before {}, after {}); taking it again", before, now);
+    }
+  }
+
+  private static String signature(Map<String, DatabaseSelection> selection) {
+    StringBuilder sb = new StringBuilder();
+    for (DatabaseSelection d : selection.values()) {
+      sb.append(d.name).append(d.tables).append(d.sequences).append(d.views).append(' ');
+    }
+    return sb.toString().trim();
   }
 
   private Connection connect() {
@@ -632,8 +674,15 @@ public final class MySqlSource implements Source {
     private Duration lockWaitTimeout = Duration.ofSeconds(60);
     private long rowsPerChunk = 200_000;
     private boolean includeUsers;
+    private Runnable afterSelect = () -> { };
 
     private Builder() {}
+
+    /** Runs {@code hook} between choosing the tables and taking the snapshot; for tests of that window. */
+    Builder afterSelect(Runnable hook) {
+      this.afterSelect = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
 
     /** The source's name in the plan; default {@code mysql}. */
     public Builder name(String name) {
