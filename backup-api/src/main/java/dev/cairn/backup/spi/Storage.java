@@ -82,6 +82,17 @@ public interface Storage extends AutoCloseable {
     return 8;
   }
 
+  /**
+   * Removes what writes that were interrupted (a crash, a kill, a lost connection) left behind and
+   * started before {@code before}: temporary files that never got their final name, incomplete multipart
+   * uploads. Nothing a reader sees changes. Prune calls it under the exclusive lock, with its safety window.
+   *
+   * @return how many leftovers were removed; the default, for storages whose writes leave none, 0
+   */
+  default int removeLeftovers(Instant before) throws IOException {
+    return 0;
+  }
+
   /** Releases connections and other resources; idempotent. */
   @Override
   void close() throws IOException;

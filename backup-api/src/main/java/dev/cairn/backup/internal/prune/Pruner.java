@@ -128,6 +128,9 @@ public final class Pruner {
             + " then 'cairn repair packs --from OTHER-COPY' to bring them back, or 'cairn repair snapshots --forget'"
             + " to write those snapshots without them");
       }
+      if (!options.dryRun()) {
+        removeLeftovers(repo, clock.instant().minus(options.safetyWindow()));
+      }
       if (options.dryRun() || plan.isEmpty()) {
         listener.progress(Phase.DONE, 1, 1);
         return plan.toReport(options.dryRun(), snapshots.size(), Duration.between(start, clock.instant()));
@@ -172,6 +175,22 @@ public final class Pruner {
       LOG.info("pruned {}: deleted {} packs, repacked {}, freed {}", repo.storage().location(),
           report.packsDeleted(), report.packsRepacked(), PruneReport.bytes(report.bytesFreed()));
       return report;
+    }
+  }
+
+  /**
+   * Removes what interrupted writes left in storage (temporary files, incomplete multipart uploads) older
+   * than the safety window; a failure there is logged, not fatal: nothing a reader sees depends on it.
+   */
+  private static void removeLeftovers(EncryptedRepository repo, java.time.Instant before) {
+    try {
+      int n = repo.storage().removeLeftovers(before);
+      if (n > 0) {
+        LOG.info("removed {} leftovers of interrupted writes from {}", n, repo.storage().location());
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("could not remove the leftovers of interrupted writes from {}: {}", repo.storage().location(),
+          e.getMessage());
     }
   }
 

@@ -50,6 +50,33 @@ public final class LocalStorage implements Storage {
 
   /** One: a local disk answers without a round trip. */
   @Override
+  public int removeLeftovers(java.time.Instant before) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    int[] removed = {0};
+    Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+        if (p.getFileName().toString().endsWith(TMP_SUFFIX) && attrs.lastModifiedTime().toInstant().isBefore(before)
+            && Files.deleteIfExists(p)) {
+          removed[0]++;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return removed[0];
+  }
+
+  @Override
   public int parallelReads() {
     return 1;
   }

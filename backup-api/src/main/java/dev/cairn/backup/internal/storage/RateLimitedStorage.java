@@ -83,6 +83,11 @@ public final class RateLimitedStorage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(Instant before) throws IOException {
+    return delegate.removeLeftovers(before);
+  }
+
+  @Override
   public int parallelReads() {
     return delegate.parallelReads();
   }

@@ -147,6 +147,11 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(Instant before) throws IOException {
+    return run("removeLeftovers", "(all)", () -> delegate.removeLeftovers(before));
+  }
+
+  @Override
   public int parallelReads() {
     return delegate.parallelReads();
   }

@@ -381,6 +381,34 @@ public final class S3Storage implements Storage {
    * Translates an SDK failure: missing object, access denied and permanent errors get their own
    * types, everything that a retry may cure becomes a plain {@link IOException}.
    */
+  /**
+   * Aborts the multipart uploads under this storage's prefix started before {@code before}: a process
+   * killed during the upload of a large pack leaves its parts stored, and billed, but invisible. A bucket
+   * lifecycle rule (AbortIncompleteMultipartUpload) does the same on the server's side.
+   */
+  @Override
+  public int removeLeftovers(Instant before) throws IOException {
+    int aborted = 0;
+    try {
+      for (software.amazon.awssdk.services.s3.model.MultipartUpload u : client.listMultipartUploadsPaginator(
+          r -> r.bucket(bucket).prefix(root)).uploads()) {
+        if (u.initiated() != null && u.initiated().isBefore(before)) {
+          client.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+          aborted++;
+        }
+      }
+    } catch (S3Exception e) {
+      if (e.statusCode() == 501) {
+        LOG.debug("{} cannot list multipart uploads: {}", location, e.getMessage());
+        return aborted;   // NotImplemented: a server without that listing keeps them to itself
+      }
+      throw failure("abort interrupted uploads", "(all)", e);
+    } catch (SdkException e) {
+      throw failure("abort interrupted uploads", "(all)", e);
+    }
+    return aborted;
+  }
+
   private IOException failure(String op, String name, SdkException e) {
     String what = op + " '" + name + "' in " + location;
     if (e instanceof AbortedException) {

@@ -87,6 +87,30 @@ class S3StorageIT extends StorageCompatibilityKit {
   }
 
   @Test
+  void anUploadInterruptedForGoodIsAbortedAsALeftoverOnlyUnderItsPrefix() throws Exception {
+    String bucket = server.newBucket();
+    try (software.amazon.awssdk.services.s3.S3Client raw = software.amazon.awssdk.services.s3.S3Client.builder()
+        .endpointOverride(server.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .forcePathStyle(true)
+        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3TestServer.ACCESS_KEY,
+                S3TestServer.SECRET_KEY.reveal()))).build();
+        S3Storage s3 = server.storage(bucket).prefix("repo").build()) {
+      // what a process killed in the middle of a large pack's upload leaves: parts, never completed
+      String inside = raw.createMultipartUpload(r -> r.bucket(bucket).key("repo/data/aa/pack")).uploadId();
+      raw.uploadPart(r -> r.bucket(bucket).key("repo/data/aa/pack").uploadId(inside).partNumber(1),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000, 3)));
+      // another application's upload in the same bucket, outside the storage's prefix
+      raw.createMultipartUpload(r -> r.bucket(bucket).key("other/file"));
+      assertThat(s3.removeLeftovers(Instant.now().minusSeconds(3600))).as("too recent to be a leftover").isZero();
+      assertThat(s3.removeLeftovers(Instant.now().plusSeconds(60))).isEqualTo(1);
+      assertThat(raw.listMultipartUploads(r -> r.bucket(bucket)).uploads())
+          .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key).containsExactly("other/file");
+    }
+  }
+
+  @Test
   void largeObjectGoesUpAsMultipartAndReadsBackWhole() throws Exception {
     RecordingInterceptor recorder = new RecordingInterceptor();
     byte[] data = randomBytes(12 * 1024 * 1024 + 5, 11);

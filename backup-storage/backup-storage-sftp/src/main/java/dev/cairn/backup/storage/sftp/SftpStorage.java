@@ -616,6 +616,48 @@ public final class SftpStorage implements Storage {
     }
   }
 
+  /**
+   * Removes the temporary files ({@code .NAME.UUID.cairn-tmp}) of uploads that never got their final
+   * name and were last written before {@code before}, walking every directory one at a time.
+   */
+  @Override
+  public int removeLeftovers(Instant before) throws IOException {
+    return call("remove leftovers", "(all)", sftp -> {
+      int removed = 0;
+      java.util.ArrayDeque<String> dirs = new java.util.ArrayDeque<>(List.of(root.isEmpty() ? "." : root));
+      while (!dirs.isEmpty()) {
+        String dir = dirs.poll();
+        try {
+          for (SftpClient.DirEntry entry : sftp.readDir(dir)) {
+            String file = entry.getFilename();
+            SftpClient.Attributes attrs = entry.getAttributes();
+            if (file.equals(".") || file.equals("..")) {
+              continue;
+            }
+            if (attrs.isDirectory()) {
+              dirs.add(dir + "/" + file);
+            } else if (file.endsWith(TMP_SUFFIX) && attrs.getModifyTime() != null
+                && attrs.getModifyTime().toInstant().isBefore(before)) {
+              try {
+                sftp.remove(dir + "/" + file);
+                removed++;
+              } catch (SftpException e) {
+                if (!isMissing(e)) {
+                  throw e;
+                }
+              }
+            }
+          }
+        } catch (SftpException e) {
+          if (!isMissing(e)) {
+            throw e;
+          }
+        }
+      }
+      return removed;
+    });
+  }
+
   @Override
   public void delete(String name) throws IOException {
     String path = path(name);

@@ -44,6 +44,26 @@ class SftpStorageIT extends StorageCompatibilityKit {
   }
 
   @Test
+  void temporaryFilesOfInterruptedUploadsAreRemovedAsLeftoversOnceOldEnough() throws Exception {
+    String root = SftpTestServer.newRoot();
+    try (SftpStorage s = server.storage(root).build()) {
+      s.put("data/ab/obj", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      s.put("index/i1", ByteBuffer.wrap(new byte[] {4}));
+      // what a connection lost in the middle of uploads leaves: temporaries that never got their name
+      Path stale = server.file(root, "data/ab/.pack.0f3a.cairn-tmp");
+      Path fresh = server.file(root, "index/.i2.77c1.cairn-tmp");
+      Files.write(stale, new byte[100]);
+      Files.write(fresh, new byte[10]);
+      Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+      assertThat(s.removeLeftovers(java.time.Instant.now().minusSeconds(3600))).isEqualTo(1);
+      assertThat(stale).doesNotExist();
+      assertThat(fresh).as("younger than the cut-off: perhaps an upload still running").exists();
+      assertThat(s.list("")).extracting(dev.cairn.backup.spi.StorageObject::name)
+          .containsExactlyInAnyOrder("data/ab/obj", "index/i1");
+    }
+  }
+
+  @Test
   void objectsAreFilesUnderTheRootAndLocationNamesTheServer() throws Exception {
     String root = SftpTestServer.newRoot();
     try (SftpStorage s = server.storage(root).build()) {
