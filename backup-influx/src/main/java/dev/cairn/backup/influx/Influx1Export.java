@@ -19,9 +19,13 @@ import java.util.TreeSet;
  * the verification after a restore so both compute counts and checksums the same way.
  */
 final class Influx1Export {
-  /** InfluxQL's smallest and largest timestamps. */
+  /** InfluxQL's smallest timestamp. */
   static final long MIN_TIME = Long.MIN_VALUE + 2;
-  static final long MAX_TIME = Long.MAX_VALUE - 1;
+  /**
+   * The exclusive end of all time: one past InfluxDB's largest timestamp (math.MaxInt64 - 1), so that
+   * {@code time < MAX_TIME} still selects a point stored at the largest time.
+   */
+  static final long MAX_TIME = Long.MAX_VALUE;
   /** Nanoseconds from Go's zero time (0001-01-01) to the Unix epoch, modulo nothing: use with BigInteger. */
   private static final BigInteger GO_EPOCH_OFFSET_NS = BigInteger.valueOf(62_135_596_800L).multiply(BigInteger.valueOf(1_000_000_000L));
 
@@ -115,6 +119,24 @@ final class Influx1Export {
         out.add(((Number) row.get(0)).longValue());
       }
     });
+    // InfluxDB's GROUP BY time() does not count points at the very end of time (math.MaxInt64 - 1):
+    // count the window that reaches the end of time without GROUP BY
+    long lastStart = Windows.floor(to - 1, windowNs);
+    if (to > MAX_TIME - windowNs && !out.contains(lastStart)) {
+      String last = "SELECT " + counts + " FROM " + qualified(db, rp, measurement) + " WHERE time >= "
+          + Math.max(from, lastStart) + " AND time < " + to;
+      boolean[] any = {false};
+      client.query(db, last, chunkSize, s -> {
+        for (List<Object> row : s.values()) {
+          for (int i = 1; i < row.size(); i++) {
+            any[0] |= row.get(i) instanceof Number n && n.longValue() > 0;
+          }
+        }
+      });
+      if (any[0]) {
+        out.add(lastStart);
+      }
+    }
     out.sort(null);
     return out;
   }

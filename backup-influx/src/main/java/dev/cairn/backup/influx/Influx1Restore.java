@@ -192,7 +192,7 @@ final class Influx1Restore {
   static String renameDatabase(String query, String from, String to) {
     String bare = Pattern.quote(from);
     String quoted = Pattern.quote(Names.ident(from));
-    Pattern p = Pattern.compile("(?<=[\\s,(])(?:" + quoted + "|" + bare + ")(?=\\.|\\s+BEGIN)");
+    Pattern p = Pattern.compile("(?<=[\\s,(])(?:" + quoted + "|" + bare + ")(?=\\.|\\s+BEGIN|\\s+RESAMPLE\\s)");
     Matcher m = p.matcher(query);
     return m.replaceAll(Matcher.quoteReplacement(Names.ident(to)));
   }

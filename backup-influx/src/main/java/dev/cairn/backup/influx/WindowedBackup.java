@@ -66,17 +66,24 @@ final class WindowedBackup {
         long boundary = Math.max(from, Windows.floor(cutoff, windowNs));
         long retentionCut = retentionNs > 0 ? now - retentionNs : Long.MIN_VALUE;
         String listed = parent.get().attributes().getOrDefault("windows", "");
+        long firstNotReused = boundary;
         for (String w : listed.isEmpty() ? new String[0] : listed.split(" ")) {
           long start = Long.parseLong(w);
           String path = prefix + "/" + Windows.name(start, windowNs) + ".lp";
-          if (Windows.end(start, windowNs) <= boundary && start >= retentionCut) {
+          // a window wholly inside the retention period is reused; one the retention cut goes through still
+          // holds points the server keeps: it is queried again (reusing it would keep points the server has
+          // since dropped), as is a window whose parent entry is missing
+          long end = Windows.end(start, windowNs);
+          if (end <= boundary && end > retentionCut) {
             Optional<Verification> pv = context.parentVerification(item(path));
-            if (pv.isPresent() && context.parentEntry(path).isPresent()) {
+            if (start >= retentionCut && pv.isPresent() && context.parentEntry(path).isPresent()) {
               reused.put(start, pv.get());
+            } else {
+              firstNotReused = Math.min(firstNotReused, Math.max(from, start));
             }
           }
         }
-        queryFrom = boundary;
+        queryFrom = firstNotReused;
       }
     }
     TreeMap<Long, Boolean> windows = new TreeMap<>();
