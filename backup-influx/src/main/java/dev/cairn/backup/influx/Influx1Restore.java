@@ -97,7 +97,9 @@ final class Influx1Restore {
       writer.finish();
     }
     for (Map.Entry<String, String> t : targets.entrySet()) {
-      createContinuousQueries(databases.get(t.getKey()), t.getValue());
+      if (settings.continuousQueries()) {
+        createContinuousQueries(databases.get(t.getKey()), t.getValue());
+      }
     }
     long written = System.nanoTime();
     LOG.info("wrote {} entries ({} bytes) in {} ms", entries, bytes, (written - started) / 1_000_000);

@@ -76,6 +76,7 @@ public final class InfluxRestorer implements Restorer {
     private final Map<String, String> renames = new LinkedHashMap<>();
     private String target;
     private boolean allowNonEmpty;
+    private boolean continuousQueries = true;
     private int batchSize = 5_000;
     private int parallelism = 4;
     private int maxRetries = 5;
@@ -120,6 +121,15 @@ public final class InfluxRestorer implements Restorer {
     /** Restores the snapshot's only database (1.x) or bucket (2.x) under {@code name}. */
     public Builder target(String name) {
       this.target = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Whether the snapshot's continuous queries (1.x) are recreated; default true. A restore drill beside
+     * production leaves them out: one whose {@code INTO} names another database would write there.
+     */
+    public Builder continuousQueries(boolean create) {
+      this.continuousQueries = create;
       return this;
     }
 
@@ -177,7 +187,8 @@ public final class InfluxRestorer implements Restorer {
         throw new IllegalStateException("InfluxRestorer.v1: a password needs a username");
       }
       return new InfluxRestorer(new RestoreSettings(api, url, username, password, token, org,
-          Map.copyOf(renames), target, allowNonEmpty, batchSize, parallelism, maxRetries, retryBackoff, timeout));
+          Map.copyOf(renames), target, allowNonEmpty, batchSize, parallelism, maxRetries, retryBackoff, timeout,
+          continuousQueries));
     }
   }
 }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores an InfluxDB 1.x snapshot into scratch databases for a restore drill and drops them
- * afterwards: every database {@code db} of the snapshot is restored (retention policies, continuous
- * queries, points) as {@code <db>_cairn_drill_<yyyyMMddHHmmss>} on the given server and verified by
+ * afterwards: every database {@code db} of the snapshot is restored (retention policies and points;
+ * not its continuous queries, which could write into production) as {@code <db>_cairn_drill_<yyyyMMddHHmmss>} on the given server and verified by
  * the point counts and checksums per measurement and window recorded at backup time; {@link #close()}
  * drops the scratch databases. The user needs the rights to create and drop databases.
  *
@@ -86,7 +86,8 @@ public final class InfluxScratchRestorer implements ScratchRestorer {
             databases.add(Names.decode(seg[0]));
           }
         }
-        InfluxRestorer.Builder b = InfluxRestorer.v1(url);
+        // no continuous queries: one writing INTO another database would write into production
+        InfluxRestorer.Builder b = InfluxRestorer.v1(url).continuousQueries(false);
         if (username != null) {
           b.username(username);
         }

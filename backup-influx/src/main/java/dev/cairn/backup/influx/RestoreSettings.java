@@ -21,7 +21,8 @@ record RestoreSettings(
     int parallelism,
     int maxRetries,
     Duration retryBackoff,
-    Duration timeout) {
+    Duration timeout,
+    boolean continuousQueries) {
 
   /** Where the database or bucket {@code name} of the snapshot goes. */
   String targetOf(String name, Collection<String> all) {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bug hunt: edge cases of the 1.x backup against a real influxd 1.6.7. */
+/**
+ * Edge cases of the 1.x backup and restore against a real influxd 1.6.7: the ends of InfluxDB's time,
+ * RESAMPLE continuous queries under a rename, drills beside production, windows at the retention cut.
+ */
 class Influx1EdgesIT {
   @RegisterExtension
   static InfluxServer influx = InfluxServer.plain();
@@ -36,7 +39,22 @@ class Influx1EdgesIT {
     assertThat(influx.query("edge_copy", "SELECT * FROM far")).isEqualTo(stored);
   }
 
-  /** InfluxDB accepts points on the first day of its time range (1677-09-21); the backup must keep them. */
+  @Test
+  void aDrillDoesNotRecreateContinuousQueriesThatWouldWriteIntoProduction(@TempDir Path dir) throws Exception {
+    influx.execute("CREATE DATABASE prod");
+    influx.execute("CREATE DATABASE rollup");
+    influx.write("prod", null, "cpu v=1 1000\ncpu v=3 2000");
+    influx.execute("CREATE CONTINUOUS QUERY cq_prod ON prod BEGIN SELECT mean(v) INTO rollup.autogen.cpu_mean"
+        + " FROM prod.autogen.cpu GROUP BY time(1h) END");
+    SourceHarness h = SourceHarness.run(InfluxSource.v1(influx.url()).database("prod").build(), dir);
+    try (InfluxScratchRestorer scratch = InfluxScratchRestorer.v1(influx.url(), null, null)) {
+      RestoreResult r = h.restore(scratch.restorer());
+      assertThat(r.verified()).isTrue();
+      String cqs = influx.execute("SHOW CONTINUOUS QUERIES");
+      assertThat(cqs).contains("cq_prod ON prod BEGIN").doesNotContain("ON prod_cairn_drill_");
+    }
+  }
+
   @Test
   void resampleContinuousQueryIsRestoredOnTheRenamedDatabase(@TempDir Path dir) throws Exception {
     influx.execute("CREATE DATABASE rs");
