@@ -55,6 +55,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (failure instanceof IOException) {
       return "I/O error: " + failure.getMessage();
     }
+    if (failure instanceof java.io.UncheckedIOException) {
+      // the API wraps file system errors this way (a drill's report or scratch directory): not a bug
+      return "I/O error: " + failure.getMessage() + "; check the path and its permissions";
+    }
     String message = failure.getMessage();
     if (failure instanceof IllegalArgumentException && message != null) {
       return "invalid argument: " + message;

@@ -64,9 +64,13 @@ final class PlanRunCommand extends PlanSubcommand {
     }).toList());
     out.json(m);
     for (CheckOutcome c : report.checks()) {
-      out.text("check %-30s %s%s", c.name(), c.passed() ? "passed" : "FAILED", c.message().isEmpty() ? "" : ": " + c.message());
+      if (c.passed()) {
+        out.info("check %-30s passed%s", c.name(), c.message().isEmpty() ? "" : ": " + c.message());
+      } else {
+        out.warn("check %s FAILED%s", c.name(), c.message().isEmpty() ? "" : ": " + c.message());
+      }
     }
-    out.text("snapshot %s saved to %s: %d files, %s new, %s stored, in %s", report.snapshotId().shortHex(),
+    out.info("snapshot %s saved to %s: %d files, %s new, %s stored, in %s", report.snapshotId().shortHex(),
         report.target(), report.files(), Format.bytes(report.bytesNew()), Format.bytes(report.bytesStored()),
         Format.duration(report.duration()));
     boolean copyFailed = false;
@@ -75,7 +79,7 @@ final class PlanRunCommand extends PlanSubcommand {
         copyFailed = true;
         out.warn("copy to %s (%s) FAILED: %s", c.target(), c.destination(), c.failure());
       } else {
-        out.text("copied to %s (%s): %d snapshots, %s", c.target(), c.destination(), c.copied().size(),
+        out.info("copied to %s (%s): %d snapshots, %s", c.target(), c.destination(), c.copied().size(),
             Format.bytes(c.bytesCopied()));
       }
     }
@@ -89,7 +93,7 @@ final class PlanRunCommand extends PlanSubcommand {
         out.warn("retention of target %s FAILED: %s", r.target(), r.failure());
         continue;
       }
-      out.text("retention of target %s: kept %d, removed %d snapshots%s", r.target(), r.plan().keep().size(),
+      out.info("retention of target %s: kept %d, removed %d snapshots%s", r.target(), r.plan().keep().size(),
           r.removed().size(), r.prune() == null ? "" : ", prune freed " + Format.bytes(r.prune().bytesFreed()));
     }
     if (copyFailed || retentionFailed) {

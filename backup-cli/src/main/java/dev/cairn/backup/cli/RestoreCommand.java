@@ -128,7 +128,7 @@ final class RestoreCommand extends CairnSubcommand {
 
   /** The snapshot {@code ref} names; {@code latest} with a {@code host} is that host's newest. */
   static Snapshot resolve(Repository repo, String ref, String host, String location) {
-    if (host != null && ref.equals("latest")) {
+    if (host != null && ref.trim().equalsIgnoreCase("latest")) { // as Repository.snapshot reads 'latest'
       return repo.snapshots().stream().filter(s -> s.host().equals(host))
           .max(Comparator.comparing(Snapshot::time))
           .orElseThrow(() -> new BackupException("no snapshot of host '" + host + "' in " + location

@@ -737,6 +737,14 @@ public final class PlanFile {
       if (kinds.size() != 1) {
         throw item.error("a check has exactly one of 'yaml', 'command' or 'reachable'" + (kinds.isEmpty() ? "" : ", found " + kinds));
       }
+      if (!kinds.get(0).equals("command")) {
+        for (String key : List.of("directory", "timeout")) {
+          if (item.get(key) != null) {
+            throw item.get(key).error("'" + key + "' applies to command checks only; a " + kinds.get(0)
+                + " check has no working directory or time limit (write paths relative to the plan file)");
+          }
+        }
+      }
       Check check;
       switch (kinds.get(0)) {
         case "yaml" -> check = Checks.yamlParses(item.get("yaml").strings().stream().map(base::resolve).toArray(Path[]::new));

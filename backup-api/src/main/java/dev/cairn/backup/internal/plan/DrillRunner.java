@@ -101,7 +101,9 @@ public final class DrillRunner {
       return new DrillReport.SourceResult(source.name(), source.type(), destination, r.entries(), r.bytes(),
           Duration.ofNanos(System.nanoTime() - t0), r.results(), "");
     } catch (Exception e) {
-      LOG.warn("restore drill of source {} failed", source.name(), e);
+      // the report says why; the stack trace only at debug level (cairn --verbose)
+      LOG.warn("restore drill of source {} failed: {}", source.name(), e.toString());
+      LOG.debug("restore drill of source {} failed", source.name(), e);
       String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
       return new DrillReport.SourceResult(source.name(), source.type(), destination, 0, 0,
           Duration.ofNanos(System.nanoTime() - t0), List.of(), message);
