@@ -248,7 +248,15 @@ public final class Scheduler implements AutoCloseable {
 
     /** Now, if a run was missed since the last one (caught up once), else the next due time. */
     Instant firstDue(Instant now) {
-      Optional<Instant> last = Optional.ofNullable(lastStart).or(lastRun);
+      Optional<Instant> last;
+      try {
+        last = Optional.ofNullable(lastStart).or(lastRun);
+      } catch (RuntimeException e) {
+        // the last run cannot be looked up (the repository unreachable at start): whether a run was missed
+        // is unknown, so run once now rather than not start the schedule, or wait and perhaps miss the RPO
+        LOG.warn("job {}: cannot tell when it last ran ({}); running it now", name, e.getMessage());
+        return now;
+      }
       if (last.isPresent()) {
         Instant dueSinceLast = schedule.nextAfter(last.get());
         if (dueSinceLast != null && !dueSinceLast.isAfter(now)) {

@@ -61,6 +61,24 @@ class SchedulerTest {
   }
 
   @Test
+  void aLastRunThatCannotBeLookedUpRunsTheJobOnceNowAndKeepsTheSchedule() {
+    MutableClock clock = MutableClock.at("2026-11-27T12:00:00Z");
+    List<Instant> runs = new ArrayList<>();
+    Scheduler s = Scheduler.builder().clock(clock).runner(Runnable::run)
+        .job("infra", Schedule.cron("0 2 * * *", ZoneOffset.UTC), () -> runs.add(clock.instant()), () -> {
+          throw new StorageException("s3://backups: connection refused", false);   // unreachable at start
+        })
+        .build();
+    s.start();
+    try {
+      advance(clock, s, Duration.ofDays(1), Duration.ofMinutes(10));
+      assertThat(runs).containsExactly(Instant.parse("2026-11-27T12:00:00Z"), Instant.parse("2026-11-28T02:00:00Z"));
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void neverOverlapsRunsOfOneJob() {
     MutableClock clock = MutableClock.at("2026-11-28T00:00:00Z");
     ManualExecutor runner = new ManualExecutor();
