@@ -38,13 +38,16 @@ public final class StreamSource implements Source {
   private final String path;
   private final Supplier<? extends InputStream> stream;
   private final List<String> command;
+  private final java.nio.file.Path directory;
 
-  private StreamSource(String name, String path, Supplier<? extends InputStream> stream, List<String> command) {
+  private StreamSource(String name, String path, Supplier<? extends InputStream> stream, List<String> command,
+      java.nio.file.Path directory) {
     this.name = Objects.requireNonNull(name, "name");
     this.path = Objects.requireNonNull(path, "path");
     EntryMetadata.stream(path); // validates the path
     this.stream = stream;
     this.command = command;
+    this.directory = directory;
   }
 
   /**
@@ -52,7 +55,7 @@ public final class StreamSource implements Source {
    * supplier is called once per backup; the stream is read to its end and closed.
    */
   public static StreamSource of(String name, String path, Supplier<? extends InputStream> stream) {
-    return new StreamSource(name, path, Objects.requireNonNull(stream, "stream"), null);
+    return new StreamSource(name, path, Objects.requireNonNull(stream, "stream"), null, null);
   }
 
   /**
@@ -63,7 +66,19 @@ public final class StreamSource implements Source {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command must not be empty");
     }
-    return new StreamSource(name, path, null, List.copyOf(command));
+    return new StreamSource(name, path, null, List.copyOf(command), null);
+  }
+
+  /**
+   * This command source running its command in {@code dir} (a relative program such as
+   * {@code ./dump.sh} included) instead of the application's working directory; a plan file's stream
+   * sources run in the plan file's directory, as its checks and hooks do.
+   */
+  public StreamSource inDirectory(java.nio.file.Path dir) {
+    if (command == null) {
+      throw new IllegalStateException("source '" + name + "' reads a stream, not a command: it has no directory");
+    }
+    return new StreamSource(name, path, null, command, Objects.requireNonNull(dir, "dir"));
   }
 
   /** The entry path the stream is stored under. */
@@ -93,7 +108,11 @@ public final class StreamSource implements Source {
     context.putMetadata("command", command.get(0));
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+      if (directory != null) {
+        pb.directory(directory.toFile());
+      }
+      process = pb.start();
     } catch (IOException e) {
       throw new SourceException("source '" + name + "': cannot start command '" + command.get(0) + "': "
           + e.getMessage() + "; check that it is installed and on the PATH", e);

@@ -328,7 +328,7 @@ public final class PlanFile {
       b.source(switch (s.type()) {
         case "files" -> fileSource(s);
         case "stream" -> StreamSource.command(s.name(), s.settings().string("path").orElseThrow(),
-            s.settings().strings("command"));
+            s.settings().strings("command")).inDirectory(file.toAbsolutePath().getParent());
         default -> s.source();
       });
       if (s.factory() != null) {

@@ -197,6 +197,32 @@ class PlanRunTest {
   }
 
   @Test
+  void aStreamCommandRunsInThePlanFilesDirectory() throws IOException {
+    Path script = dir.resolve("dump.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"dumped in $(basename \"$PWD\")\"\n");
+    script.toFile().setExecutable(true);
+    Path file = dir.resolve("plan.yaml");
+    Files.writeString(file, """
+        name: dumps
+        sources:
+          - name: dump
+            type: stream
+            command: [./dump.sh]      # relative: to the plan file, not to where cairn runs (cron: /)
+            path: dump.txt
+        encryption:
+          passphrase: {file: passphrase}
+        targets:
+          - name: local
+            storage: repo
+        """);
+    BackupPlan plan = PlanFile.read(file).toPlanBuilder().clock(clock).createRepository(true).build();
+    plan.backup();
+    Path out = dir.resolve("restored");
+    plan.restore(dev.cairn.backup.RestoreRequest.builder().snapshot("latest").destination(out).build());
+    assertThat(Files.readString(out.resolve("dump.txt"))).isEqualTo("dumped in " + dir.getFileName() + "\n");
+  }
+
+  @Test
   void failedCheckAbortsOrMarks() throws IOException {
     Files.writeString(dir.resolve("ansible/group_vars/all.yaml"), "mysql_port: 3306\n  bad: indent\n");
     BackupPlan aborting = plan("abort");
