@@ -77,6 +77,13 @@ final class RestoreCommand extends CairnSubcommand {
           + " directory, or pass --overwrite to replace files in it");
     }
     if (databases.given()) {
+      if (!includes.isEmpty() || !excludes.isEmpty() || !includeFiles.isEmpty() || !excludeFiles.isEmpty()) {
+        // the database restore takes every file source whole: never restore more than was asked for
+        throw new ConfigurationException("--include, --exclude, --include-file and --exclude-file choose files, and"
+            + " a restore into a database server restores every file source of the snapshot whole; restore the"
+            + " files in a second 'cairn restore --target DIR' without --mysql/--influx, and choose databases"
+            + " with --database");
+      }
       return new DatabaseRestore(this, databases).run(target, overwrite);
     }
     Output out = output();

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bugs found by a review of the command line. */
+/** What restore picks: the host's newest for 'latest' in any spelling; never more than the flags say. */
 class RestoreHostTest {
   @TempDir Path dir;
 
@@ -39,5 +39,21 @@ class RestoreHostTest {
     Cli.Result r2 = cli.run("restore", "LATEST", "--host", "web", "--target", upper.toString());
     assertThat(r2.exitCode()).as(r2.err()).isZero();
     assertThat(upper.resolve("who")).as("restore LATEST --host web").hasContent("web\n");
+  }
+
+  /** A database restore takes file sources whole: --include with --mysql is refused, not ignored. */
+  @Test
+  void fileFiltersWithADatabaseRestoreAreRefusedNotIgnored() throws Exception {
+    Cli cli = cli();
+    assertThat(cli.run("init").exitCode()).isZero();
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("a"), "a\n");
+    assertThat(cli.run("backup", data.toString()).exitCode()).isZero();
+    Path target = dir.resolve("t");
+    Cli.Result r = cli.run("restore", "latest", "--mysql", "jdbc:mysql://127.0.0.1:1/", "--target", target.toString(),
+        "--include", "a");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("--include").contains("restores every file source").contains("--database");
+    assertThat(target).doesNotExist();
   }
 }
