@@ -494,15 +494,17 @@ public final class FileSource implements Source {
     }
     // a file written while it was read is stored as a mix of old and new bytes: say so (the snapshot is
     // marked incomplete); its recorded time is the one from before the read, so the next backup reads it again
+    // A path that is gone or names another file now was deleted or replaced (renamed over: ansible,
+    // editors, package managers): the open file was read to its end, whole, so nothing is torn.
     EntryMetadata after;
     try {
       after = FileMetadata.read(file, meta.path());
     } catch (IOException e) {
       after = null;
     }
-    if (after == null || after.size() != meta.size() || after.inode() != meta.inode()
-        || !Objects.equals(after.modifiedTime(), meta.modifiedTime())) {
-      context.warn(meta.path(), "file changed while it was backed up (size, inode or modification time differ"
+    if (after != null && after.inode() == meta.inode() && (after.size() != meta.size()
+        || !Objects.equals(after.modifiedTime(), meta.modifiedTime()))) {
+      context.warn(meta.path(), "file changed while it was backed up (its size or modification time differ"
           + " after reading it); its copy in this snapshot may mix old and new bytes");
     }
     return true;
