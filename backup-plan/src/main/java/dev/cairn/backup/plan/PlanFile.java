@@ -432,7 +432,11 @@ public final class PlanFile {
       rows.add(row);
       List<RotationHealth.Drive> drives = rotations.get(row.target());
       if (drives != null) {
-        rows.addAll(RotationHealth.drives(row.target(), drives, now, row, rpo != null));
+        Schedule schedule = targets.stream().filter(t -> t.name().equals(row.target())).findFirst().orElseThrow()
+            .schedule();
+        Duration limit = rpo == null ? null
+            : schedule.longestGap(now).multipliedBy(drives.size() + 1L).plus(rpo);
+        rows.addAll(RotationHealth.drives(row.target(), drives, now, row, limit));
       }
     }
     return new HealthReport(merged.plan(), merged.time(), merged.rpo(), merged.rto(), rows);
@@ -443,16 +447,19 @@ public final class PlanFile {
       Storage storage = Storages.fromUri(location(location));
       if (!Repository.exists(storage)) {
         LOG.warn("plan {}: no repository at {} yet", name, location);
-        return new RotationHealth.Drive(driveName, location, List.of(), "no repository at " + location);
+        return new RotationHealth.Drive(driveName, location, List.of(), null, "no repository at " + location);
       }
       try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
         String h = host != null ? host : dev.cairn.backup.BackupOptions.localHost();
+        Instant created = repo.keys().stream().map(dev.cairn.backup.RepositoryKey::created)
+            .min(Comparator.naturalOrder()).orElse(null);
         return new RotationHealth.Drive(driveName, location,
-            repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList(), null);
+            repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList(), created,
+            null);
       }
     } catch (BackupException e) {
       LOG.warn("plan {}: cannot read the snapshots at {}: {}", name, location, e.getMessage());
-      return new RotationHealth.Drive(driveName, location, List.of(), e.getMessage());
+      return new RotationHealth.Drive(driveName, location, List.of(), null, e.getMessage());
     }
   }
 

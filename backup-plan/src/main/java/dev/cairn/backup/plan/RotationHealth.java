@@ -14,18 +14,21 @@ import java.util.List;
  * while one drive has stopped receiving copies (a blank replacement without a repository, a drive left
  * in a drawer): the copy goes to the next drive, and the plan keeps one on-site copy instead of two.
  *
- * <p>The staleness rule gives each of {@code n} present drives one of every {@code n} copies. A drive
- * that can be read is judged to have missed its turns when more than {@code n} of the copies on the
- * other drives are newer than its own newest: one missed turn (a drive kept at home for a week) is
- * normal, two are not. Copies on drives that cannot be read now only add to that count, so the rule
- * never blames a drive wrongly. A drive that cannot be read now is not judged: rotating drives are
- * unplugged between their turns, and what it holds is unknown until it is plugged in again.
+ * <p>The staleness rule gives each of {@code n} present drives one of every {@code n} copies, so a
+ * drive's newest copy is at most {@code n} schedule periods old; one missed turn (a drive kept at home
+ * for a week) adds one. A drive that can be read is judged to have missed its turns when its newest copy
+ * is older than {@code n + 1} periods plus the RPO; one without copies, when its repository is that old
+ * (a new drive waits for its first turn). A drive that cannot be read now is not judged: rotating drives
+ * are unplugged between their turns, and what it holds is unknown until it is plugged in again.
  */
 final class RotationHealth {
   private RotationHealth() {}
 
-  /** A drive as read for the health check: its snapshots of the plan, or why it cannot be read. */
-  record Drive(String name, String location, List<Snapshot> snapshots, String unreadable) {
+  /**
+   * A drive as read for the health check: its snapshots of the plan and when its repository was created
+   * (its oldest key), or why it cannot be read.
+   */
+  record Drive(String name, String location, List<Snapshot> snapshots, Instant created, String unreadable) {
     Drive {
       snapshots = List.copyOf(snapshots);
     }
@@ -33,50 +36,47 @@ final class RotationHealth {
 
   /**
    * One row per drive, after the rotation's own row {@code rotation}, whose RTO result and drill the
-   * drives share; {@code judged} false (the plan has no RPO) reports them without judging.
+   * drives share. {@code limit} is how old a drive's newest copy may be: {@code n + 1} times the
+   * schedule's longest gap plus the RPO for {@code n} drives, or null (no RPO) to report without judging.
    */
   static List<HealthReport.TargetHealth> drives(String target, List<Drive> drives, Instant now,
-      HealthReport.TargetHealth rotation, boolean judged) {
-    int n = drives.size();
+      HealthReport.TargetHealth rotation, Duration limit) {
     List<HealthReport.TargetHealth> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Drive d = drives.get(i);
-      List<Instant> others = new ArrayList<>();
-      for (int j = 0; j < n; j++) {
-        if (j != i && drives.get(j).unreadable() == null) {
-          drives.get(j).snapshots().stream().map(Snapshot::time).filter(t -> !t.isAfter(now)).forEach(others::add);
-        }
-      }
-      others.sort(Comparator.reverseOrder());
+    for (Drive d : drives) {
       Snapshot newest = d.snapshots().stream().filter(s -> s.complete() && s.checksPassed() && !s.time().isAfter(now))
           .max(Comparator.comparing(Snapshot::time)).orElse(null);
       Instant newestAny = d.snapshots().stream().map(Snapshot::time).filter(t -> !t.isAfter(now))
           .max(Comparator.naturalOrder()).orElse(null);
       Duration age = newest == null ? null : Duration.between(newest.time(), now);
       String where = target + "'s drive " + d.name() + " (" + d.location() + ")";
+      String refresh = "; while it stays plugged in it gets the next copy that is due ('cairn copy --to "
+          + d.location() + " latest' refreshes it now)";
       ObjectiveResult rpo;
-      if (!judged) {
+      if (limit == null) {
         rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, null, age, "no RPO set");
-      } else if (d.unreadable() == null) {
-        long since = others.stream().filter(t -> newestAny == null || t.isAfter(newestAny)).count();
-        if (since > n) {
-          rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.VIOLATED, null, age, where
-              + " has missed its turns: the last " + since + " copies went to the other drives"
-              + (newestAny == null ? " and it holds none" : ", its newest is from " + newestAny)
-              + "; while it stays plugged in it gets the next copy that is due ('cairn copy --to " + d.location()
-              + " latest' refreshes it now)");
-        } else if (newest == null && newestAny != null) {
-          rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.VIOLATED, null, null, where
-              + " holds no good snapshot (" + d.snapshots().size() + " incomplete or with failed checks)");
-        } else {
-          rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, null, age, since
-              + " of the rotation's copies went to the other drives since its newest (" + (n + 1) + " would be "
-              + "too many)");
-        }
-      } else {
-        rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, null, null, "cannot be "
+      } else if (d.unreadable() != null) {
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, limit, null, "cannot be "
             + "read now (" + d.unreadable() + "); not judged: a rotating drive is unplugged between its turns, and "
             + "the plan keeps no record of its copies elsewhere");
+      } else if (newestAny == null) {
+        Duration waiting = d.created() == null ? null : Duration.between(d.created(), now);
+        boolean overdue = waiting == null || waiting.compareTo(limit) > 0;
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, overdue ? HealthReport.Status.VIOLATED
+            : HealthReport.Status.OK, limit, null, overdue
+                ? where + " holds no copy" + (waiting == null ? "" : " although its repository is "
+                    + days(waiting) + " old") + ": it has missed its turns" + refresh
+                : "holds no copy yet: its repository is " + days(waiting) + " old, within " + days(limit)
+                    + "; it gets the next copy that is due");
+      } else if (Duration.between(newestAny, now).compareTo(limit) > 0) {
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.VIOLATED, limit, age, where
+            + " has missed its turns: its newest copy is " + days(Duration.between(newestAny, now)) + " old ("
+            + newestAny + "), more than the " + days(limit) + " its share of the copies allows" + refresh);
+      } else if (newest == null) {
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.VIOLATED, limit, null, where
+            + " holds no good snapshot (" + d.snapshots().size() + " incomplete or with failed checks)");
+      } else {
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, limit, age, "newest copy is "
+            + days(age) + " old, within " + days(limit));
       }
       List<ObjectiveResult> objectives = new ArrayList<>();
       objectives.add(rpo);
@@ -84,5 +84,10 @@ final class RotationHealth {
       out.add(new HealthReport.TargetHealth(d.name(), newest, age, null, rotation.lastDrill(), objectives));
     }
     return out;
+  }
+
+  /** {@code 3d 4h} (hours below a day). */
+  private static String days(Duration d) {
+    return d.toDays() > 0 ? d.toDays() + "d " + d.toHoursPart() + "h" : d.toHours() + "h " + d.toMinutesPart() + "m";
   }
 }

@@ -112,17 +112,19 @@ class RotationHealthTest {
     assertThat(backupDay()).isEqualTo("drives-2");   // Mon 30: the Sunday firing, B the most stale
     unplug("drive-b");
     for (int day = 0; day < 7; day++) {
-      backupDay();   // Mon 7 Dec to A: B's turn missed once
+      backupDay();   // to Mon 7 Dec: A's copies
     }
     HealthReport away = file.health(plan, clock.instant());
     assertThat(away.ok()).as(away::toText).isTrue();
     assertThat(rpo(away, "drives-2").message()).contains("cannot be read now", "not judged");
+    // weekly copies over two drives: each drive's newest copy may be 3 weeks + the RPO old (one turn missed)
+    assertThat(rpo(away, "drives-1").limit()).isEqualTo(Duration.ofDays(22));
     plugIn("drive-b");
     HealthReport oneMissed = file.health(plan, clock.instant());
     assertThat(rpo(oneMissed, "drives-2").status()).as(oneMissed::toText).isEqualTo(HealthReport.Status.OK);
     unplug("drive-b");
-    for (int day = 0; day < 7; day++) {
-      backupDay();   // Mon 14 to A as well
+    for (int day = 0; day < 15; day++) {
+      backupDay();   // to Tue 22 Dec: B's newest copy (30 Nov) is now 23 days old
     }
     plugIn("drive-b");
     HealthReport twoMissed = file.health(plan, clock.instant());
@@ -131,15 +133,42 @@ class RotationHealthTest {
     assertThat(rpo(twoMissed, "drives-1").status()).isEqualTo(HealthReport.Status.OK);
     HealthReport.ObjectiveResult b = rpo(twoMissed, "drives-2");
     assertThat(b.status()).as(twoMissed::toText).isEqualTo(HealthReport.Status.VIOLATED);
-    assertThat(b.message()).contains("drive-b", "missed its turns", "the last 3 copies went to the other drives");
+    assertThat(b.message()).contains("drive-b", "missed its turns", "23d 0h old", "cairn copy --to drive-b latest");
     assertThat(twoMissed.violations()).anyMatch(v -> v.startsWith("drives-2 RPO"));
 
-    for (int day = 0; day < 7; day++) {
-      backupDay();   // Mon 21: B, the most stale, gets the copy
+    for (int day = 0; day < 6; day++) {
+      backupDay();   // Mon 28: B, the most stale, gets the copy
     }
     HealthReport back = file.health(plan, clock.instant());
     assertThat(back.ok()).as(back::toText).isTrue();
     assertThat(back.target("drives-2").orElseThrow().newestGood().time())
-        .isEqualTo(java.time.Instant.parse("2026-12-21T02:00:00Z"));
+        .isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
+  }
+
+  @Test
+  void aNewDriveWaitsForItsFirstTurnAndACopyOfEverySnapshotToOneDriveBlamesNoOther() throws IOException {
+    for (int day = 0; day < 10; day++) {
+      backupDay();   // Sat 28 Nov .. Mon 7 Dec, both drives present: A, B, A
+    }
+    // drive B is replaced by a new one, created as the docs say, and not plugged in yet at its turn
+    try (var paths = Files.walk(dir.resolve("drive-b"))) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Secret passphrase = Secret.of("correct horse battery staple");
+    try (Repository primary = Repository.builder(Storages.local(dir.resolve("repo"))).passphrase(passphrase).open();
+        Repository fresh = Repository.builder(Storages.local(dir.resolve("drive-b"))).passphrase(passphrase)
+            .chunkingFrom(primary).init()) {
+      // and someone copied every snapshot of the primary to drive A by hand
+      primary.copyTo(Repository.builder(Storages.local(dir.resolve("drive-a"))).passphrase(passphrase).open());
+    }
+    HealthReport health = file.health(plan, clock.instant());
+    assertThat(health.ok()).as(health::toText).isTrue();
+    assertThat(rpo(health, "drives-2").message()).contains("holds no copy yet");
+    clock.advance(Duration.ofDays(23));
+    HealthReport later = file.health(plan, clock.instant());
+    assertThat(rpo(later, "drives-2").status()).as(later::toText).isEqualTo(HealthReport.Status.VIOLATED);
+    assertThat(rpo(later, "drives-2").message()).contains("holds no copy although its repository is", "missed its turns");
   }
 }
