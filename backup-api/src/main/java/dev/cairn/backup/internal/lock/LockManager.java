@@ -96,7 +96,7 @@ public final class LockManager {
 
   /** Lists all lock objects, marking stale ones; unreadable lock objects are skipped with a warning. */
   public List<LockInfo> list() {
-    return list(null);
+    return list(null, false);
   }
 
   /**
@@ -108,7 +108,7 @@ public final class LockManager {
   private List<LockInfo> stableList() {
     for (int attempt = 0; attempt < 8; attempt++) {
       boolean[] vanished = {false};
-      List<LockInfo> locks = list(vanished);
+      List<LockInfo> locks = list(vanished, true);
       if (!vanished[0]) {
         return locks;
       }
@@ -118,7 +118,11 @@ public final class LockManager {
         + " (another operation is taking or refreshing its lock); try again");
   }
 
-  private List<LockInfo> list(boolean[] vanished) {
+  /**
+   * The locks; with {@code strict} (taking a lock), one the storage fails to read stops the listing, since
+   * it may be live; otherwise (listing, removing stale locks) it is skipped with a warning like a damaged one.
+   */
+  private List<LockInfo> list(boolean[] vanished, boolean strict) {
     List<LockInfo> out = new ArrayList<>();
     Instant now = clock.instant();
     for (ObjectId id : store.list()) {
@@ -131,7 +135,7 @@ public final class LockManager {
           }
           continue;
         }
-        if (e instanceof dev.cairn.backup.StorageException) {
+        if (strict && e instanceof dev.cairn.backup.StorageException) {
           // the storage failed, the lock is not known to be damaged: it may be live, so nobody may take
           // it for absent (a prune would then run during a backup)
           throw (dev.cairn.backup.StorageException) e;

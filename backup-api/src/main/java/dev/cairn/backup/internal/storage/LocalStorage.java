@@ -32,6 +32,8 @@ import java.util.UUID;
 public final class LocalStorage implements Storage {
   private static final String TMP_SUFFIX = ".cairn-tmp";
   private final Path root;
+  /** Directories known durable: found existing, or created and their parents fsynced by this storage. */
+  private final java.util.Set<Path> durableDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Opens (and creates if needed) a storage rooted at {@code root}. */
   public LocalStorage(Path root) {
@@ -91,12 +93,20 @@ public final class LocalStorage implements Storage {
   public void put(String name, ByteBuffer content) throws IOException {
     Path target = resolve(name);
     Path dir = target.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
+    if (!durableDirs.contains(dir)) {
       // a new directory's own entry must survive a crash too, or a pack fsynced into data/ab/ could
-      // vanish with the directory while an index naming it survives
-      for (Path d = dir; !d.equals(root) && d.startsWith(root); d = d.getParent()) {
-        fsyncDirectory(d.getParent());
+      // vanish with the directory while an index naming it survives. Under one lock, so that a thread
+      // finding the directory just created by another does not return before that one's fsync
+      synchronized (durableDirs) {
+        if (!durableDirs.contains(dir)) {
+          if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            for (Path d = dir; !d.equals(root) && d.startsWith(root); d = d.getParent()) {
+              fsyncDirectory(d.getParent());
+            }
+          }
+          durableDirs.add(dir);
+        }
       }
     }
     Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
@@ -180,6 +190,14 @@ public final class LocalStorage implements Storage {
       @Override
       public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
         String fileName = p.getFileName().toString();
+        if (attrs.isSymbolicLink()) {
+          // an object file linked from elsewhere (as Files.walk's listing followed): its target's attributes
+          try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+          } catch (IOException gone) {
+            return FileVisitResult.CONTINUE; // a dangling link is no object
+          }
+        }
         if (!fileName.endsWith(TMP_SUFFIX) && attrs.isRegularFile()) {
           String name = root.relativize(p).toString().replace('\\', '/');
           if (name.startsWith(prefix)) {

@@ -72,4 +72,16 @@ class LocalStorageListRaceTest {
     }
     assertThat(firstShort.get()).as("a listing left out stored objects").isNull();
   }
+
+  /** An object file that is a symbolic link to a file elsewhere is listed, as before walkFileTree. */
+  @Test
+  void aSymlinkedObjectFileIsListedWithItsTargetsSize() throws Exception {
+    LocalStorage storage = new LocalStorage(dir.resolve("repo")).createRoot();
+    storage.put("data/ab/abcd", ByteBuffer.wrap(new byte[10]));
+    java.nio.file.Path elsewhere = java.nio.file.Files.write(dir.resolve("moved-pack"), new byte[7]);
+    java.nio.file.Files.createSymbolicLink(dir.resolve("repo/data/ab/ef01"), elsewhere);
+    java.nio.file.Files.createSymbolicLink(dir.resolve("repo/data/ab/dead"), dir.resolve("nowhere"));
+    assertThat(storage.list("data/")).containsExactlyInAnyOrder(new StorageObject("data/ab/abcd", 10),
+        new StorageObject("data/ab/ef01", 7));
+  }
 }
