@@ -32,9 +32,9 @@ record TableDef(String database, String table, List<Column> columns, List<String
    * {@code text} when the server must read the loaded value as text rather than as the binary bytes the
    * data file is loaded as (JSON, UUID, INET4, INET6 parse a binary string as their binary form).
    */
-  record Column(String name, boolean hex, boolean text, boolean exactFloat) {
+  record Column(String name, boolean hex, boolean text, boolean exactFloat, boolean enumIndex) {
     Column(String name, boolean hex, boolean text) {
-      this(name, hex, text, false);
+      this(name, hex, text, false, false);
     }
   }
 
@@ -91,7 +91,7 @@ record TableDef(String database, String table, List<Column> columns, List<String
             continue;
           }
           columns.add(new Column(name, HEX_TYPES.contains(type) || "binary".equalsIgnoreCase(charset),
-              TEXT_TYPES.contains(type), !v1 && "float".equals(type)));
+              TEXT_TYPES.contains(type), !v1 && "float".equals(type), !v1 && "enum".equals(type)));
         }
       }
     }
@@ -152,7 +152,10 @@ record TableDef(String database, String table, List<Column> columns, List<String
       // the server's text form of a FLOAT has 6 significant digits (123456792 reads 123457000): read it
       // as the DOUBLE it widens to exactly (+ 0E0 works on every MySQL and MariaDB), whose text form the
       // load parses back to the same FLOAT
-      sb.append(col.exactFloat() ? "(" + Names.quote(col.name()) + " + 0E0)" : Names.quote(col.name()));
+      // an ENUM as its index: the invalid value (index 0, storable with strict mode off) reads as '' like
+      // a '' member, and only the index tells them apart
+      sb.append(col.exactFloat() ? "(" + Names.quote(col.name()) + " + 0E0)"
+          : col.enumIndex() ? "(" + Names.quote(col.name()) + " + 0)" : Names.quote(col.name()));
     }
     return sb.toString();
   }
@@ -169,11 +172,13 @@ record TableDef(String database, String table, List<Column> columns, List<String
       if (i > 0) {
         cols.append(", ");
       }
-      if (col.hex() || col.text()) {
+      if (col.hex() || col.text() || col.enumIndex()) {
         String var = "@c" + (i + 1);
         cols.append(var);
+        // a number assigned to an ENUM picks the member by index (0: the invalid value)
         set.append(set.length() == 0 ? " SET " : ", ").append(Names.quote(col.name()))
-            .append(col.hex() ? " = UNHEX(" + var + ")" : " = CONVERT(" + var + " USING utf8mb4)");
+            .append(col.hex() ? " = UNHEX(" + var + ")" : col.enumIndex() ? " = CAST(" + var + " AS UNSIGNED)"
+                : " = CONVERT(" + var + " USING utf8mb4)");
       } else {
         cols.append(Names.quote(col.name()));
       }
