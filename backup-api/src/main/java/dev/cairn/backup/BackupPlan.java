@@ -339,6 +339,16 @@ public final class BackupPlan {
           report.bytesTotal(), report.bytesNew(), report.bytesStored(), report.duration(), warnings, report.checks(),
           report.copies(), report.retention());
     }
+    // the snapshot is safe, but a copy or a retention that failed is what an on-failure hook pages for
+    List<String> failed = new ArrayList<>();
+    report.copies().stream().filter(c -> !c.succeeded())
+        .forEach(c -> failed.add("copy to " + c.target() + " failed: " + c.failure()));
+    report.retention().stream().filter(r -> !r.succeeded())
+        .forEach(r -> failed.add("retention of target " + r.target() + " failed: " + r.failure()));
+    if (!failed.isEmpty()) {
+      onFailure(after, new BackupException("plan '" + name + "': snapshot " + report.snapshotId().shortHex()
+          + " was saved, but " + String.join("; ", failed)));
+    }
     return report;
   }
 

@@ -99,6 +99,10 @@ final class PlanRunCommand extends PlanSubcommand {
     if (copyFailed || retentionFailed) {
       return ExitCodes.FAILURE;
     }
-    return report.warnings().isEmpty() && report.snapshot().checksPassed() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+    if (!report.snapshot().complete() || !report.snapshot().checksPassed()) {
+      return ExitCodes.INCOMPLETE;
+    }
+    // a complete snapshot with warnings: the after-backup hook failed
+    return report.warnings().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

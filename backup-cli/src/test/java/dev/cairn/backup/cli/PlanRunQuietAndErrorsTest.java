@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bugs found by a review of the plan commands. */
+/** What `cairn plan run` and `plan drill` print and exit with when something goes wrong, or nothing does. */
 class PlanRunQuietAndErrorsTest {
   @TempDir Path dir;
 
@@ -97,5 +97,15 @@ class PlanRunQuietAndErrorsTest {
     String stderr = drill.err() + captured;
     assertThat(drill.exitCode()).as(stderr).isEqualTo(ExitCodes.FAILURE);
     assertThat(stderr).as(stderr).doesNotContain("\tat dev.cairn.");
+  }
+
+  /** A failed after-backup hook is a failure (1), not an incomplete snapshot (3): the snapshot is whole. */
+  @Test
+  void aFailedAfterHookExitsOneWithTheSnapshotSaved() throws Exception {
+    Path plan = plan("hooks:\n  after: exit 4\n");
+    Cli.Result run = new Cli().run("plan", "run", "--init", "--json", plan.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(run.out()).contains("\"complete\":true");
+    assertThat(run.err()).contains("after-backup hook failed");
   }
 }

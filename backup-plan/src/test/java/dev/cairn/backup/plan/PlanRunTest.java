@@ -151,6 +151,33 @@ class PlanRunTest {
   }
 
   @Test
+  void aFailedCopyRunsTheOnFailureHookWhileTheSnapshotStays() throws IOException {
+    plan("abort");
+    Path file = dir.resolve("plan.yaml");
+    // the off-site location is a plain file: no repository can be created there
+    Files.writeString(dir.resolve("not-a-directory"), "x");
+    Files.writeString(file, Files.readString(file).replace("""
+        targets:
+          - name: local
+            storage: repo
+        """, """
+        targets:
+          - name: local
+            storage: repo
+          - name: offsite
+            storage: not-a-directory/cairn
+            schedule: monthly
+        """));
+    BackupPlan plan = PlanFile.read(file).toPlanBuilder().clock(clock).createRepository(true).build();
+    BackupReport report = plan.backup();
+    assertThat(report.copies()).singleElement().satisfies(c -> assertThat(c.succeeded()).isFalse());
+    assertThat(plan.snapshots()).extracting(Snapshot::id).containsExactly(report.snapshotId());
+    String log = Files.readString(dir.resolve("hooks.log"));
+    assertThat(log).contains(report.snapshotId().hex() + " local")   // the after hook ran
+        .contains("failed: plan 'infra': snapshot " + report.snapshotId().shortHex() + " was saved, but copy to offsite failed");
+  }
+
+  @Test
   void healthCoversCopyTargetsOfThePlanFile() throws IOException {
     plan("abort");
     Path file = dir.resolve("plan.yaml");
