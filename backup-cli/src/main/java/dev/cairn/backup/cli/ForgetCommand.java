@@ -116,7 +116,12 @@ final class ForgetCommand extends CairnSubcommand {
       m.put("dry_run", dryRun);
       m.put("groups", plan.toJson());
       out.message("forget", m);
-      out.text("%s", plan.render().stripTrailing());
+      // the keep/remove table is the point of a dry run; after a real forget -q (cron) leaves it out
+      if (dryRun) {
+        out.text("%s", plan.render().stripTrailing());
+      } else {
+        out.info("%s", plan.render().stripTrailing());
+      }
       out.info("%s %d snapshots, kept %d", dryRun ? "would remove" : "removed", plan.remove().size(), plan.keep().size());
       if (prune) {
         PruneReport report = repo.prune(pruneSettings.options(dryRun));

@@ -46,6 +46,11 @@ final class PruneCommand extends CairnSubcommand {
     m.put("unused_after", r.unusedAfter());
     m.put("duration_seconds", r.duration().toMillis() / 1000.0);
     out.json(m);
-    out.text("%s", r.render().stripTrailing());
+    // the report is the point of a dry run; after a real prune it is information, which -q (cron) leaves out
+    if (r.dryRun()) {
+      out.text("%s", r.render().stripTrailing());
+    } else {
+      out.info("%s", r.render().stripTrailing());
+    }
   }
 }

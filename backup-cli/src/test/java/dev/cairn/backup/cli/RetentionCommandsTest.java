@@ -45,6 +45,19 @@ class RetentionCommandsTest {
   }
 
   @Test
+  void quietForgetAndPruneFromCronPrintNothingWhileADryRunStillShowsItsTable() throws Exception {
+    Cli cli = threeBackups();
+    Cli.Result dry = cli.run("-q", "forget", "--keep-last", "2", "--dry-run");
+    assertThat(dry.out()).as("a dry run is asked for its table").contains("last 2 of 2");
+    Cli.Result real = cli.run("-q", "forget", "--keep-last", "2", "--prune");
+    assertThat(real.exitCode()).as(real.err()).isZero();
+    assertThat(real.out()).as("cron mails nothing when all went well").isEmpty();
+    assertThat(snapshotCount(cli)).isEqualTo(2);
+    assertThat(cli.run("-q", "prune").out()).isEmpty();
+    assertThat(cli.run("prune").out()).as("without -q the report is shown").isNotEmpty();
+  }
+
+  @Test
   void keepWithinPeriodRulesKeepTheNewestOfEachPeriod() throws Exception {
     Cli cli = threeBackups(); // three backups within a minute: one day, one hour
     Cli.Result r = cli.run("forget", "--keep-within-daily", "7d", "--dry-run");
