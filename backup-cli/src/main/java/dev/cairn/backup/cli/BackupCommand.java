@@ -56,6 +56,11 @@ final class BackupCommand extends CairnSubcommand {
   boolean dryRun;
 
   @Override
+  java.util.Map<String, java.util.List<String>> dependentOptions() {
+    return java.util.Map.of("--stdin-filename", java.util.List.of("--stdin", "--stdin-from-command"));
+  }
+
+  @Override
   int run() {
     List<Source> sources = new ArrayList<>();
     command.environment = root().environment();

@@ -69,7 +69,30 @@ abstract class CairnSubcommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    var parsed = spec.commandLine().getParseResult();
+    for (java.util.Map.Entry<String, java.util.List<String>> e : dependentOptions().entrySet()) {
+      if (parsed.hasMatchedOption(e.getKey()) && e.getValue().stream().noneMatch(parsed::hasMatchedOption)) {
+        // an option that only means something with another would be ignored without it: say so
+        throw new ConfigurationException(e.getKey() + " applies only with " + String.join(" or ", e.getValue())
+            + "; without it, it would be ignored");
+      }
+    }
+    for (java.util.Map.Entry<String, String> e : unusedOptions().entrySet()) {
+      if (parsed.hasMatchedOption(e.getKey())) {
+        throw new ConfigurationException(e.getKey() + " does not apply here: " + e.getValue());
+      }
+    }
     return run();
+  }
+
+  /** Options (inherited global ones) this command does not use, with why: given, they are refused. */
+  java.util.Map<String, String> unusedOptions() {
+    return java.util.Map.of();
+  }
+
+  /** Options of this command that mean something only together with one of the listed others. */
+  java.util.Map<String, java.util.List<String>> dependentOptions() {
+    return java.util.Map.of();
   }
 
   /** Runs the command and returns its exit code; failures are thrown and mapped by {@link ErrorHandler}. */

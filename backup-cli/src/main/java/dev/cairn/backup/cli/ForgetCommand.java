@@ -97,6 +97,11 @@ final class ForgetCommand extends CairnSubcommand {
   @Mixin PruneSettings pruneSettings;
 
   @Override
+  java.util.Map<String, java.util.List<String>> dependentOptions() {
+    return java.util.Map.of("--max-unused", java.util.List.of("--prune"), "--safety-window", java.util.List.of("--prune"));
+  }
+
+  @Override
   int run() {
     Retention policy = policy();
     if (!ids.isEmpty()) {

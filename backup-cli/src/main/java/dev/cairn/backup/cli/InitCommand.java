@@ -22,6 +22,11 @@ final class InitCommand extends CairnSubcommand {
   java.nio.file.Path fromPasswordFile;
 
   @Override
+  java.util.Map<String, java.util.List<String>> dependentOptions() {
+    return java.util.Map.of("--from-password-file", java.util.List.of("--copy-chunker-params-from"));
+  }
+
+  @Override
   int run() {
     String location = location();
     var storage = storage();

@@ -67,6 +67,12 @@ final class RestoreCommand extends CairnSubcommand {
   @Mixin DatabaseRestoreOptions databases;
 
   @Override
+  java.util.Map<String, java.util.List<String>> dependentOptions() {
+    return java.util.Map.of("--database", java.util.List.of("--mysql"), "--influx-db", java.util.List.of("--influx"),
+        "--allow-non-empty", java.util.List.of("--mysql", "--influx"));
+  }
+
+  @Override
   int run() throws IOException {
     if (target == null && !databases.given()) {
       throw new ConfigurationException("nowhere to restore to: give --target DIR for files, or --mysql JDBC-URL /"
