@@ -55,6 +55,11 @@ public class ForwardingStorage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(java.time.Instant before) throws IOException {
+    return delegate.removeLeftovers(before);
+  }
+
+  @Override
   public Optional<Instant> modified(String name) throws IOException {
     return delegate.modified(name);
   }

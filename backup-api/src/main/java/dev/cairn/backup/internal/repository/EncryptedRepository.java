@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Instant;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -85,6 +86,8 @@ import org.slf4j.LoggerFactory;
  * {@link #flush()} first), stops the threads this repository started and is idempotent.
  */
 public final class EncryptedRepository implements AutoCloseable {
+  /** How old key files without a config must be before init takes them for an interrupted init's. */
+  private static final java.time.Duration ORPHAN_KEY_AGE = java.time.Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(EncryptedRepository.class);
   /** Unpacked objects (snapshots, indexes, locks) are compressed with zstd level 3 when that shrinks them. */
@@ -627,6 +630,30 @@ public final class EncryptedRepository implements AutoCloseable {
       EncryptedRepository template) {
     Objects.requireNonNull(passphrase, "passphrase");
     ObjectStore store = new ObjectStore(storage, new SecureRandom());
+    if (!store.exists("config") && !store.list(FileType.KEY).isEmpty() && store.list(FileType.INDEX).isEmpty()
+        && store.list(FileType.SNAPSHOT).isEmpty() && store.list(FileType.PACK).isEmpty()) {
+      // key files and nothing else: an init that failed or crashed before writing the config (key files are
+      // written first). Nothing can open them (there is no config), so they are removed and init starts over;
+      // but only once they are old enough that no other init (another host's, at the same moment) is still
+      // writing its config after them
+      Instant cut = Instant.now().minus(ORPHAN_KEY_AGE);
+      for (ObjectId orphan : store.list(FileType.KEY)) {
+        String name = ObjectStore.name(FileType.KEY, orphan);
+        Optional<Instant> written;
+        try {
+          written = storage.modified(name);
+        } catch (java.io.IOException e) {
+          written = Optional.empty();
+        }
+        if (written.isEmpty() || written.get().isAfter(cut)) {
+          throw new ConfigurationException("storage " + storage.location() + " holds key files but no config: an"
+              + " init is running there, or one was interrupted. If none is running, run init again after "
+              + ORPHAN_KEY_AGE.toMinutes() + " minutes (it then removes them), or delete " + name + " by hand");
+        }
+        LOG.warn("removing key file {} left by an interrupted init (the location has no config)", orphan.shortHex());
+        store.delete(name);
+      }
+    }
     if (store.exists("config") || !store.list(FileType.KEY).isEmpty()) {
       throw new ConfigurationException("storage " + storage.location()
           + " already holds a repository (config or key files exist): open it instead, or choose an empty location");
@@ -665,11 +692,15 @@ public final class EncryptedRepository implements AutoCloseable {
     List<ObjectId> keyIds = store.list(FileType.KEY);
     MasterKeys keys = null;
     ObjectId keyId = null;
+    // key files whose content no longer matches their name: tried last (bit rot in the metadata leaves the
+    // wrapped keys intact, and the GCM tag still proves them), and named if none opens
+    List<ObjectId> damaged = new ArrayList<>();
     for (ObjectId id : keyIds) {
       String name = ObjectStore.name(FileType.KEY, id);
       byte[] stored = store.readAll(name);
       if (!ObjectStore.sha256(stored, 0, stored.length).equals(id)) {
-        LOG.warn("skipping damaged key file {}: its content does not match its name", name);
+        LOG.warn("key file {} is damaged: its content does not match its name; it is tried last", name);
+        damaged.add(id);
         continue;
       }
       KeyFile kf = KeyFile.parse(stored, name);
@@ -679,6 +710,31 @@ public final class EncryptedRepository implements AutoCloseable {
         keyId = id;
         break;
       }
+    }
+    List<String> unusable = new ArrayList<>();
+    for (int i = 0; keys == null && i < damaged.size(); i++) {
+      ObjectId id = damaged.get(i);
+      String name = ObjectStore.name(FileType.KEY, id);
+      try {
+        Optional<MasterKeys> k = KeyFile.parse(store.readAll(name), name).open(passphrase);
+        if (k.isPresent()) {
+          LOG.warn("key file {} is damaged (its content does not match its name) but its wrapped keys are intact"
+              + " and open with this passphrase: add a new key ('cairn key passwd') to replace it", name);
+          keys = k.get();
+          keyId = id;
+        } else {
+          unusable.add(name);
+        }
+      } catch (IntegrityException | ConfigurationException e) {
+        unusable.add(name);
+      }
+    }
+    if (keys == null && !unusable.isEmpty()) {
+      throw new IntegrityException("no key file of the repository at " + storage.location() + " opens with this"
+          + " passphrase, and " + unusable.size() + " of the " + keyIds.size() + " key files are damaged (their"
+          + " content does not match their name): " + String.join(", ", unusable) + ". The passphrase may be"
+          + " right and its key file damaged: use another passphrase of the repository, or restore the key file"
+          + " from a copy. Nothing was changed");
     }
     if (keys == null) {
       throw new WrongPassphraseException("wrong passphrase: none of the " + keyIds.size()
@@ -1249,7 +1305,15 @@ public final class EncryptedRepository implements AutoCloseable {
     List<KeyInfo> out = new ArrayList<>();
     for (ObjectId id : store.list(FileType.KEY)) {
       String name = ObjectStore.name(FileType.KEY, id);
-      KeyFile kf = KeyFile.parse(store.readAll(name), name);
+      KeyFile kf;
+      try {
+        kf = KeyFile.parse(store.readAll(name), name);
+      } catch (IntegrityException e) {
+        // listed, so that it can be removed: a damaged key file must not hide the others
+        LOG.warn("{}", e.getMessage());
+        out.add(new KeyInfo(id, null, "(damaged key file)", "", id.equals(currentKey)));
+        continue;
+      }
       out.add(new KeyInfo(id, kf.created(), kf.host(), kf.user(), id.equals(currentKey)));
     }
     return out;
@@ -1275,6 +1339,33 @@ public final class EncryptedRepository implements AutoCloseable {
     if (ids.size() == 1) {
       throw new IllegalArgumentException("key " + id.shortHex()
           + " is the repository's only key: add another key before removing it");
+    }
+    // another key that can open the repository must remain: one whose content matches its name and parses
+    // (a damaged key file is no key), or the one this session opened with
+    boolean otherUsable = false;
+    for (ObjectId other : ids) {
+      if (other.equals(id)) {
+        continue;
+      }
+      if (other.equals(currentKey)) {
+        otherUsable = true;
+        break;
+      }
+      String name = ObjectStore.name(FileType.KEY, other);
+      byte[] stored = store.readAll(name);
+      if (ObjectStore.sha256(stored, 0, stored.length).equals(other)) {
+        try {
+          KeyFile.parse(stored, name);
+          otherUsable = true;
+          break;
+        } catch (IntegrityException | ConfigurationException e) {
+          // not usable
+        }
+      }
+    }
+    if (!otherUsable) {
+      throw new IllegalArgumentException("key " + id.shortHex() + " is the repository's only intact key (the"
+          + " others are damaged): add another key before removing it");
     }
     store.delete(ObjectStore.name(FileType.KEY, id));
   }

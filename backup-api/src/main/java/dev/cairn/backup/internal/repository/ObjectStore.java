@@ -213,6 +213,10 @@ final class ObjectStore {
       if (type == FileType.CONFIG) {
         throw new ConfigurationException("the repository " + msg + ": upgrade Cairn to open it");
       }
+      if (type == FileType.INDEX && version > ENVELOPE_VERSION) {
+        // not damage: a newer Cairn wrote it (never skipped as damaged, which would invite 'repair index' to delete it)
+        throw new ConfigurationException("index file " + msg + ": upgrade Cairn");
+      }
       throw new IntegrityException(msg);
     }
     SecretKey key = keys.subkey(Arrays.copyOfRange(stored, 1, 33), OBJECT_KEY_INFO);
