@@ -695,6 +695,7 @@ public final class EncryptedRepository implements AutoCloseable {
     // key files whose content no longer matches their name: tried last (bit rot in the metadata leaves the
     // wrapped keys intact, and the GCM tag still proves them), and named if none opens
     List<ObjectId> damaged = new ArrayList<>();
+    List<String> tooCostly = new ArrayList<>();
     for (ObjectId id : keyIds) {
       String name = ObjectStore.name(FileType.KEY, id);
       byte[] stored = store.readAll(name);
@@ -704,6 +705,17 @@ public final class EncryptedRepository implements AutoCloseable {
         continue;
       }
       KeyFile kf = KeyFile.parse(stored, name);
+      long needs = (long) kf.argon2().memoryKiB() * 1024;
+      long heap = Runtime.getRuntime().maxMemory();
+      if (needs > heap / 2) {
+        // deriving would run out of memory and end the process: one such key file (written with large
+        // parameters, or planted by someone with write access) must not stop the keys that can be tried
+        LOG.warn("key file {} needs {} MiB for its Argon2 key derivation, more than half of this JVM's {} MiB heap:"
+            + " not tried (raise the heap, e.g. CAIRN_JAVA_OPTS=-Xmx{}m, to use it)", name, needs >> 20, heap >> 20,
+            (needs * 2 >> 20) + 64);
+        tooCostly.add(name);
+        continue;
+      }
       Optional<MasterKeys> k = kf.open(passphrase);
       if (k.isPresent()) {
         keys = k.get();
@@ -735,6 +747,13 @@ public final class EncryptedRepository implements AutoCloseable {
           + " content does not match their name): " + String.join(", ", unusable) + ". The passphrase may be"
           + " right and its key file damaged: use another passphrase of the repository, or restore the key file"
           + " from a copy. Nothing was changed");
+    }
+    if (keys == null && !tooCostly.isEmpty()) {
+      throw new ConfigurationException("no key file of the repository at " + storage.location() + " that this"
+          + " process could try opens with this passphrase; " + String.join(", ", tooCostly) + " need"
+          + (tooCostly.size() == 1 ? "s" : "") + " more memory for its key derivation than half of this JVM's heap"
+          + " (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): raise the heap, e.g. CAIRN_JAVA_OPTS=-Xmx2g,"
+          + " and try again. Nothing was changed");
     }
     if (keys == null) {
       throw new WrongPassphraseException("wrong passphrase: none of the " + keyIds.size()

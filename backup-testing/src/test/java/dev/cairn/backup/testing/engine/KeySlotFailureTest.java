@@ -151,4 +151,31 @@ class KeySlotFailureTest {
       assertThat(repo.keys()).isNotEmpty();
     }
   }
+
+  /**
+   * A key file asking for more Argon2 memory than the heap can give (written with huge parameters, or
+   * planted by someone with write access) would end the process with OutOfMemoryError before the keys
+   * after it were tried: it is left untried, and named if no other key opens.
+   */
+  @Test
+  void aKeyFileNeedingMoreMemoryThanTheHeapIsNotTriedAndNamed() throws Exception {
+    Path dir = tmp.resolve("costly");
+    Storage storage = Storages.local(dir);
+    TestRepos.init(storage).close();
+    Path legit = onlyKeyFile(dir);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode key =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(Files.readAllBytes(legit));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) key.get("kdf")).put("memoryKiB", 4 * 1024 * 1024);
+    byte[] planted = json.writeValueAsBytes(key);
+    String name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(planted));
+    Files.write(legit.resolveSibling(name), planted);   // a key file is named by its content's SHA-256
+    try (Repository repo = TestRepos.open(storage)) {
+      assertThat(repo.keys()).hasSize(2);
+    }
+    Files.delete(legit);
+    assertThatThrownBy(() -> TestRepos.open(storage)).isInstanceOf(dev.cairn.backup.ConfigurationException.class)
+        .hasMessageContaining(name.substring(0, 8)).hasMessageContaining("raise the heap")
+        .hasMessageContaining("Nothing was changed");
+  }
 }
