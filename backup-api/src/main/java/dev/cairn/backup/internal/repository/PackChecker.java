@@ -7,9 +7,7 @@ import dev.cairn.backup.StorageException;
 import dev.cairn.backup.internal.pack.PackEntry;
 import dev.cairn.backup.internal.pack.PackFormat;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import javax.crypto.SecretKey;
 
 /** Reads one pack completely and reports what is damaged (used by {@link EncryptedRepository#checkPack}). */
@@ -46,14 +44,26 @@ final class PackChecker {
       problems.add("pack " + pack + " is damaged: its content does not match its name (SHA-256)");
     }
     List<BlobLocation> blobs = indexed;
+    // index entries the header does not confirm: reads go by the index, so each must read back where it says
+    List<BlobLocation> disagreeing = new ArrayList<>();
     byte[] salt = null;
     try {
       salt = PackFormat.salt(data, 0, pack.hex());
       blobs = header(repo, pack, data, salt);
-      Set<ObjectId> inHeader = new LinkedHashSet<>(ids(blobs));
+      java.util.Map<ObjectId, BlobLocation> inHeader = new java.util.HashMap<>();
+      for (BlobLocation l : blobs) {
+        inHeader.putIfAbsent(l.id(), l);
+      }
       for (BlobLocation l : indexed) {
-        if (!inHeader.contains(l.id())) {
+        BlobLocation h = inHeader.get(l.id());
+        if (h == null) {
           problems.add("blob " + l.id() + " is listed in the index for pack " + pack + " but not in its header");
+          disagreeing.add(l);
+        } else if (!h.equals(l)) {
+          problems.add("blob " + l.id() + " is at " + l.offset() + "+" + l.length() + " (" + l.type() + ", "
+              + l.codec() + ") in the index for pack " + pack + " but at " + h.offset() + "+" + h.length() + " ("
+              + h.type() + ", " + h.codec() + ") in its header");
+          disagreeing.add(l);
         }
       }
     } catch (IntegrityException | ArrayIndexOutOfBoundsException e) {
@@ -79,6 +89,23 @@ final class PackChecker {
       } catch (BackupException e) {
         damaged.add(l.id());
         problems.add(e.getMessage());
+      }
+    }
+    for (BlobLocation l : disagreeing) {
+      if (damaged.contains(l.id())) {
+        continue;
+      }
+      boolean readable = l.offset() >= PackFormat.BLOBS_START && l.offset() + l.length() <= data.length;
+      if (readable) {
+        try {
+          repo.openBlob(l, key, data, (int) l.offset());
+        } catch (BackupException e) {
+          readable = false;
+        }
+      }
+      if (!readable) {
+        damaged.add(l.id());
+        problems.add("blob " + l.id() + " cannot be read where the index places it in pack " + pack);
       }
     }
     return new PackCheck(pack, blobs, damaged, problems);

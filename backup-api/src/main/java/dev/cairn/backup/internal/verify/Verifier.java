@@ -78,7 +78,8 @@ public final class Verifier {
           + " headers); run 'cairn repair index' to write a sound index");
     }
     List<ObjectId> packs = repo.packs();
-    Set<ObjectId> stored = new HashSet<>(repo.list(FileType.PACK));
+    Map<ObjectId, Long> storedSizes = storedPacks();
+    Set<ObjectId> stored = storedSizes.keySet();
     progress.totals(packs.size(), -1);
     Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
     long packsRead = 0;
@@ -100,6 +101,19 @@ public final class Verifier {
         problems.add("pack " + pack.hex() + " is in the index but missing from storage");
         for (BlobLocation b : repo.packContents(pack)) {
           badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
+        }
+      } else if (!checks.containsKey(pack) && storedSizes.get(pack) >= 0
+          && storedSizes.get(pack) < expectedSize(repo.packContents(pack))) {
+        // cut short (a full disk, an interrupted copy): its header, written last, is gone, so are blobs beyond the end
+        long size = storedSizes.get(pack);
+        long expected = expectedSize(repo.packContents(pack));
+        damagedPacks.add(pack.hex());
+        problems.add("pack " + pack.hex() + " is truncated: " + size + " bytes stored, at least " + expected
+            + " expected from the index");
+        for (BlobLocation b : repo.packContents(pack)) {
+          if (b.offset() + b.length() > size - 4) {
+            badBlobs.put(b.id(), "beyond the end of its truncated pack " + pack.shortHex());
+          }
         }
       } else if (checks.containsKey(pack)) {
         PackCheck check = checks.get(pack).join();
@@ -136,6 +150,34 @@ public final class Verifier {
     return new VerifyReport(subset.readsAll(), snapshots.size() + countUnreadable(snapshots), packs.size(), blobs,
         bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths),
         problems, Duration.ofNanos(System.nanoTime() - start), subset, packsRead);
+  }
+
+  /** The packs in storage with their sizes (-1 where the listing gives none). */
+  private Map<ObjectId, Long> storedPacks() {
+    Map<ObjectId, Long> out = new HashMap<>();
+    try {
+      for (var o : repo.storage().list(FileType.PACK.prefix())) {
+        String n = o.name();
+        try {
+          out.put(ObjectId.parse(n.substring(n.lastIndexOf('/') + 1)), o.size());
+        } catch (IllegalArgumentException notAPack) {
+          // a foreign object
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new dev.cairn.backup.StorageException("could not list packs in " + repo.storage().location() + ": " + e,
+          false, e);
+    }
+    return out;
+  }
+
+  /** The smallest size a pack holding {@code blobs} can have: its blobs, then the header and its length. */
+  private static long expectedSize(List<BlobLocation> blobs) {
+    long end = dev.cairn.backup.internal.pack.PackFormat.BLOBS_START;
+    for (BlobLocation b : blobs) {
+      end = Math.max(end, b.offset() + b.length());
+    }
+    return end + dev.cairn.backup.internal.pack.PackFormat.headerSize(blobs.size());
   }
 
   private long countUnreadable(List<Snapshot> readable) {
