@@ -326,6 +326,25 @@ public final class EncryptedRepository implements AutoCloseable {
     return damagedIndexFiles;
   }
 
+  /** The packs in storage with the sizes the listing gives (a foreign object under data/ is left out). */
+  public java.util.Map<ObjectId, Long> packSizes() {
+    java.util.Map<ObjectId, Long> out = new java.util.HashMap<>();
+    try {
+      for (var o : storage().list(FileType.PACK.prefix())) {
+        String n = o.name();
+        try {
+          out.put(ObjectId.parse(n.substring(n.lastIndexOf('/') + 1)), o.size());
+        } catch (IllegalArgumentException notAPack) {
+          // a foreign object
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new dev.cairn.backup.StorageException("could not list packs in " + storage().location() + ": " + e,
+          false, e);
+    }
+    return out;
+  }
+
   /**
    * Reloads the index if index files were added or removed since it was loaded, by another
    * process's backup or prune. A backup calls it right after taking its lock, so a long-lived

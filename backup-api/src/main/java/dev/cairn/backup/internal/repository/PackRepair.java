@@ -164,19 +164,7 @@ public final class PackRepair {
     // the snapshots to walk, read before anything changes (a damaged one or one of a newer format is skipped)
     List<Snapshot> snapshots = from != null && packRefs.isEmpty()
         ? Snapshots.skippingUnreadable(repo, "the blobs only it needs are not looked for") : List.of();
-    Map<ObjectId, Long> stored = new HashMap<>();
-    try {
-      for (var o : repo.storage().list(FileType.PACK.prefix())) {
-        String n = o.name();
-        try {
-          stored.put(ObjectId.parse(n.substring(n.lastIndexOf('/') + 1)), o.size());
-        } catch (IllegalArgumentException notAPack) {
-          // a foreign object
-        }
-      }
-    } catch (IOException e) {
-      throw new StorageException("could not list packs in " + repo.storage().location() + ": " + e, false, e);
-    }
+    Map<ObjectId, Long> stored = repo.packSizes();
     PackRepair run = new PackRepair(repo, from, dryRun, records, stored);
     ProgressTracker progress = new ProgressTracker("repair packs", listener, candidates.size(),
         candidates.stream().mapToLong(p -> stored.getOrDefault(p, 0L)).sum());

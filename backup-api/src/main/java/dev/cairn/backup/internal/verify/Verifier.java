@@ -78,7 +78,7 @@ public final class Verifier {
           + " headers); run 'cairn repair index' to write a sound index");
     }
     List<ObjectId> packs = repo.packs();
-    Map<ObjectId, Long> storedSizes = storedPacks();
+    Map<ObjectId, Long> storedSizes = repo.packSizes();
     Set<ObjectId> stored = storedSizes.keySet();
     progress.totals(packs.size(), -1);
     Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
@@ -150,25 +150,6 @@ public final class Verifier {
     return new VerifyReport(subset.readsAll(), snapshots.size() + countUnreadable(snapshots), packs.size(), blobs,
         bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths),
         problems, Duration.ofNanos(System.nanoTime() - start), subset, packsRead);
-  }
-
-  /** The packs in storage with their sizes (-1 where the listing gives none). */
-  private Map<ObjectId, Long> storedPacks() {
-    Map<ObjectId, Long> out = new HashMap<>();
-    try {
-      for (var o : repo.storage().list(FileType.PACK.prefix())) {
-        String n = o.name();
-        try {
-          out.put(ObjectId.parse(n.substring(n.lastIndexOf('/') + 1)), o.size());
-        } catch (IllegalArgumentException notAPack) {
-          // a foreign object
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new dev.cairn.backup.StorageException("could not list packs in " + repo.storage().location() + ": " + e,
-          false, e);
-    }
-    return out;
   }
 
   /** The smallest size a pack holding {@code blobs} can have: its blobs, then the header and its length. */
