@@ -290,6 +290,20 @@ class RetentionTest {
   }
 
   @Test
+  void aSnapshotInTheFutureDoesNotCountAsTheOneAGroupKeeps() {
+    Instant now = Instant.parse("2026-11-28T12:00:00Z");
+    Snapshot past1 = atInstant("2026-11-27T12:00:00Z");
+    Snapshot past2 = atInstant("2026-11-28T11:00:00Z");
+    Snapshot future = atInstant("2027-01-01T00:00:00Z");
+    // a tag-only policy that matches nothing real: kept only the future-dated one, removed every real backup
+    assertThatThrownBy(() -> Retention.policy().keepTag("pinned").apply(List.of(past1, past2, future), now))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("would remove all 2 snapshots").hasMessageContaining("dated in the future");
+    assertThat(Retention.policy().keepTag("pinned").allowRemoveAll().apply(List.of(past1, past2, future), now).remove())
+        .containsExactlyInAnyOrder(past1, past2);
+  }
+
+  @Test
   void keepsFutureSnapshotsWithoutCountingThem() {
     Instant now = Instant.parse("2026-11-28T12:00:00Z");
     Snapshot past1 = atInstant("2026-11-27T12:00:00Z");

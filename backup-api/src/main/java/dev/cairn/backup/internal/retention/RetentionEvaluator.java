@@ -47,9 +47,15 @@ public final class RetentionEvaluator {
     List<Group> result = new ArrayList<>();
     for (Map.Entry<GroupKey, List<Snapshot>> e : groups.entrySet()) {
       Group g = new Group(e.getKey(), evaluate(policy, e.getValue(), now));
-      if (g.keep().isEmpty() && !policy.removeAllAllowed()) {
+      // a snapshot dated in the future (a clock that was wrong) is always kept, but it is no real backup:
+      // a policy keeping only that would still remove every real one
+      boolean keepsARealOne = g.keep().stream().anyMatch(s -> !s.time().isAfter(now));
+      boolean hasARealOne = g.decisions().stream().anyMatch(d -> !d.snapshot().time().isAfter(now));
+      if (!keepsARealOne && hasARealOne && !policy.removeAllAllowed()) {
         throw new ConfigurationException("the retention policy (" + policy + ") would remove all "
-            + g.decisions().size() + " snapshots of the group " + e.getKey().describe()
+            + g.decisions().stream().filter(d -> !d.snapshot().time().isAfter(now)).count()
+            + " snapshots of the group " + e.getKey().describe()
+            + (g.keep().isEmpty() ? "" : " (it keeps only " + g.keep().size() + " dated in the future)")
             + "; add a rule that keeps some of them, or call allowRemoveAll() if that is intended");
       }
       result.add(g);
