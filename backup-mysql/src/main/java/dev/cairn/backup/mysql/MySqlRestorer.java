@@ -352,6 +352,7 @@ public final class MySqlRestorer implements Restorer {
     AtomicBoolean failed = new AtomicBoolean();
     int n = Math.max(1, Math.min(threads, tasks.size()));
     ExecutorService pool = ParallelDumper.pool(n, "cairn-mysql-load");
+    Set<Connection> historyOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -365,6 +366,16 @@ public final class MySqlRestorer implements Restorer {
               if (def == null) {
                 def = TableDef.read(c, task.db, task.table.name, v1(input));
                 defs.put(key, def);
+              }
+              if (def.versioned() && historyOn.add(c)) {
+                // a system-versioned table's history goes back with its row start and end times
+                try {
+                  st.execute("SET SESSION system_versioning_insert_history = 1");
+                } catch (SQLException e) {
+                  throw new RestoreException(Connections.explain(e, url, user, "restoring the history of the"
+                      + " system-versioned table " + Names.quote(task.db, task.table.name) + " (MariaDB 10.11 or"
+                      + " later can; restore into such a server)"), e);
+                }
               }
               try (CountingStream in = new CountingStream(input.open(task.file.path()))) {
                 st.unwrap(JdbcStatement.class).setLocalInfileInputStream(in);

@@ -142,8 +142,7 @@ final class ParallelDumper {
     BigInteger min;
     BigInteger max;
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT MIN(" + k + "), MAX(" + k + ") FROM "
-            + Names.quote(t.database(), t.table()))) {
+        ResultSet rs = st.executeQuery("SELECT MIN(" + k + "), MAX(" + k + ") FROM " + t.source())) {
       rs.next();
       if (rs.getString(1) == null) {
         return List.of(new Task(t, 0, null, false));

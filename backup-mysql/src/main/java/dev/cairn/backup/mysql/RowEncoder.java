@@ -33,7 +33,7 @@ final class RowEncoder {
   void dump(Connection c, TableDef table, String where, RowChecksum checksum, LineSink sink)
       throws SQLException, IOException {
     StringBuilder sql = new StringBuilder("SELECT ").append(table.selectList()).append(" FROM ")
-        .append(Names.quote(table.database(), table.table()));
+        .append(table.source());
     if (where != null) {
       sql.append(" WHERE ").append(where);
     }

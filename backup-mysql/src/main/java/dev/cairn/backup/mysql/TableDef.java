@@ -23,9 +23,21 @@ import java.util.Set;
  * @param key primary key (or first NOT NULL unique key) columns, empty if the table has none
  * @param integerKey true when the key is one integer column, so the dump can split it into ranges
  * @param estimatedRows the server's row estimate
+ * @param versioned a MariaDB system-versioned table: dumped with its history ({@code FOR SYSTEM_TIME ALL}),
+ *     its row start and end columns last in {@code columns}
  */
 record TableDef(String database, String table, List<Column> columns, List<String> key, boolean integerKey,
-    long estimatedRows) {
+    long estimatedRows, boolean versioned) {
+
+  TableDef(String database, String table, List<Column> columns, List<String> key, boolean integerKey,
+      long estimatedRows) {
+    this(database, table, columns, key, integerKey, estimatedRows, false);
+  }
+
+  /** The table as the dump and its checks read it: with every version of its rows when it is versioned. */
+  String source() {
+    return Names.quote(database, table) + (versioned ? " FOR SYSTEM_TIME ALL" : "");
+  }
 
   /**
    * A stored column; {@code hex} when its bytes are written as hex and loaded through {@code UNHEX};
@@ -75,8 +87,9 @@ record TableDef(String database, String table, List<Column> columns, List<String
   static TableDef read(Connection c, String db, String table, boolean v1) throws SQLException {
     List<Column> columns = new ArrayList<>();
     Map<String, String> types = new LinkedHashMap<>();
+    Map<String, String> period = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT COLUMN_NAME, DATA_TYPE, EXTRA, CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+        "SELECT COLUMN_NAME, DATA_TYPE, EXTRA, CHARACTER_SET_NAME, GENERATION_EXPRESSION FROM information_schema.COLUMNS"
             + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
       ps.setString(1, db);
       ps.setString(2, table);
@@ -87,6 +100,11 @@ record TableDef(String database, String table, List<Column> columns, List<String
           String extra = rs.getString(3) == null ? "" : rs.getString(3).toUpperCase(Locale.ROOT);
           String charset = rs.getString(4);
           types.put(name, type);
+          String expression = rs.getString(5) == null ? "" : rs.getString(5).trim().toUpperCase(Locale.ROOT);
+          if (expression.equals("ROW START") || expression.equals("ROW END")) {
+            period.put(expression, name);   // a system-versioned table's own row start/end columns
+            continue;
+          }
           if (v1 ? extra.contains("GENERATED") : GENERATED.matcher(extra).find()) {
             continue;
           }
@@ -126,8 +144,9 @@ record TableDef(String database, String table, List<Column> columns, List<String
     }
     boolean integerKey = key.size() == 1 && INTEGER_TYPES.contains(types.get(key.get(0)));
     long estimate = 0;
+    boolean versioned = false;
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT TABLE_ROWS, DATA_LENGTH, AVG_ROW_LENGTH FROM information_schema.TABLES"
+        "SELECT TABLE_ROWS, DATA_LENGTH, AVG_ROW_LENGTH, TABLE_TYPE FROM information_schema.TABLES"
             + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
       ps.setString(1, db);
       ps.setString(2, table);
@@ -136,10 +155,17 @@ record TableDef(String database, String table, List<Column> columns, List<String
           long rows = rs.getLong(1);
           long avg = rs.getLong(3);
           estimate = Math.max(rows, avg > 0 ? rs.getLong(2) / avg : 0);
+          versioned = !v1 && "SYSTEM VERSIONED".equals(rs.getString(4));
         }
       }
     }
-    return new TableDef(db, table, columns, key, integerKey, estimate);
+    if (versioned && !columns.isEmpty()) {
+      // every version of a row, told apart by when it held: its row start and end (implicit ones are the
+      // hidden columns row_start and row_end), loaded back with system_versioning_insert_history
+      columns.add(new Column(period.getOrDefault("ROW START", "row_start"), false, false));
+      columns.add(new Column(period.getOrDefault("ROW END", "row_end"), false, false));
+    }
+    return new TableDef(db, table, columns, key, integerKey, estimate, versioned && !columns.isEmpty());
   }
 
   /** The stored column list, quoted and comma-separated, as selected by the dump. */

@@ -47,6 +47,12 @@ class MySqlFidelityIT {
         "INSERT INTO sv VALUES (1, 1)",
         "UPDATE sv SET v = 2 WHERE id = 1",
         "UPDATE sv SET v = 3 WHERE id = 1",
+        // explicit row start/end columns, and a row deleted since (its history only)
+        "CREATE TABLE ex (id INT PRIMARY KEY, v INT, s TIMESTAMP(6) GENERATED ALWAYS AS ROW START,"
+            + " e TIMESTAMP(6) GENERATED ALWAYS AS ROW END, PERIOD FOR SYSTEM_TIME(s, e)) WITH SYSTEM VERSIONING",
+        "INSERT INTO ex (id, v) VALUES (1, 1), (2, 10)",
+        "UPDATE ex SET v = 5 WHERE id = 1",
+        "DELETE FROM ex WHERE id = 2",
         // ENUM with '' as a member, holding the invalid value (index 0), which also reads as ''
         "CREATE TABLE en (id INT PRIMARY KEY, e ENUM('', 'a') NOT NULL)",
         "SET SESSION sql_mode = ''",
@@ -100,6 +106,16 @@ class MySqlFidelityIT {
     String sql = "SELECT id, v FROM h.sv ORDER BY id";
     assertThat(tables(target, "h")).contains("sv");
     assertThat(query(target, sql)).isEqualTo(query(source, sql));
+  }
+
+  @Test
+  void systemVersionedHistoryIsRestored() throws Exception {
+    String sql = "SELECT id, v, ROW_START, ROW_END FROM h.sv FOR SYSTEM_TIME ALL ORDER BY v";
+    assertThat(query(source, sql)).hasSize(3);
+    assertThat(query(target, sql)).as("restore says " + status("h.sv")).isEqualTo(query(source, sql));
+    String explicit = "SELECT id, v, s, e FROM h.ex FOR SYSTEM_TIME ALL ORDER BY v";
+    assertThat(query(source, explicit)).hasSize(3);
+    assertThat(query(target, explicit)).as("restore says " + status("h.ex")).isEqualTo(query(source, explicit));
   }
 
   @Test
