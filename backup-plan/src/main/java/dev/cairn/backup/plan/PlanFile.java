@@ -452,7 +452,7 @@ public final class PlanFile {
       try (Repository repo = Repository.builder(storage).passphrase(passphrase.get()).open()) {
         String h = host != null ? host : dev.cairn.backup.BackupOptions.localHost();
         Instant created = repo.keys().stream().map(dev.cairn.backup.RepositoryKey::created)
-            .min(Comparator.naturalOrder()).orElse(null);
+            .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
         return new RotationHealth.Drive(driveName, location,
             repo.snapshots().stream().filter(s -> s.plan().equals(name) && s.host().equals(h)).toList(), created,
             null);

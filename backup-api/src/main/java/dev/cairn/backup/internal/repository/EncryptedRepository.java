@@ -326,6 +326,25 @@ public final class EncryptedRepository implements AutoCloseable {
     return damagedIndexFiles;
   }
 
+  /**
+   * Whether deriving {@code kf}'s key needs more than half of this JVM's heap: it could end the process
+   * with OutOfMemoryError before the other keys were tried, and one such key file (written with large
+   * parameters, or planted by someone with write access) must not stop the keys that can be tried. Half,
+   * not what is free now, so that the same repository opens the same way every time (the default key
+   * needs 64 MiB; the CLI's 192 MiB heap allows 96).
+   */
+  private static boolean tooCostly(KeyFile kf, String name) {
+    long needs = (long) kf.argon2().memoryKiB() * 1024;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (needs <= heap / 2) {
+      return false;
+    }
+    LOG.warn("key file {} needs {} MiB for its Argon2 key derivation, more than half of this JVM's {} MiB heap:"
+        + " not tried (raise the heap, e.g. CAIRN_JAVA_OPTS=-Xmx{}m, to use it)", name, needs >> 20, heap >> 20,
+        (needs * 2 >> 20) + 64);
+    return true;
+  }
+
   /** The packs in storage with the sizes the listing gives (a foreign object under data/ is left out). */
   public java.util.Map<ObjectId, Long> packSizes() {
     java.util.Map<ObjectId, Long> out = new java.util.HashMap<>();
@@ -724,14 +743,7 @@ public final class EncryptedRepository implements AutoCloseable {
         continue;
       }
       KeyFile kf = KeyFile.parse(stored, name);
-      long needs = (long) kf.argon2().memoryKiB() * 1024;
-      long heap = Runtime.getRuntime().maxMemory();
-      if (needs > heap / 2) {
-        // deriving would run out of memory and end the process: one such key file (written with large
-        // parameters, or planted by someone with write access) must not stop the keys that can be tried
-        LOG.warn("key file {} needs {} MiB for its Argon2 key derivation, more than half of this JVM's {} MiB heap:"
-            + " not tried (raise the heap, e.g. CAIRN_JAVA_OPTS=-Xmx{}m, to use it)", name, needs >> 20, heap >> 20,
-            (needs * 2 >> 20) + 64);
+      if (tooCostly(kf, name)) {
         tooCostly.add(name);
         continue;
       }
@@ -747,7 +759,12 @@ public final class EncryptedRepository implements AutoCloseable {
       ObjectId id = damaged.get(i);
       String name = ObjectStore.name(FileType.KEY, id);
       try {
-        Optional<MasterKeys> k = KeyFile.parse(store.readAll(name), name).open(passphrase);
+        KeyFile damagedKey = KeyFile.parse(store.readAll(name), name);
+        if (tooCostly(damagedKey, name)) {
+          tooCostly.add(name);
+          continue;
+        }
+        Optional<MasterKeys> k = damagedKey.open(passphrase);
         if (k.isPresent()) {
           LOG.warn("key file {} is damaged (its content does not match its name) but its wrapped keys are intact"
               + " and open with this passphrase: add a new key ('cairn key passwd') to replace it", name);
