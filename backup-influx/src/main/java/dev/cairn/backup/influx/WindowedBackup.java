@@ -70,13 +70,15 @@ final class WindowedBackup {
         for (String w : listed.isEmpty() ? new String[0] : listed.split(" ")) {
           long start = Long.parseLong(w);
           String path = prefix + "/" + Windows.name(start, windowNs) + ".lp";
-          // a window wholly inside the retention period is reused; one the retention cut goes through still
-          // holds points the server keeps: it is queried again (reusing it would keep points the server has
-          // since dropped), as is a window whose parent entry is missing
+          // a window that ends inside the retention period is reused, also one the retention cut goes
+          // through: it still holds points the server keeps (its older points, dropped by the server since,
+          // are dropped again by a restore, as for any backup older than the retention). Querying it again
+          // instead would re-export everything from it on in every incremental backup. A window whose
+          // parent entry is missing is queried again
           long end = Windows.end(start, windowNs);
           if (end <= boundary && end > retentionCut) {
             Optional<Verification> pv = context.parentVerification(item(path));
-            if (start >= retentionCut && pv.isPresent() && context.parentEntry(path).isPresent()) {
+            if (pv.isPresent() && context.parentEntry(path).isPresent()) {
               reused.put(start, pv.get());
             } else {
               firstNotReused = Math.min(firstNotReused, Math.max(from, start));
