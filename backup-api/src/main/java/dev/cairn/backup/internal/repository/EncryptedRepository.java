@@ -440,12 +440,6 @@ public final class EncryptedRepository implements AutoCloseable {
     return true;
   }
 
-  private void forget(ObjectId id) {
-    synchronized (dedupLock) {
-      inFlight.remove(id);
-    }
-  }
-
   /** Runs on a worker: compress and encrypt one blob into an open pack; close the pack when full. */
   private void packBlob(BlobType type, ObjectId id, byte[] data, int len) throws InterruptedException {
     PackSlot slot = writers.take();
@@ -890,34 +884,58 @@ public final class EncryptedRepository implements AutoCloseable {
         return false;
       }
       inFlight.add(id);
+      // counted from the moment another adder may take the blob as present: flush waits for it from here
+      pending.increment();
     }
     int permits = (int) Math.min(len, budgetPermits);
+    boolean interrupted = false;
+    boolean queued = false;
     try {
-      acquireBudget(permits);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      forget(id);
-      throw new BackupException("interrupted while waiting to add blob " + id.shortHex(), e);
-    }
-    byte[] copy = blobBuffers.take(len);
-    System.arraycopy(b, off, copy, 0, len);
-    pending.increment();
-    jobs.add(() -> {
-      try {
-        packBlob(type, id, copy, len);
-      } catch (Throwable t) {
-        fail(t);
-      } finally {
-        blobBuffers.give(copy);
-        blobBudget.release(permits);
+      while (true) {
+        try {
+          acquireBudget(permits);
+          break;
+        } catch (InterruptedException e) {
+          // another adder may already refer to this blob as present: it must be stored all the same
+          interrupted = true;
+        }
+      }
+      byte[] copy = blobBuffers.take(len);
+      System.arraycopy(b, off, copy, 0, len);
+      jobs.add(() -> {
+        try {
+          packBlob(type, id, copy, len);
+        } catch (Throwable t) {
+          fail(t);
+        } finally {
+          blobBuffers.give(copy);
+          blobBudget.release(permits);
+          pending.decrement();
+        }
+      });
+      queued = true;
+    } catch (RuntimeException | Error t) {
+      // the blob stays marked present (another adder may already refer to it) but is not stored: every
+      // later flush must fail, never return as if it were durable
+      fail(t);
+      throw t;
+    } finally {
+      if (!queued) {
         pending.decrement();
       }
-    });
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       workers.execute(this::runQueuedJob);
     } catch (RuntimeException e) {
       // the executor refused: run the job here rather than lose it
       runQueuedJob();
+    }
+    if (interrupted) {
+      throw new BackupException("interrupted while adding blob " + id.shortHex() + " (it is stored all the same)",
+          new InterruptedException());
     }
     return true;
   }
