@@ -74,7 +74,8 @@ public record HealthReport(String plan, Instant time, Duration rpo, Duration rto
    * @param target the target's name
    * @param newestGood the newest good snapshot in the target, or {@code null} if it has none
    * @param age how old that snapshot is, or {@code null}
-   * @param lastCopy when the target last received a copy, or {@code null} if never (or it is the primary)
+   * @param lastCopy the time of the newest copy the target holds (the backup time of the snapshot copied
+   *     there), or {@code null} if none (or it is the primary)
    * @param lastDrill the drill the RTO was judged on, or {@code null} if none
    * @param objectives RPO and RTO results
    */

@@ -77,7 +77,8 @@ final class PlanRunCommand extends PlanSubcommand {
     for (CopyReport c : report.copies()) {
       if (c.failure() != null && !c.failure().isEmpty()) {
         copyFailed = true;
-        out.warn("copy to %s (%s) FAILED: %s", c.target(), c.destination(), c.failure());
+        out.warn("copy to %s%s FAILED: %s", c.target(), c.destination().isEmpty() ? "" : " (" + c.destination() + ")",
+            c.failure());
       } else {
         out.info("copied to %s (%s): %d snapshots, %s", c.target(), c.destination(), c.copied().size(),
             Format.bytes(c.bytesCopied()));

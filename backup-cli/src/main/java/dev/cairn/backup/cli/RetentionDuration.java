@@ -23,6 +23,9 @@ final class RetentionDuration implements ITypeConverter<Duration> {
 
   static Duration parse(String value) {
     String t = value.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("0")) {
+      return Duration.ZERO;   // nothing, in any unit ('--safety-window 0')
+    }
     if (t.startsWith("p")) {
       try {
         return Duration.parse(t.toUpperCase(Locale.ROOT));

@@ -419,7 +419,10 @@ public final class PlanFile {
         rotations.put(t.name(), drives);
       }
       Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo);
-      states.add(new HealthReport.TargetState(t.name(), limit, held, null));
+      // the newest copy it holds (snapshots keep their backup time, so this is when the copied backup ran)
+      Instant lastCopy = held.stream().map(Snapshot::time).filter(time -> !time.isAfter(now))
+          .max(Comparator.naturalOrder()).orElse(null);
+      states.add(new HealthReport.TargetState(t.name(), limit, held, lastCopy));
     }
     HealthReport merged = HealthReport.evaluate(name, now, rpo, rto, states, drills);
     if (rotations.isEmpty()) {

@@ -81,7 +81,7 @@ final class RotationHealth {
       List<ObjectiveResult> objectives = new ArrayList<>();
       objectives.add(rpo);
       rotation.objective(HealthReport.Objective.RTO).ifPresent(objectives::add);
-      out.add(new HealthReport.TargetHealth(d.name(), newest, age, null, rotation.lastDrill(), objectives));
+      out.add(new HealthReport.TargetHealth(d.name(), newest, age, newestAny, rotation.lastDrill(), objectives));
     }
     return out;
   }

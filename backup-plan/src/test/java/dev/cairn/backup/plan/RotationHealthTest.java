@@ -143,6 +143,9 @@ class RotationHealthTest {
     assertThat(back.ok()).as(back::toText).isTrue();
     assertThat(back.target("drives-2").orElseThrow().newestGood().time())
         .isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
+    assertThat(back.target("drives-2").orElseThrow().lastCopy()).isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
+    assertThat(back.target("drives").orElseThrow().lastCopy()).isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
+    assertThat(back.toText()).contains("last copy: 2026-12-28T02:00:00Z");
   }
 
   @Test
