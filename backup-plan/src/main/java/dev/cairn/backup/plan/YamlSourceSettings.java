@@ -61,7 +61,8 @@ final class YamlSourceSettings implements SourceSettings {
   @Override
   public Optional<Secret> secret(String key) {
     YamlNode n = node.get(key);
-    return n == null ? Optional.empty() : Optional.of(PlanFile.secretRef(n, base).get());
+    // read at first use: 'plan validate' and health checks need no database password
+    return n == null ? Optional.empty() : Optional.of(Secret.lazy(PlanFile.secretRef(n, base)));
   }
 
   @Override

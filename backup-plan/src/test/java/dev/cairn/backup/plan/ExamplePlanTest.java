@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * accept the keys docs/plans.md documents for them.
  */
 class ExamplePlanTest {
-  private record StubSource(String name, String type) implements Source {
+  private record StubSource(String name, String type, java.util.Optional<dev.cairn.backup.Secret> password)
+      implements Source {
     @Override
     public void backup(SourceContext context) {}
   }
@@ -33,7 +34,8 @@ class ExamplePlanTest {
     @Override
     public Source create(SourceSettings settings) {
       settings.string("url").orElseThrow(() -> settings.error(null, "missing required key 'url'"));
-      return new StubSource(settings.name(), type);
+      // as the real factories do: the secret is taken at build time, read only when used
+      return new StubSource(settings.name(), type, settings.secret("password"));
     }
   }
 
@@ -86,5 +88,13 @@ class ExamplePlanTest {
     assertThat(built.target().retention()).isNotNull();
     assertThat(built.target().prune()).as("local prunes after its retention").isNotNull();
     assertThat(built.objectiveViolations()).isEmpty();
+    // read and built without the database password in the environment ('plan validate' on a CI machine);
+    // using it is what fails, naming the variable
+    StubSource mysql = (StubSource) built.sources().get(0);
+    assertThat(mysql.password()).isPresent();
+    if (System.getenv("CAIRN_MYSQL_PASSWORD") == null) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> mysql.password().orElseThrow().reveal())
+          .hasMessageContaining("CAIRN_MYSQL_PASSWORD").hasMessageContaining("is not set");
+    }
   }
 }
