@@ -265,11 +265,16 @@ public final class FileSource implements Source {
       if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
         // a single file: one entry named after it
         EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
-        if (maxFileSize < 0 || meta.size() <= maxFileSize) {
+        String path = meta.path();
+        // the same globs as for a file in a tree: 'backup FILE --exclude GLOB' leaves it out if GLOB matches it
+        boolean included = !Glob.any(excludeGlobs, path) && (includeGlobs.isEmpty() || Glob.any(includeGlobs, path));
+        if (included && (maxFileSize < 0 || meta.size() <= maxFileSize)) {
           pool.submit(context, root, meta);
         }
       } else {
-        walk(context, root, "", pool, oneFileSystem ? device(root) : null);
+        // a root given as a symlink to a directory is walked through the link: its device is the target's,
+        // else every subdirectory of a target on another file system looks like a mount point and stays empty
+        walk(context, root, "", pool, oneFileSystem ? rootDevice(root) : null);
       }
       pool.finish();
     } finally {
@@ -391,11 +396,13 @@ public final class FileSource implements Source {
         context.warn(path, "cannot read metadata: " + e);
         continue;
       }
+      boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
       if (meta == null) {
-        context.warn(path, "special file skipped (device, socket or FIFO)");
+        if (included) { // one no include asks for is not an input the snapshot lacks
+          context.warn(path, "special file skipped (device, socket or FIFO)");
+        }
         continue;
       }
-      boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
       switch (meta.type()) {
         case DIRECTORY -> subdirectories.add(new Subdirectory(child, meta, included));
         case SYMLINK -> {
@@ -441,6 +448,15 @@ public final class FileSource implements Source {
   private static Object device(Path dir) {
     try {
       return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The device of the root directory, through a symlink (the walk lists the root through it too). */
+  private static Object rootDevice(Path dir) {
+    try {
+      return Files.getAttribute(dir, "unix:dev");
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return null;
     }

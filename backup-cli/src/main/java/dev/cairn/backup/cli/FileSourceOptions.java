@@ -1,5 +1,6 @@
 package dev.cairn.backup.cli;
 
+import dev.cairn.backup.ConfigurationException;
 import dev.cairn.backup.FileSource;
 import dev.cairn.backup.SourceException;
 import dev.cairn.backup.spi.Source;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,13 +82,22 @@ final class FileSourceOptions implements SourceOptions {
     for (Path file : excludeFiles) {
       allExcludes.addAll(lines(file, "--exclude-file"));
     }
+    List<Path> taken = new ArrayList<>();
     for (Path given : allPaths()) {
       Path path = given.toAbsolutePath().normalize();
       if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new SourceException("cannot back up " + given + ": no such file or directory");
       }
+      for (Path other : taken) {
+        checkApart(other, path);
+      }
+      taken.add(path);
       FileSource source;
       if (Files.isDirectory(path)) {
+        source = FileSource.of(path);
+      } else if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // a single regular file: itself as the root, one entry named after it (its directory is not walked,
+        // and its name is never turned into a glob)
         source = FileSource.of(path);
       } else {
         // a single file: its directory as the root, and only the file included
@@ -107,15 +118,50 @@ final class FileSourceOptions implements SourceOptions {
     return sources;
   }
 
+  /**
+   * Refuses two PATHs of which one lies inside the other: the inner one's files would be in the snapshot
+   * twice, under two sources, and a restore puts the sources side by side by name (srv/app and
+   * srv/app/data), where they collide. Allowed with {@code -x} when the inner one is another file system
+   * (its mount point stays empty in the outer source); {@code /} is named {@code root} and collides with
+   * nothing.
+   */
+  private void checkApart(Path a, Path b) {
+    if (a.equals(b)) {
+      throw new ConfigurationException("PATH " + b + " is given twice");
+    }
+    Path outer = b.startsWith(a) ? a : a.startsWith(b) ? b : null;
+    if (outer == null || outer.getParent() == null) {
+      return;
+    }
+    Path inner = outer == a ? b : a;
+    if (oneFileSystem && !sameDevice(outer, inner)) {
+      return;
+    }
+    throw new ConfigurationException("PATH " + inner + " lies inside PATH " + outer + ": its files would be backed"
+        + " up twice and the two could not be restored side by side; give " + outer + " alone (--exclude what you"
+        + " do not want)" + (oneFileSystem ? "" : ", or both with -x if " + inner + " is another file system"));
+  }
+
+  private static boolean sameDevice(Path a, Path b) {
+    try {
+      return Objects.equals(Files.getAttribute(a, "unix:dev"), Files.getAttribute(b, "unix:dev"));
+    } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return true;
+    }
+  }
+
   /** {@code /srv/app} → {@code srv/app}; the root directory is {@code root}. */
   static String sourceName(Path absolute) {
     String name = absolute.toString().replaceAll("^/+", "");
     return name.isEmpty() ? "root" : name;
   }
 
-  /** A glob matching exactly {@code name}: wildcard characters become one-character classes. */
+  /**
+   * A glob matching exactly {@code name}: wildcard characters, and white space (which a glob loses at its
+   * ends), become one-character classes.
+   */
   private static String globLiteral(String name) {
-    return name.replaceAll("([*?\\[])", "[$1]");
+    return name.replaceAll("([*?\\[\\x00-\\x20])", "[$1]");
   }
 
   /** Like restic, a glob without {@code /} matches a name in any directory. */

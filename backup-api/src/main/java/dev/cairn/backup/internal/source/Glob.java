@@ -43,7 +43,8 @@ public final class Glob {
         if (end < 0) {
           throw new IllegalArgumentException("unclosed '[' in glob '" + glob + "'");
         }
-        String cls = g.substring(i + 1, end).replace("\\", "\\\\");
+        // '[', '&' and '\\' are literal in a glob's class but have a meaning in a Java regex class
+        String cls = g.substring(i + 1, end).replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&");
         re.append('[').append(cls.startsWith("!") ? "^" + cls.substring(1) : cls).append(']');
         i = end;
       } else {
