@@ -737,6 +737,16 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * A dry run of {@link #prune} as if the snapshots {@code asIfForgotten} were gone: what a
+   * {@code forget} dry run followed by a prune would do (the forget's dry run removed nothing).
+   *
+   * @throws IllegalArgumentException unless {@code options} is a dry run
+   */
+  public PruneReport prune(PruneOptions options, java.util.Collection<ObjectId> asIfForgotten) {
+    return Pruner.prune(repo, options, java.util.Set.copyOf(asIfForgotten), repo.options().clock(), Pruner.Listener.NONE);
+  }
+
+  /**
    * Removes stale locks left by crashed processes ({@code cairn unlock}); with {@code removeAll}, every
    * lock, also live ones (only when no other process uses the repository).
    *

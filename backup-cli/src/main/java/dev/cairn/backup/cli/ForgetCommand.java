@@ -7,6 +7,7 @@ import dev.cairn.backup.ObjectId;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.Retention;
 import dev.cairn.backup.RetentionPlan;
+import dev.cairn.backup.Snapshot;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -129,7 +130,10 @@ final class ForgetCommand extends CairnSubcommand {
       }
       out.info("%s %d snapshots, kept %d", dryRun ? "would remove" : "removed", plan.remove().size(), plan.keep().size());
       if (prune) {
-        PruneReport report = repo.prune(pruneSettings.options(dryRun));
+        // a dry run prunes as if the snapshots it would remove were gone, as the real run does
+        PruneReport report = dryRun
+            ? repo.prune(pruneSettings.options(true), plan.remove().stream().map(Snapshot::id).toList())
+            : repo.prune(pruneSettings.options(false));
         PruneCommand.print(out, report);
       }
     }
@@ -154,7 +158,8 @@ final class ForgetCommand extends CairnSubcommand {
         out.text("%s %s", dryRun ? "would remove" : "removed", id.shortHex());
       }
       if (prune) {
-        PruneCommand.print(out, repo.prune(pruneSettings.options(dryRun)));
+        PruneCommand.print(out, dryRun ? repo.prune(pruneSettings.options(true), removed)
+            : repo.prune(pruneSettings.options(false)));
       }
     }
     return ExitCodes.OK;

@@ -9,7 +9,8 @@ import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.internal.lock.Lock;
-import dev.cairn.backup.internal.repository.BlobLocation;
+import dev.cairn.backup.internal.index.IndexFile;
+import dev.cairn.backup.internal.pack.PackEntry;
 import dev.cairn.backup.internal.repository.BlobType;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.FileType;
@@ -79,9 +80,23 @@ public final class Pruner {
    *     no pack: pruning then could lose data, so nothing is changed
    */
   public static PruneReport prune(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
+    return prune(repo, options, Set.of(), clock, listener);
+  }
+
+  /**
+   * A dry run of a prune as if the snapshots {@code asIfForgotten} were gone: what {@code forget --prune
+   * --dry-run} shows (restic's), since the forget's own dry run removed nothing.
+   *
+   * @throws IllegalArgumentException if {@code asIfForgotten} is not empty and this is no dry run
+   */
+  public static PruneReport prune(EncryptedRepository repo, PruneOptions options, Set<ObjectId> asIfForgotten,
+      Clock clock, Listener listener) {
+    if (!asIfForgotten.isEmpty() && !options.dryRun()) {
+      throw new IllegalArgumentException("only a dry run may prune as if snapshots were forgotten");
+    }
     PruneReport report;
     try {
-      report = run(repo, options, clock, listener);
+      report = run(repo, options, asIfForgotten, clock, listener);
     } catch (RuntimeException e) {
       // whatever happened, this session must not go on with an index naming deleted packs
       try {
@@ -95,7 +110,8 @@ public final class Pruner {
     return report;
   }
 
-  private static PruneReport run(EncryptedRepository repo, PruneOptions options, Clock clock, Listener listener) {
+  private static PruneReport run(EncryptedRepository repo, PruneOptions options, Set<ObjectId> asIfForgotten,
+      Clock clock, Listener listener) {
     Instant start = clock.instant();
     listener.progress(Phase.LOCK, 0, 1);
     // a dry run changes nothing, so it shares the repository with running backups
@@ -110,16 +126,24 @@ public final class Pruner {
       List<ObjectId> oldIndexes = repo.list(FileType.INDEX);
       listener.progress(Phase.MARK, 0, 0);
       List<Snapshot> snapshots = Snapshots.all(repo, (id, e) -> {
+        if (asIfForgotten.contains(id)) {
+          return; // a dry run after 'forget ID': this one would be gone
+        }
         // the data it needs would look unused: nothing may be deleted while it cannot be read
         throw new IntegrityException("prune stopped before changing anything: snapshot " + id.shortHex()
             + " is damaged (" + e.getMessage() + "), so the data it needs is unknown. Copy that snapshot again from"
             + " another copy of the repository if it matters, and remove the damaged one with 'cairn forget "
             + id.shortHex() + "'", e);
       });
+      if (!asIfForgotten.isEmpty()) {
+        snapshots = snapshots.stream().filter(s -> !asIfForgotten.contains(s.id())).toList();
+      }
       Set<ObjectId> used = mark(repo, snapshots, listener);
 
       listener.progress(Phase.PLAN, 0, 1);
-      List<PackInfo> packs = packs(repo);
+      // the index files read whole: a blob stored twice (two sessions wrote it at once) is in both packs' records
+      Map<ObjectId, IndexFile.PackRecord> records = repo.indexRecords(oldIndexes);
+      List<PackInfo> packs = packs(repo, records);
       PrunePlan plan = PrunePlanner.plan(packs, used, MaxUnused.parse(options.maxUnused()), clock.instant(),
           options.safetyWindow());
       if (plan.stats().missingBlobs() > 0) {
@@ -138,7 +162,8 @@ public final class Pruner {
 
       long toCopy = plan.copy().values().stream().mapToLong(List::size).sum();
       listener.progress(Phase.REPACK, 0, toCopy);
-      List<ObjectId> kept = plan.keep().stream().filter(PackInfo::indexed).map(p -> packId(p.name())).toList();
+      List<IndexFile.PackRecord> kept = plan.keep().stream().filter(PackInfo::indexed)
+          .map(p -> records.get(packId(p.name()))).toList();
       try (PackRewriter rewriter = new PackRewriter(repo)) {
         long done = 0;
         for (PackInfo p : plan.repack()) {
@@ -151,7 +176,7 @@ public final class Pruner {
         LOG.debug("repacked {} blobs from {} packs into {} packs", toCopy, plan.repack().size(), written.size());
 
         listener.progress(Phase.WRITE_INDEX, 0, 1);
-        ObjectId index = rewriter.writeIndex(kept, oldIndexes);
+        ObjectId index = rewriter.writeIndexOf(kept, oldIndexes);
         listener.progress(Phase.WRITE_INDEX, 1, 1);
         LOG.debug("wrote index {} superseding {} index files", index.shortHex(), oldIndexes.size());
       }
@@ -221,21 +246,9 @@ public final class Pruner {
     return used;
   }
 
-  /** Every pack in storage, with its blobs from the index (none if unindexed) and its write time. */
-  static List<PackInfo> packs(EncryptedRepository repo) {
+  /** Every pack in storage, with its blobs from the index files (none if unindexed) and its write time. */
+  static List<PackInfo> packs(EncryptedRepository repo, Map<ObjectId, IndexFile.PackRecord> records) {
     Storage storage = repo.storage();
-    Map<ObjectId, List<PackInfo.Blob>> indexed = new HashMap<>();
-    for (ObjectId pack : repo.packs()) {
-      indexed.put(pack, new ArrayList<>());
-    }
-    repo.forEachBlob((BlobLocation l) -> {
-      List<PackInfo.Blob> blobs = indexed.get(l.pack());
-      if (blobs != null) {
-        synchronized (blobs) {
-          blobs.add(new PackInfo.Blob(l.id(), l.type() == BlobType.TREE, l.offset(), l.length()));
-        }
-      }
-    });
     List<PackInfo> out = new ArrayList<>();
     try {
       for (StorageObject o : storage.list(FileType.PACK.prefix())) {
@@ -246,8 +259,16 @@ public final class Pruner {
           continue;
         }
         Instant written = storage.modified(o.name()).orElse(null);
-        List<PackInfo.Blob> blobs = indexed.get(id);
-        out.add(new PackInfo(o.name(), o.size(), written, blobs != null, blobs == null ? List.of() : blobs));
+        IndexFile.PackRecord r = records.get(id);
+        List<PackInfo.Blob> blobs = new ArrayList<>();
+        if (r != null) {
+          for (PackEntry e : r.entries()) {
+            // a second entry of a blob (here or in another pack) is a duplicate: the planner counts it unused
+            blobs.add(new PackInfo.Blob(e.id(), e.type() == BlobType.TREE, Integer.toUnsignedLong(e.offset()),
+                e.length()));
+          }
+        }
+        out.add(new PackInfo(o.name(), o.size(), written, r != null, blobs));
       }
     } catch (IOException e) {
       throw new StorageException("cannot list the packs of " + storage.location() + ": " + e.getMessage(), false, e);

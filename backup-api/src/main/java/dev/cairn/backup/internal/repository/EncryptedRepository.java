@@ -1477,6 +1477,30 @@ public final class EncryptedRepository implements AutoCloseable {
     return index.blobsOf(pack);
   }
 
+  /**
+   * Every pack record of index files {@code files}, read whole: each pack with every entry any of them lists for
+   * it (the loaded index keeps one location per blob, so a blob stored in two packs is missing from the other's
+   * {@link #packContents}). A damaged file fails like loading the index does not: callers hold a sound index.
+   */
+  public Map<ObjectId, IndexFile.PackRecord> indexRecords(List<ObjectId> files) {
+    Map<ObjectId, IndexFile.PackRecord> records = new LinkedHashMap<>();
+    loadEach(files, id -> IndexFile.decode(loadUnpacked(FileType.INDEX, id), ObjectStore.name(FileType.INDEX, id)),
+        f -> {
+          for (IndexFile.PackRecord p : f.packs()) {
+            IndexFile.PackRecord known = records.get(p.id());
+            if (known == null) {
+              records.put(p.id(), p);
+            } else {
+              // two index files may describe one pack (an interrupted prune): the union of their entries
+              Set<PackEntry> seen = new LinkedHashSet<>(known.entries());
+              seen.addAll(p.entries());
+              records.put(p.id(), new IndexFile.PackRecord(p.id(), known.salt(), new ArrayList<>(seen)));
+            }
+          }
+        });
+    return records;
+  }
+
   /** Calls {@code action} for every blob in the index (no particular order). */
   public void forEachBlob(Consumer<BlobLocation> action) {
     index.forEach(action);
