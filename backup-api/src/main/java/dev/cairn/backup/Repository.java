@@ -810,6 +810,11 @@ public final class Repository implements AutoCloseable {
     if (destination == this || destination.repo == repo) {
       throw new IllegalArgumentException("cannot copy repository " + location() + " to itself");
     }
+    if (sameStorage(destination.repo.storage().location(), repo.storage().location())) {
+      // the same place by another path (a symlink): every snapshot would look "already present"
+      throw new ConfigurationException("cannot copy repository " + location() + " to itself ("
+          + destination.location() + " is the same place)");
+    }
     return dev.cairn.backup.internal.copy.SnapshotCopier.copy(repo, destination.repo, wanted, target,
         Objects.requireNonNull(progress, "progress"));
   }

@@ -138,26 +138,36 @@ public final class SnapshotCopier {
   }
 
   private void run(List<Snapshot> wanted, List<Snapshot> copied, List<Snapshot> present) {
-    Map<ObjectId, Snapshot> dstByIdentity = new HashMap<>();
+    List<Snapshot> dstAll = Snapshots.readable(dst);
+    List<Snapshot> srcAll = Snapshots.all(src, (id, e) -> { }); // damaged ones: warned about by the caller
+    // Every source snapshot takes part in the matching, not only the wanted ones: a destination snapshot
+    // that is the copy of another source snapshot of the same identity (the same instant, other tags)
+    // must not make a wanted one look present.
+    Map<ObjectId, Snapshot> sources = new java.util.LinkedHashMap<>();
+    srcAll.forEach(s -> sources.put(s.id(), s));
+    wanted.forEach(s -> sources.putIfAbsent(s.id(), s));
     Map<ObjectId, List<Snapshot>> unmatched = new HashMap<>();
-    for (Snapshot s : Snapshots.readable(dst)) {
-      dstByIdentity.put(identity(s), s);
-      unmatched.computeIfAbsent(identity(s), k -> new ArrayList<>()).add(s);
+    Map<ObjectId, Integer> dstCount = new HashMap<>();
+    for (Snapshot d : dstAll) {
+      unmatched.computeIfAbsent(identity(d), k -> new ArrayList<>()).add(d);
+      dstCount.merge(identity(d), 1, Integer::sum);
     }
+    Map<ObjectId, Integer> srcCount = new HashMap<>();
+    sources.values().forEach(s -> srcCount.merge(identity(s), 1, Integer::sum));
     // Each destination snapshot stands for one source snapshot: first those with the same tags, then
     // any (one re-tagged since). Two backups that differ only in tags (the same second, e.g. with a
     // coarse clock) are then both copied, while a re-tagged one is not copied again.
-    java.util.Set<ObjectId> isPresent = new java.util.HashSet<>();
+    Map<ObjectId, Snapshot> copyOf = new HashMap<>(); // source snapshot id -> its copy in the destination
     for (boolean sameTags : new boolean[] {true, false}) {
-      for (Snapshot s : wanted) {
-        List<Snapshot> candidates = unmatched.getOrDefault(identity(s), List.of());
-        if (isPresent.contains(s.id())) {
+      for (Snapshot s : sources.values()) {
+        if (copyOf.containsKey(s.id())) {
           continue;
         }
+        List<Snapshot> candidates = unmatched.getOrDefault(identity(s), List.of());
         for (Snapshot d : candidates) {
           if (!sameTags || d.tags().equals(s.tags())) {
             candidates.remove(d);
-            isPresent.add(s.id());
+            copyOf.put(s.id(), d);
             break;
           }
         }
@@ -165,26 +175,26 @@ public final class SnapshotCopier {
     }
     List<Snapshot> todo = new ArrayList<>();
     for (Snapshot s : wanted) {
-      (isPresent.contains(s.id()) ? present : todo).add(s);
+      (copyOf.containsKey(s.id()) ? present : todo).add(s);
     }
     todo.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
     if (todo.isEmpty()) {
       return;
     }
-    List<Snapshot> srcAll = Snapshots.all(src, (id, e) -> { }); // damaged ones: warned about by the caller
     if (!shared) {
-      // Trees of snapshots copied before tell which destination id each source blob got.
+      // Trees of snapshots copied before tell which destination id each source blob got; only where the
+      // pairing is unambiguous (one snapshot of that identity on each side), as trees are paired by
+      // position and size, not by content
       for (Snapshot s : srcAll) {
-        Snapshot d = dstByIdentity.get(identity(s));
-        if (d != null) {
+        Snapshot d = copyOf.get(s.id());
+        ObjectId idy = identity(s);
+        if (d != null && srcCount.get(idy) == 1 && dstCount.get(idy) == 1) {
           for (SnapshotSource part : s.sources()) {
             d.source(part.name()).ifPresent(dp -> pair(part.tree(), dp.tree()));
           }
         }
       }
     }
-    Map<ObjectId, Snapshot> srcById = new HashMap<>();
-    srcAll.forEach(s -> srcById.put(s.id(), s));
     for (Snapshot s : todo) {
       LOG.debug("copying snapshot {} to {}", s.id().shortHex(), dst.storage().location());
       List<SnapshotSource> parts = new ArrayList<>();
@@ -195,11 +205,8 @@ public final class SnapshotCopier {
       }
       dst.flush();
       sinceFlush.set(0);
-      ObjectId parent = null;
-      if (s.parent() != null && srcById.containsKey(s.parent())) {
-        Snapshot p = dstByIdentity.get(identity(srcById.get(s.parent())));
-        parent = p == null ? null : p.id();
-      }
+      Snapshot p = s.parent() == null ? null : copyOf.get(s.parent());
+      ObjectId parent = p == null ? null : p.id();
       // a lock that lapsed may have let a prune delete what this snapshot refers to, on either side
       srcLock.checkHeld();
       dstLock.checkHeld();
@@ -211,7 +218,7 @@ public final class SnapshotCopier {
               + " copied (those before it were). Run the copy again: it sends them anew");
       Snapshot written = Snapshots.save(dst, new Snapshot(s.id(), s.time(), s.host(), s.plan(), s.tags(), parent,
           parts, s.checks(), s.complete()));
-      dstByIdentity.put(identity(written), written);
+      copyOf.put(s.id(), written);
       copied.add(written);
       LOG.info("copied snapshot {} to {} as {}", s.id().shortHex(), dst.storage().location(),
           written.id().shortHex());
