@@ -42,7 +42,9 @@ final class RepairIndexCommand extends CairnSubcommand {
         report.damagedIndexFiles().isEmpty() ? "" : " (" + report.damagedIndexFiles().size() + " damaged)",
         Format.duration(report.duration()));
     if (report.packsGone() > 0) {
-      out.info("dropped %d packs the old index listed that are no longer in storage", report.packsGone());
+      // shown under -q too: harmless after an interrupted repair, lost data if the packs were deleted by hand
+      out.warn("dropped %d packs the old index listed that are no longer in storage; run 'cairn verify' to see"
+          + " whether a snapshot needed them", report.packsGone());
     }
     for (String pack : report.damagedHeaders()) {
       out.warn("pack %s has a damaged header; kept as a sound index file described it (run 'cairn verify"

@@ -382,7 +382,7 @@ public final class S3Storage implements Storage {
    * types, everything that a retry may cure becomes a plain {@link IOException}.
    */
   /**
-   * Aborts the multipart uploads under this storage's prefix started before {@code before}: a process
+   * Aborts the multipart uploads of packs (under this storage's {@code data/}) started before {@code before}: a process
    * killed during the upload of a large pack leaves its parts stored, and billed, but invisible. A bucket
    * lifecycle rule (AbortIncompleteMultipartUpload) does the same on the server's side.
    */
@@ -390,8 +390,10 @@ public final class S3Storage implements Storage {
   public int removeLeftovers(Instant before) throws IOException {
     int aborted = 0;
     try {
+      // only under the repository's own data/ (only packs are large enough to go up in parts): a repository
+      // at the root of a bucket it shares must not abort another application's long upload
       for (software.amazon.awssdk.services.s3.model.MultipartUpload u : client.listMultipartUploadsPaginator(
-          r -> r.bucket(bucket).prefix(root)).uploads()) {
+          r -> r.bucket(bucket).prefix(root + "data/")).uploads()) {
         if (u.initiated() != null && u.initiated().isBefore(before)) {
           client.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
           aborted++;

@@ -101,12 +101,14 @@ class S3StorageIT extends StorageCompatibilityKit {
       String inside = raw.createMultipartUpload(r -> r.bucket(bucket).key("repo/data/aa/pack")).uploadId();
       raw.uploadPart(r -> r.bucket(bucket).key("repo/data/aa/pack").uploadId(inside).partNumber(1),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000, 3)));
-      // another application's upload in the same bucket, outside the storage's prefix
+      // another application's uploads in the same bucket, outside the storage's prefix and inside it
       raw.createMultipartUpload(r -> r.bucket(bucket).key("other/file"));
+      raw.createMultipartUpload(r -> r.bucket(bucket).key("repo/exports/big.csv"));
       assertThat(s3.removeLeftovers(Instant.now().minusSeconds(3600))).as("too recent to be a leftover").isZero();
       assertThat(s3.removeLeftovers(Instant.now().plusSeconds(60))).isEqualTo(1);
       assertThat(raw.listMultipartUploads(r -> r.bucket(bucket)).uploads())
-          .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key).containsExactly("other/file");
+          .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key)
+          .containsExactlyInAnyOrder("other/file", "repo/exports/big.csv");
     }
   }
 
