@@ -436,13 +436,34 @@ public final class EncryptedRepository implements AutoCloseable {
     if (job == null) {
       return false;
     }
-    job.run();
+    // the job is the repository's, maybe another operation's blob: an interrupt meant for this caller (a
+    // cancelled backup helping out) must not fail it, which would fail every operation on the repository
+    boolean interrupted = Thread.interrupted();
+    try {
+      job.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return true;
   }
 
   /** Runs on a worker: compress and encrypt one blob into an open pack; close the pack when full. */
   private void packBlob(BlobType type, ObjectId id, byte[] data, int len) throws InterruptedException {
-    PackSlot slot = writers.take();
+    // uninterruptibly: a packing job runs to its end whoever runs it (see runQueuedJob)
+    PackSlot slot = null;
+    boolean interrupted = false;
+    while (slot == null) {
+      try {
+        slot = writers.take();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     try {
       int stored = slot.writer.stage(data, 0, len, slot.compressor);
       if (slot.writer.isOpen() && slot.writer.count() > 0
@@ -462,13 +483,13 @@ public final class EncryptedRepository implements AutoCloseable {
         closeAndUpload(slot.writer);
       }
     } finally {
-      writers.put(slot);
+      writers.add(slot);   // never blocks: the queue holds every slot
     }
   }
 
   /** Closes the writer's pack and hands it to an uploader; blocks while too many packs are in flight. */
   private void closeAndUpload(PackWriter writer) throws InterruptedException {
-    packsInFlight.acquire();
+    packsInFlight.acquireUninterruptibly();   // an upload slot frees as an upload ends, failed or not
     PackWriter.FinishedPack p;
     try {
       p = writer.finish();
