@@ -139,7 +139,12 @@ public final class SnapshotCopier {
 
   private void run(List<Snapshot> wanted, List<Snapshot> copied, List<Snapshot> present) {
     List<Snapshot> dstAll = Snapshots.readable(dst);
-    List<Snapshot> srcAll = Snapshots.all(src, (id, e) -> { }); // damaged ones: warned about by the caller
+    // the caller has read them all already when it copies every snapshot: not again (damaged ones: warned
+    // about by the caller)
+    java.util.Set<ObjectId> wantedIds = new java.util.HashSet<>();
+    wanted.forEach(s -> wantedIds.add(s.id()));
+    List<Snapshot> srcAll = wantedIds.containsAll(src.list(dev.cairn.backup.internal.repository.FileType.SNAPSHOT))
+        ? wanted : Snapshots.all(src, (id, e) -> { });
     // Every source snapshot takes part in the matching, not only the wanted ones: a destination snapshot
     // that is the copy of another source snapshot of the same identity (the same instant, other tags)
     // must not make a wanted one look present.

@@ -390,13 +390,16 @@ public final class S3Storage implements Storage {
   public int removeLeftovers(Instant before) throws IOException {
     int aborted = 0;
     try {
-      // only under the repository's own data/ (only packs are large enough to go up in parts): a repository
-      // at the root of a bucket it shares must not abort another application's long upload
-      for (software.amazon.awssdk.services.s3.model.MultipartUpload u : client.listMultipartUploadsPaginator(
-          r -> r.bucket(bucket).prefix(root + "data/")).uploads()) {
-        if (u.initiated() != null && u.initiated().isBefore(before)) {
-          client.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
-          aborted++;
+      // only under the repository's own folders: a repository at the root of a bucket it shares must not
+      // abort another application's long upload. Packs and index files (prune and 'repair index' write one
+      // index file for the whole repository, over the multipart threshold past ~350k blobs) go up in parts
+      for (String folder : List.of("data/", "index/", "snapshots/")) {
+        for (software.amazon.awssdk.services.s3.model.MultipartUpload u : client.listMultipartUploadsPaginator(
+            r -> r.bucket(bucket).prefix(root + folder)).uploads()) {
+          if (u.initiated() != null && u.initiated().isBefore(before)) {
+            client.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+            aborted++;
+          }
         }
       }
     } catch (S3Exception e) {
