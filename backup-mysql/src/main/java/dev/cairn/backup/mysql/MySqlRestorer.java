@@ -337,12 +337,12 @@ public final class MySqlRestorer implements Restorer {
 
   private void load(RestoreInput input, List<DbPlan> plans, AtomicLong bytes, AtomicLong entries)
       throws SQLException, IOException {
-    record LoadTask(String db, TableFiles table, EntryMetadata file) {}
+    record LoadTask(String db, String sourceDb, TableFiles table, EntryMetadata file) {}
     List<LoadTask> tasks = new ArrayList<>();
     for (DbPlan p : plans) {
       for (TableFiles t : p.tables) {
         for (EntryMetadata f : t.data) {
-          tasks.add(new LoadTask(p.target, t, f));
+          tasks.add(new LoadTask(p.target, p.files.name, t, f));
         }
       }
     }
@@ -364,7 +364,8 @@ public final class MySqlRestorer implements Restorer {
               String key = task.db + "\0" + task.table.name;
               TableDef def = defs.get(key);
               if (def == null) {
-                def = TableDef.read(c, task.db, task.table.name, v1(input));
+                def = TableDef.read(c, task.db, task.table.name, v1(input),
+                    history(input, task.sourceDb, task.table.name));
                 defs.put(key, def);
               }
               if (def.versioned() && historyOn.add(c)) {
@@ -612,6 +613,12 @@ public final class MySqlRestorer implements Restorer {
     }
   }
 
+  /** Whether table {@code db.table} of the snapshot was dumped with its history (a system-versioned table). */
+  private static boolean history(RestoreInput input, String db, String table) {
+    return input.verifications().stream().anyMatch(v -> db.equals(v.attributes().get("database"))
+        && table.equals(v.attributes().get("table")) && "true".equals(v.attributes().get("history")));
+  }
+
   /** True for a snapshot taken before row checksums v2: its data files have the columns v1 dumped. */
   private static boolean v1(RestoreInput input) {
     return input.verifications().stream()
@@ -635,7 +642,8 @@ public final class MySqlRestorer implements Restorer {
             continue;
           }
           TableDef def = TableDef.read(conns.get(0), p.target, t.name,
-              RowChecksum.ALGORITHM_V1.equals(v.attributes().get("algorithm")));
+              RowChecksum.ALGORITHM_V1.equals(v.attributes().get("algorithm")),
+              "true".equals(v.attributes().get("history")));
           if (def.columns().isEmpty()) {
             results.add(VerificationResult.missing(v));
           } else {

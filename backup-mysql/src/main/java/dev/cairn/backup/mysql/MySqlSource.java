@@ -617,8 +617,12 @@ public final class MySqlSource implements Source {
         load.append(table.loadStatement(Names.literal(f), Names.quote(table.table()))).append(";\n");
       }
       write(context, Layout.table(table.database(), table.table(), Layout.LOAD), load.toString());
-      context.addVerification(new Verification(table.item(), checksum.rows(), checksum.value(), Map.of(
-          "database", table.database(), "table", table.table(), "algorithm", RowChecksum.ALGORITHM)));
+      Map<String, String> attributes = new java.util.LinkedHashMap<>(Map.of("database", table.database(), "table",
+          table.table(), "algorithm", RowChecksum.ALGORITHM));
+      if (table.versioned()) {
+        attributes.put("history", "true");   // dumped with every version: restore and check read it so
+      }
+      context.addVerification(new Verification(table.item(), checksum.rows(), checksum.value(), attributes));
       LOG.debug("dumped {}: {} rows", table.item(), checksum.rows());
     });
   }

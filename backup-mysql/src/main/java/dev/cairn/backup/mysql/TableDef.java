@@ -75,7 +75,7 @@ record TableDef(String database, String table, List<Column> columns, List<String
 
   /** Reads the definition of {@code db.table}; an absent table has no columns. */
   static TableDef read(Connection c, String db, String table) throws SQLException {
-    return read(c, db, table, false);
+    return read(c, db, table, false, true);
   }
 
   /**
@@ -85,6 +85,15 @@ record TableDef(String database, String table, List<Column> columns, List<String
    * snapshot's data files hold those columns, and its checksums were taken over those values.
    */
   static TableDef read(Connection c, String db, String table, boolean v1) throws SQLException {
+    return read(c, db, table, v1, !v1);
+  }
+
+  /**
+   * As {@link #read(Connection, String, String, boolean)}; {@code history} false reads a system-versioned
+   * table as a dump without its history saw it (current rows, no row start/end columns): a snapshot
+   * taken before history was dumped (its verification has no {@code history} attribute).
+   */
+  static TableDef read(Connection c, String db, String table, boolean v1, boolean history) throws SQLException {
     List<Column> columns = new ArrayList<>();
     Map<String, String> types = new LinkedHashMap<>();
     Map<String, String> period = new LinkedHashMap<>();
@@ -155,7 +164,7 @@ record TableDef(String database, String table, List<Column> columns, List<String
           long rows = rs.getLong(1);
           long avg = rs.getLong(3);
           estimate = Math.max(rows, avg > 0 ? rs.getLong(2) / avg : 0);
-          versioned = !v1 && "SYSTEM VERSIONED".equals(rs.getString(4));
+          versioned = !v1 && history && "SYSTEM VERSIONED".equals(rs.getString(4));
         }
       }
     }

@@ -119,6 +119,19 @@ class MySqlFidelityIT {
   }
 
   @Test
+  void aSnapshotWithoutHistoryIsReadAsItWasDumped() throws Exception {
+    assertThat(backup.verifications().get("h.sv").attributes()).containsEntry("history", "true");
+    try (java.sql.Connection c = target.connect()) {
+      // a snapshot taken before history was dumped (no 'history' attribute): current rows, no period columns
+      TableDef old = TableDef.read(c, "h", "sv", false, false);
+      assertThat(old.versioned()).isFalse();
+      assertThat(old.columns()).extracting(TableDef.Column::name).containsExactly("id", "v");
+      TableDef now = TableDef.read(c, "h", "sv", false, true);
+      assertThat(now.columns()).extracting(TableDef.Column::name).containsExactly("id", "v", "row_start", "row_end");
+    }
+  }
+
+  @Test
   void enumIndexesAreRestored() throws Exception {
     // row 1 holds the invalid value (index 0), which reads as '' like the '' member of row 2
     String sql = "SELECT id, e + 0, e FROM h.en ORDER BY id";
