@@ -60,6 +60,14 @@ public final class MySqlRestorer implements Restorer {
       Pattern.compile("\\bTRIGGER\\s+(?:`(?:[^`]|``)+`|[\\w$]+)\\s+(?:BEFORE|AFTER)\\s+\\w+(?:\\s+OR\\s+\\w+)*"
           + "\\s+ON\\s+(`(?:[^`]|``)+`|[\\w$]+)",
           Pattern.CASE_INSENSITIVE);
+  private static final String IDENT = "(`(?:[^`]|``)+`|[\\w$]+)";
+  /** A CREATE TRIGGER's name and table, each optionally qualified by a database (SHOW CREATE TRIGGER keeps them as written). */
+  private static final Pattern TRIGGER_HEADER = Pattern.compile("^(CREATE\\b.*?\\bTRIGGER\\s+)(?:" + IDENT + "\\s*\\.\\s*)?"
+      + IDENT + "(\\s+(?:BEFORE|AFTER)\\s+\\w+(?:\\s+OR\\s+\\w+)*\\s+ON\\s+)(?:" + IDENT + "\\s*\\.\\s*)?" + IDENT,
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final String ACCOUNT_PART = "(`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w.%-]+)";
+  private static final Pattern CREATE_USER = Pattern.compile("^CREATE USER IF NOT EXISTS (" + ACCOUNT_PART + "@"
+      + ACCOUNT_PART + ")(.*)$", Pattern.DOTALL);
   /** Tables with at least this much data get their plain secondary keys after the load. */
   private static final long DEFER_KEYS_BYTES = 16L << 20;
   private static final String LOAD_SESSION =
@@ -438,6 +446,21 @@ public final class MySqlRestorer implements Restorer {
     return m.group(1) + "DISABLE" + statement.trim().substring(m.end());
   }
 
+  /** {@code statement} with the trigger's name and table no longer qualified by database {@code db}. */
+  static String unqualifiedTrigger(String statement, String db) {
+    Matcher m = TRIGGER_HEADER.matcher(statement);
+    if (!m.find()) {
+      return statement;
+    }
+    String nameDb = m.group(2);
+    String tableDb = m.group(5);
+    if ((nameDb != null && !unquote(nameDb).equals(db)) || (tableDb != null && !unquote(tableDb).equals(db))) {
+      throw new RestoreException("trigger " + m.group(3) + " of database " + Names.quote(db) + " names another"
+          + " database (" + SqlScript.abbreviate(statement) + "); it is not restored");
+    }
+    return m.group(1) + m.group(3) + m.group(4) + m.group(6) + statement.substring(m.end());
+  }
+
   /** Runs a routines/views/triggers/events script, retrying views whose dependencies come later. */
   private void runObjects(Statement st, RestoreInput input, String path, DbPlan p, AtomicLong bytes,
       AtomicLong entries) throws IOException, SQLException {
@@ -445,6 +468,11 @@ public final class MySqlRestorer implements Restorer {
     // under it, not under whatever the previous routine, trigger or event script left in this session
     st.execute("SET SESSION sql_mode = ''");
     List<String> pending = SqlScript.parse(read(input, path, bytes, entries));
+    if (path.endsWith(Layout.TRIGGERS)) {
+      // a trigger created as CREATE TRIGGER db.trg ... ON db.t names its database: created as it is, it
+      // would go to the original database, not to the (renamed) target this session uses
+      pending = pending.stream().map(s -> unqualifiedTrigger(s, p.files.name)).toList();
+    }
     if (eventsDisabled && path.endsWith(Layout.EVENTS)) {
       pending = pending.stream().map(MySqlRestorer::disabledEvent).filter(java.util.Objects::nonNull).toList();
     }
@@ -493,11 +521,29 @@ public final class MySqlRestorer implements Restorer {
     List<String> statements = SqlScript.parse(read(input, path, bytes, entries));
     List<String> failed = new ArrayList<>();
     try (Statement st = c.createStatement()) {
+      String current = "";
+      try (ResultSet rs = st.executeQuery("SELECT CURRENT_USER()")) {
+        if (rs.next()) {
+          current = rs.getString(1);
+        }
+      }
       for (String s : statements) {
-        try {
-          st.execute(s);
-        } catch (SQLException e) {
-          failed.add(SqlScript.abbreviate(s) + " (" + e.getMessage() + ")");
+        List<String> run = new ArrayList<>(List.of(s));
+        Matcher m = CREATE_USER.matcher(s);
+        if (m.find() && !(unquoteAny(m.group(2)) + "@" + unquoteAny(m.group(3))).equals(current)) {
+          // CREATE USER IF NOT EXISTS leaves an existing account as it is: give it the snapshot's
+          // authentication and limits, and only the snapshot's grants (which follow)
+          if (!m.group(4).isBlank()) {
+            run.add("ALTER USER " + m.group(1) + m.group(4));
+          }
+          run.add("REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + m.group(1));
+        }
+        for (String r : run) {
+          try {
+            st.execute(r);
+          } catch (SQLException e) {
+            failed.add(SqlScript.abbreviate(r) + " (" + e.getMessage() + ")");
+          }
         }
       }
     }
@@ -598,6 +644,13 @@ public final class MySqlRestorer implements Restorer {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static String unquoteAny(String part) {
+    if (part.startsWith("'")) {
+      return part.substring(1, part.length() - 1).replace("''", "'");
+    }
+    return unquote(part);
   }
 
   private static String unquote(String identifier) {

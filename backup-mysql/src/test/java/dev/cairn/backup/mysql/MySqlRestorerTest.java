@@ -51,4 +51,15 @@ class MySqlRestorerTest {
     org.assertj.core.api.Assertions.assertThat(MySqlRestorer.disabledEvent("CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1"))
         .isNull();
   }
+
+  @Test
+  void triggersNamingTheirDatabaseAreCreatedInTheSessionsDatabase() {
+    assertThat(MySqlRestorer.unqualifiedTrigger(
+        "CREATE DEFINER=`admin`@`%` TRIGGER prod.dbl BEFORE INSERT ON `prod`.`t` FOR EACH ROW SET NEW.v = prod.f(1)", "prod"))
+        .isEqualTo("CREATE DEFINER=`admin`@`%` TRIGGER dbl BEFORE INSERT ON `t` FOR EACH ROW SET NEW.v = prod.f(1)");
+    assertThat(MySqlRestorer.unqualifiedTrigger(
+        "CREATE DEFINER=`a`@`%` TRIGGER `x` AFTER UPDATE ON t FOR EACH ROW SET @a = 1", "prod"))
+        .isEqualTo("CREATE DEFINER=`a`@`%` TRIGGER `x` AFTER UPDATE ON t FOR EACH ROW SET @a = 1");
+    assertThat(MySqlRestorer.unqualifiedTrigger("SET SESSION sql_mode = ''", "prod")).isEqualTo("SET SESSION sql_mode = ''");
+  }
 }
