@@ -60,9 +60,10 @@ public final class MySqlRestorer implements Restorer {
       Pattern.compile("\\bTRIGGER\\s+(?:`(?:[^`]|``)+`|[\\w$]+)\\s+(?:BEFORE|AFTER)\\s+\\w+(?:\\s+OR\\s+\\w+)*"
           + "\\s+ON\\s+(`(?:[^`]|``)+`|[\\w$]+)",
           Pattern.CASE_INSENSITIVE);
-  private static final String IDENT = "(`(?:[^`]|``)+`|[\\w$]+)";
+  private static final String IDENT = "(`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\\w$\\x{80}-\\x{FFFF}]+)";
   /** A CREATE TRIGGER's name and table, each optionally qualified by a database (SHOW CREATE TRIGGER keeps them as written). */
-  private static final Pattern TRIGGER_HEADER = Pattern.compile("^(CREATE\\b.*?\\bTRIGGER\\s+)(?:" + IDENT + "\\s*\\.\\s*)?"
+  private static final Pattern TRIGGER_HEADER = Pattern.compile("^(CREATE\\b.*?\\bTRIGGER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?)(?:" + IDENT
+      + "\\s*\\.\\s*)?"
       + IDENT + "(\\s+(?:BEFORE|AFTER)\\s+\\w+(?:\\s+OR\\s+\\w+)*\\s+ON\\s+)(?:" + IDENT + "\\s*\\.\\s*)?" + IDENT,
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final String ACCOUNT_PART = "(`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w.%-]+)";
@@ -454,7 +455,7 @@ public final class MySqlRestorer implements Restorer {
     }
     String nameDb = m.group(2);
     String tableDb = m.group(5);
-    if ((nameDb != null && !unquote(nameDb).equals(db)) || (tableDb != null && !unquote(tableDb).equals(db))) {
+    if ((nameDb != null && !unquoteIdent(nameDb).equals(db)) || (tableDb != null && !unquoteIdent(tableDb).equals(db))) {
       throw new RestoreException("trigger " + m.group(3) + " of database " + Names.quote(db) + " names another"
           + " database (" + SqlScript.abbreviate(statement) + "); it is not restored");
     }
@@ -528,16 +529,15 @@ public final class MySqlRestorer implements Restorer {
         }
       }
       for (String s : statements) {
-        List<String> run = new ArrayList<>(List.of(s));
+        List<String> run = new ArrayList<>();
         Matcher m = CREATE_USER.matcher(s);
         if (m.find() && !(unquoteAny(m.group(2)) + "@" + unquoteAny(m.group(3))).equals(current)) {
-          // CREATE USER IF NOT EXISTS leaves an existing account as it is: give it the snapshot's
-          // authentication and limits, and only the snapshot's grants (which follow)
-          if (!m.group(4).isBlank()) {
-            run.add("ALTER USER " + m.group(1) + m.group(4));
-          }
-          run.add("REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + m.group(1));
+          // CREATE USER IF NOT EXISTS would leave an existing account as it is (its password, lock, limits,
+          // roles, broader grants): the account is dropped and created as the snapshot has it. If the drop
+          // is refused (MySQL 8: the account is the definer of stored objects), it is reported
+          run.add("DROP USER IF EXISTS " + m.group(1));
         }
+        run.add(s);
         for (String r : run) {
           try {
             st.execute(r);
@@ -644,6 +644,14 @@ public final class MySqlRestorer implements Restorer {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** An identifier as SHOW CREATE TRIGGER wrote it: backticks, or double quotes under ANSI_QUOTES. */
+  private static String unquoteIdent(String identifier) {
+    if (identifier.startsWith("\"")) {
+      return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
+    }
+    return unquote(identifier);
   }
 
   private static String unquoteAny(String part) {
