@@ -113,12 +113,26 @@ final class FindCommand extends CairnSubcommand {
         throw new BackupException("empty pattern '" + pattern + "': give a name or a path glob, e.g. '*.yaml'");
       }
       boolean byPath = p.contains("/");
-      PathMatcher m;
+      // '**' spans zero or more directories: '**/tasks/main.yaml' also matches 'tasks/main.yaml' at the
+      // root, 'a/**/b' also 'a/b' (a Java glob's '**/' needs at least one directory before the '/')
+      java.util.LinkedHashSet<String> variants = new java.util.LinkedHashSet<>();
+      variants.add(p);
+      String inner = p.replace("/**/", "/");
+      variants.add(inner);
+      for (String v : List.of(p, inner)) {
+        if (v.startsWith("**/")) {
+          variants.add(v.substring(3));
+        }
+      }
+      List<PathMatcher> ms = new ArrayList<>();
       try {
-        m = FileSystems.getDefault().getPathMatcher("glob:" + (ignoreCase ? p.toLowerCase(Locale.ROOT) : p));
+        for (String v : variants) {
+          ms.add(FileSystems.getDefault().getPathMatcher("glob:" + (ignoreCase ? v.toLowerCase(Locale.ROOT) : v)));
+        }
       } catch (PatternSyntaxException e) {
         throw new BackupException("pattern '" + pattern + "' is not a valid glob: " + e.getDescription());
       }
+      PathMatcher m = x -> ms.stream().anyMatch(one -> one.matches(x));
       parts.add((source, e) -> {
         String path = e.path();
         if (!byPath) {
