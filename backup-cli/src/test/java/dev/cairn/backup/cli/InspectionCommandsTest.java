@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** What the inspection commands answer, which a user acts on: find, diff --metadata, stats and ls, tag, dump. */
 class InspectionCommandsTest {
   @TempDir Path dir;
 
