@@ -86,6 +86,11 @@ final class DatabaseRestoreOptions {
     if (!names.isEmpty()) {
       b.includeDatabases(names.toArray(String[]::new));
     }
+    if (databases.stream().anyMatch(spec -> spec.contains(":"))) {
+      // a renamed restore is a copy beside the original, mostly on the same server (a check): its events
+      // are created disabled, so that none runs there and, naming its database, writes to the original
+      b.eventsDisabled(true);
+    }
     return b.build();
   }
 

@@ -52,6 +52,7 @@ class DatabaseCommandsIT {
             + " (3, '日本語', '', 0.00)",
         "CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, customer INT, total DOUBLE)",
         "INSERT INTO shop.orders (customer, total) VALUES (1, 1.5), (2, 2.25), (3, 1e10)",
+        "CREATE EVENT shop.tidy ON SCHEDULE EVERY 1 HOUR ENABLE DO DELETE FROM shop.orders WHERE total < 0",
         "CREATE DATABASE scratch", "CREATE TABLE scratch.t (id INT PRIMARY KEY)");
     Path defaults = dir.resolve("my.cnf");
     Files.writeString(defaults, "[mysqld]\nuser=wrong\n\n[client]\nuser = " + SharedMariaDb.USER
@@ -73,6 +74,9 @@ class DatabaseCommandsIT {
     assertThat(rows("shop_restored.customers")).isEqualTo(rows("shop.customers")).hasSize(3);
     assertThat(rows("shop_restored.orders")).isEqualTo(rows("shop.orders")).hasSize(3);
     assertThat(cli.run("ls", "latest").out()).contains("shop").doesNotContain("scratch");
+    // a renamed restore is a copy beside the original: its events are created disabled, the original's stay
+    assertThat(status("shop_restored")).isEqualTo("DISABLED");
+    assertThat(status("shop")).isEqualTo("ENABLED");
 
     // a second restore into the now non-empty database is refused, and changes nothing
     mysql.execute("INSERT INTO shop_restored.orders (customer, total) VALUES (9, 9)");
@@ -160,5 +164,13 @@ class DatabaseCommandsIT {
       }
     }
     return rows;
+  }
+
+  private String status(String schema) throws Exception {
+    try (java.sql.Connection c = mysql.connect(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '"
+            + schema + "' AND EVENT_NAME = 'tidy'")) {
+      return rs.next() ? rs.getString(1) : "none";
+    }
   }
 }
