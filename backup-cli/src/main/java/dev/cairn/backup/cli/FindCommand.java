@@ -139,7 +139,9 @@ final class FindCommand extends CairnSubcommand {
           return matches(m, path.substring(path.lastIndexOf('/') + 1));
         }
         // the path as ls shows it, with the source's name in front, only when the pattern starts with it
-        return matches(m, path) || (p.startsWith(source + "/") && matches(m, source + "/" + path));
+        boolean named = ignoreCase ? p.toLowerCase(Locale.ROOT).startsWith(source.toLowerCase(Locale.ROOT) + "/")
+            : p.startsWith(source + "/");
+        return matches(m, path) || (named && matches(m, source + "/" + path));
       });
     }
     return (source, e) -> parts.stream().anyMatch(p -> p.test(source, e));

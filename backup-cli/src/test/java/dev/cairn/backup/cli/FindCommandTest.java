@@ -46,6 +46,10 @@ class FindCommandTest {
     Cli.Result notes = cli.run("find", "old-notes.txt", "-i");
     assertThat(notes.out()).doesNotContain(s3).contains(s2, s1, "Old-Notes.TXT");
     assertThat(cli.run("find", "old-notes.txt").out()).doesNotContain("Old-Notes.TXT").contains("no entry matching");
+    // -i also for the source's name in front of a path pattern
+    String sourceName = data.toString().substring(1);
+    assertThat(cli.run("find", sourceName.toUpperCase(java.util.Locale.ROOT) + "/GROUP_VARS/*.yaml", "-i").out())
+        .contains("group_vars/all.yaml");
 
     // a path glob, several patterns, one snapshot, JSON
     List<JsonNode> docs = cli.run("find", "group_vars/*.yaml", "**/tasks", "--snapshot", s2, "--json").outLines()
