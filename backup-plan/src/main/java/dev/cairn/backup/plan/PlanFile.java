@@ -472,8 +472,22 @@ public final class PlanFile {
     return spec.offsite() == null ? t : t.withOffsite(spec.offsite());
   }
 
-  /** A plain path is read relative to the plan file; URIs are kept. */
+  /** A location compared for sameness: paths resolved and normalised, URIs without a trailing slash. */
+  private String locationKey(String storage) {
+    String l = location(storage);
+    boolean uri = l.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    return uri ? l.replaceAll("/+$", "") : Path.of(l).normalize().toString();
+  }
+
+  /** A plain path is read relative to the plan file; URIs are kept; {@code file:/dir} is the directory. */
   private String location(String storage) {
+    if (storage.regionMatches(true, 0, "file:", 0, 5) && !storage.startsWith("//", 5)) {
+      try {
+        return Path.of(java.net.URI.create(storage)).toString();
+      } catch (IllegalArgumentException e) {
+        // not a usable file URI: read as a path, as before
+      }
+    }
     boolean uri = storage.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
     return uri ? storage : file.toAbsolutePath().getParent().resolve(storage).toString();
   }
@@ -567,6 +581,7 @@ public final class PlanFile {
     }
     List<TargetSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, String> locations = new HashMap<>();
     boolean anyPrimary = items.stream().anyMatch(i -> i.get("primary") != null && bool(i.get("primary")));
     for (int i = 0; i < items.size(); i++) {
       YamlNode item = items.get(i);
@@ -576,6 +591,10 @@ public final class PlanFile {
         throw item.get("name").error("target name '" + targetName + "' is used twice; names must be unique");
       }
       boolean primary = anyPrimary ? item.get("primary") != null && bool(item.get("primary")) : i == 0;
+      if (!anyPrimary && i == 0 && item.get("primary") != null) {
+        throw item.get("primary").error("target '" + targetName + "' says primary: false, but no target is primary;"
+            + " set primary: true on the one that receives every backup");
+      }
       if (primary && out.stream().anyMatch(TargetSpec::primary)) {
         throw item.get("primary").error("only one target can be primary (it receives every backup)");
       }
@@ -592,6 +611,19 @@ public final class PlanFile {
         }
       } else {
         storages = List.of(item.require("storage").text());
+      }
+      YamlNode storageNode = item.get("storage") != null ? item.get("storage") : item.get("rotate");
+      for (String s : storages) {
+        if (s.isBlank()) {
+          throw storageNode.error("a storage location is empty: give a path or a URI such as s3://bucket/prefix");
+        }
+        String key = locationKey(s);
+        String other = locations.putIfAbsent(key, targetName);
+        if (other != null) {
+          throw storageNode.error("location " + s + " is also used by target '" + other + "'"
+              + "; every target (and every drive of a rotation) needs a"
+              + " location of its own");
+        }
       }
       YamlNode scheduleNode = item.get("schedule");
       Schedule schedule = scheduleNode == null ? Schedule.daily().withZone(zone) : schedule(scheduleNode);
@@ -759,7 +791,7 @@ public final class PlanFile {
       switch (kinds.get(0)) {
         case "yaml" -> check = Checks.yamlParses(item.get("yaml").strings().stream().map(base::resolve).toArray(Path[]::new));
         case "command" -> {
-          List<String> argv = item.get("command").strings();
+          List<String> argv = argv(item.get("command"));  // a string runs with sh -c, as in hooks
           if (argv.isEmpty()) {
             throw item.get("command").error("the command is empty");
           }
@@ -879,15 +911,19 @@ public final class PlanFile {
     Duration d = Duration.ZERO;
     int end = 0;
     while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      });
+      try {
+        long n = Long.parseLong(m.group(1));
+        d = d.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          case "d" -> Duration.ofDays(n);
+          default -> Duration.ofDays(Math.multiplyExact(7, n));
+        });
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too long a duration");
+      }
       end = m.end();
       while (end < t.length() && t.charAt(end) == ' ') {
         end++;

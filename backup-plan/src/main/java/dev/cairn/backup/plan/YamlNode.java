@@ -74,6 +74,11 @@ final class YamlNode {
   private static YamlNode read(String file, String path, JsonParser p) throws IOException {
     JsonLocation loc = p.currentTokenLocation();
     JsonToken t = p.currentToken();
+    if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
+      // Jackson reports an alias as a string holding the anchor's name: never read '*s' as "s"
+      throw new YamlNode(file, path, loc, Kind.NULL, null, null, null).error("YAML aliases ('*" + p.getText()
+          + "') are not supported in a plan file; write the value out");
+    }
     switch (t) {
       case START_OBJECT: {
         Map<String, YamlNode> m = new LinkedHashMap<>();
