@@ -328,7 +328,7 @@ public final class PlanFile {
       b.source(switch (s.type()) {
         case "files" -> fileSource(s);
         case "stream" -> StreamSource.command(s.name(), s.settings().string("path").orElseThrow(),
-            s.settings().strings("command")).inDirectory(file.toAbsolutePath().getParent());
+            ((YamlSourceSettings) s.settings()).command("command")).inDirectory(file.toAbsolutePath().getParent());
         default -> s.source();
       });
       if (s.factory() != null) {
@@ -843,7 +843,7 @@ public final class PlanFile {
   }
 
   /** A list is argv; a single string runs through {@code sh -c}. */
-  private static List<String> argv(YamlNode node) {
+  static List<String> argv(YamlNode node) {
     if (node == null) {
       return List.of();
     }

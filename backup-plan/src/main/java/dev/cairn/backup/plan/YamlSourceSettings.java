@@ -41,6 +41,12 @@ final class YamlSourceSettings implements SourceSettings {
     return n == null ? Optional.empty() : Optional.of(n.text());
   }
 
+  /** A command: a list is argv (no shell), a string runs with {@code sh -c} (as checks and hooks). */
+  List<String> command(String key) {
+    YamlNode n = node.get(key);
+    return n == null ? List.of() : PlanFile.argv(n);
+  }
+
   @Override
   public List<String> strings(String key) {
     YamlNode n = node.get(key);

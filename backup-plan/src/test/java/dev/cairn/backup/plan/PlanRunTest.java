@@ -234,7 +234,7 @@ class PlanRunTest {
         sources:
           - name: dump
             type: stream
-            command: [./dump.sh]      # relative: to the plan file, not to where cairn runs (cron: /)
+            command: ./dump.sh        # relative: to the plan file, not to where cairn runs (cron: /); a string runs with sh -c
             path: dump.txt
         encryption:
           passphrase: {file: passphrase}
