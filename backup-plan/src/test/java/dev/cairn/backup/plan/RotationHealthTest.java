@@ -174,4 +174,14 @@ class RotationHealthTest {
     assertThat(rpo(later, "drives-2").status()).as(later::toText).isEqualTo(HealthReport.Status.VIOLATED);
     assertThat(rpo(later, "drives-2").message()).contains("holds no copy although its repository is", "missed its turns");
   }
+
+  @Test
+  void aDriveHoldingAKeyFileThatNoLongerParsesDoesNotCrashPlanStatus() throws IOException {
+    // bit rot or a truncated write: listed as a damaged key with no creation time
+    Files.writeString(dir.resolve("drive-a/keys/" + "ab".repeat(32)), "{ not a key file");
+    backupDay();
+    HealthReport health = file.health(plan, clock.instant());
+    assertThat(health.target("drives-1").orElseThrow().newestGood()).isNotNull();
+    assertThat(health.target("drives-2")).isPresent();
+  }
 }

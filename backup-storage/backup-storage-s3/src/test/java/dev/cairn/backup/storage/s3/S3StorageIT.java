@@ -89,23 +89,22 @@ class S3StorageIT extends StorageCompatibilityKit {
   @Test
   void anUploadInterruptedForGoodIsAbortedAsALeftoverOnlyUnderItsPrefix() throws Exception {
     String bucket = server.newBucket();
-    try (software.amazon.awssdk.services.s3.S3Client raw = software.amazon.awssdk.services.s3.S3Client.builder()
-        .endpointOverride(server.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
-        .forcePathStyle(true)
-        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3TestServer.ACCESS_KEY,
-                S3TestServer.SECRET_KEY.reveal()))).build();
+    try (software.amazon.awssdk.services.s3.S3Client raw = server.rawClient();
         S3Storage s3 = server.storage(bucket).prefix("repo").build()) {
       // what a process killed in the middle of a large pack's upload leaves: parts, never completed
       String inside = raw.createMultipartUpload(r -> r.bucket(bucket).key("repo/data/aa/pack")).uploadId();
       raw.uploadPart(r -> r.bucket(bucket).key("repo/data/aa/pack").uploadId(inside).partNumber(1),
           software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000, 3)));
+      // and of a large index file (prune and 'repair index' write one for the whole repository)
+      String index = "repo/index/" + "0123456789abcdef".repeat(4);
+      String indexUpload = raw.createMultipartUpload(r -> r.bucket(bucket).key(index)).uploadId();
+      raw.uploadPart(r -> r.bucket(bucket).key(index).uploadId(indexUpload).partNumber(1),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000, 4)));
       // another application's uploads in the same bucket, outside the storage's prefix and inside it
       raw.createMultipartUpload(r -> r.bucket(bucket).key("other/file"));
       raw.createMultipartUpload(r -> r.bucket(bucket).key("repo/exports/big.csv"));
       assertThat(s3.removeLeftovers(Instant.now().minusSeconds(3600))).as("too recent to be a leftover").isZero();
-      assertThat(s3.removeLeftovers(Instant.now().plusSeconds(60))).isEqualTo(1);
+      assertThat(s3.removeLeftovers(Instant.now().plusSeconds(60))).isEqualTo(2);
       assertThat(raw.listMultipartUploads(r -> r.bucket(bucket)).uploads())
           .extracting(software.amazon.awssdk.services.s3.model.MultipartUpload::key)
           .containsExactlyInAnyOrder("other/file", "repo/exports/big.csv");

@@ -70,6 +70,16 @@ final class S3TestServer implements AutoCloseable {
     return storage(bucket, endpoint());
   }
 
+  /** A plain SDK client on this server, for what the storage never does itself (e.g. start a multipart upload). */
+  software.amazon.awssdk.services.s3.S3Client rawClient() {
+    return software.amazon.awssdk.services.s3.S3Client.builder()
+        .endpointOverride(endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY.reveal())))
+        .build();
+  }
+
   @Override
   public void close() throws Exception {
     proxy.stop();
