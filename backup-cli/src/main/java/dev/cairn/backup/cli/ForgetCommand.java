@@ -130,14 +130,15 @@ final class ForgetCommand extends CairnSubcommand {
       }
       out.info("%s %d snapshots, kept %d", dryRun ? "would remove" : "removed", plan.remove().size(), plan.keep().size());
       if (prune) {
-        // a dry run prunes as if the snapshots it would remove were gone, as the real run does
-        PruneReport report = dryRun
-            ? repo.prune(pruneSettings.options(true), plan.remove().stream().map(Snapshot::id).toList())
-            : repo.prune(pruneSettings.options(false));
-        PruneCommand.print(out, report);
+        PruneCommand.print(out, prune(repo, plan.remove().stream().map(Snapshot::id).toList()));
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The prune after a forget; a dry run prunes as if {@code forgotten} were gone, as the real run does. */
+  private PruneReport prune(Repository repo, List<ObjectId> forgotten) {
+    return dryRun ? repo.prune(pruneSettings.options(true), forgotten) : repo.prune(pruneSettings.options(false));
   }
 
   private int forgetIds() {
@@ -158,8 +159,7 @@ final class ForgetCommand extends CairnSubcommand {
         out.text("%s %s", dryRun ? "would remove" : "removed", id.shortHex());
       }
       if (prune) {
-        PruneCommand.print(out, dryRun ? repo.prune(pruneSettings.options(true), removed)
-            : repo.prune(pruneSettings.options(false)));
+        PruneCommand.print(out, prune(repo, removed));
       }
     }
     return ExitCodes.OK;
