@@ -22,9 +22,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -52,7 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * is how {@code files} and {@code stream} sources come back.
  *
  * <p>Refuses a destination that exists and is not empty unless {@link #overwrite(boolean)} allows it
- * (then files are replaced in place), before writing anything. Every chunk is checked against its id
+ * (then files are replaced in place), before writing anything. When overwriting, a regular file that
+ * already holds its entry's content is kept, only its mode and time set: it is read and checked chunk
+ * by chunk against the snapshot's chunk ids, and nothing of it is read from the repository. So running
+ * a restore that stopped part-way (a network failure, a full disk) again with overwriting allowed reads
+ * from the repository only what is still missing. Every chunk is checked against its id
  * as it is read; entries with SHA-256 verification data (stream sources record it) are re-hashed and
  * compared, and the result is in the {@link RestoreResult}. Files are created by one thread, in
  * snapshot order (creating files in one directory from several threads only makes them wait on the
@@ -137,7 +143,12 @@ public final class DirectoryRestorer implements Restorer {
     boolean exactModes = !overwrite && creationModesAreExact();
     Set<Path> knownDirectories = new HashSet<>();
     knownDirectories.add(destination);
+    AtomicLong unchangedBytes = new AtomicLong();
+    Set<String> unchanged = Set.of();
     try {
+      if (overwrite) {
+        unchanged = unchangedFiles(input, sha, results, unchangedBytes, pool);
+      }
       for (EntryMetadata e : input.entries()) {
         Path target = resolve(e.path());
         if (knownDirectories.add(target.getParent())) {
@@ -161,6 +172,11 @@ public final class DirectoryRestorer implements Restorer {
           }
           case FILE -> {
             Verification v = sha.get(e.path());
+            if (unchanged.contains(e.path())) {
+              setMode(target, e.mode());
+              setTimes(target, e);
+              break;
+            }
             if (overwrite) {
               // replacing files: delete and create in the task, so a failed restore leaves the files it
               // did not reach as they were
@@ -227,7 +243,71 @@ public final class DirectoryRestorer implements Restorer {
       setTimes(target, d);
     }
     return new RestoreResult(input.sourceName(), destination.toString(), input.entries().size(), bytes.get(),
-        new ArrayList<>(results.values()));
+        new ArrayList<>(results.values()), unchanged.size(), unchangedBytes.get());
+  }
+
+  /**
+   * The file entries of {@code input} that the destination already holds with their snapshot content
+   * (what an earlier restore that stopped part-way wrote), checked on {@code pool} chunk by chunk
+   * against their ids (see {@link RestoreInput#holdsContent}); only regular files of the right size, in
+   * directories below the destination reached without a symlink, are read. Their recorded checksums
+   * are compared as they are read, into {@code results}. A file that cannot be read is not kept: the
+   * restore replaces it.
+   */
+  private Set<String> unchangedFiles(RestoreInput input, Map<String, Verification> sha,
+      Map<String, VerificationResult> results, AtomicLong unchangedBytes, ExecutorService pool) throws IOException {
+    Set<String> kept = ConcurrentHashMap.newKeySet();
+    List<Future<?>> checks = new ArrayList<>();
+    Map<Path, Boolean> plainDirectories = new HashMap<>();
+    Path realDestination = destination.toRealPath();
+    for (EntryMetadata e : input.entries()) {
+      if (e.type() != EntryType.FILE) {
+        continue;
+      }
+      Path target = resolve(e.path());
+      BasicFileAttributes existing;
+      try {
+        existing = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException ex) {
+        continue; // absent (the usual case), or not even its attributes readable: written anew
+      }
+      if (!existing.isRegularFile() || existing.size() != e.size()
+          || !plainDirectories.computeIfAbsent(target.getParent(), dir -> reachedWithoutLinks(dir, realDestination))) {
+        continue;
+      }
+      checks.add(pool.submit(() -> {
+        Verification v = sha.get(e.path());
+        MessageDigest digest = v == null ? null : sha256();
+        try (InputStream file = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS);
+            InputStream in = digest == null ? file : new DigestInputStream(file, digest)) {
+          if (input.holdsContent(e.path(), in)) {
+            kept.add(e.path());
+            unchangedBytes.addAndGet(e.size());
+            if (v != null) {
+              record(results, e, VerificationResult.compare(v, e.size(),
+                  "sha256:" + HexFormat.of().formatHex(digest.digest())));
+            }
+          }
+        } catch (IOException ex) {
+          // unreadable (permissions, I/O error): the restore replaces it
+        }
+        return null;
+      }));
+      drainDone(checks);
+    }
+    for (Future<?> f : checks) {
+      await(f);
+    }
+    return kept;
+  }
+
+  /** Whether {@code dir}, inside the destination, is that very path with no symlink on the way. */
+  private boolean reachedWithoutLinks(Path dir, Path realDestination) {
+    try {
+      return dir.toRealPath().equals(realDestination.resolve(destination.relativize(dir)).normalize());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Writes one file through {@code created}, or (when null) deletes whatever is at {@code target} and creates it. */

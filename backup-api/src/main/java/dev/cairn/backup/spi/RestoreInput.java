@@ -38,6 +38,21 @@ public interface RestoreInput {
    */
   InputStream open(String path) throws IOException;
 
+  /**
+   * Whether {@code existing} holds exactly the content of file entry {@code path}: it is read to its
+   * end, and each piece the length of the entry's next chunk must have that chunk's id (so a match is
+   * as certain as the ids themselves). Nothing is read from the repository. A match counts towards the
+   * restore's progress, and the entry's content is then no longer read ahead: call it before
+   * {@link #open(String) opening} the entry, and open the entry only if this returns {@code false}.
+   * Restorers use it to keep files an earlier, interrupted restore already wrote. The caller closes
+   * the stream. The default implementation says {@code false} (no such check).
+   *
+   * @throws IOException if reading {@code existing} fails
+   */
+  default boolean holdsContent(String path, InputStream existing) throws IOException {
+    return false;
+  }
+
   /** Verification data recorded at backup time. */
   List<Verification> verifications();
 }

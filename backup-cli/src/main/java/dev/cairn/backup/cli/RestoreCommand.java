@@ -58,7 +58,9 @@ final class RestoreCommand extends CairnSubcommand {
       description = "Read more --exclude GLOBs from FILE, one per line ('#' starts a comment; repeatable).")
   List<Path> excludeFiles = new ArrayList<>();
 
-  @Option(names = "--overwrite", description = "Allow a non-empty target directory, replacing files there.")
+  @Option(names = "--overwrite", description = "Allow a non-empty target directory, replacing files there;"
+      + " files already holding the snapshot's content (checked chunk by chunk) are kept, so a restore that"
+      + " stopped part-way, run again with --overwrite, reads only what is missing.")
   boolean overwrite;
 
   @Option(names = "--host", paramLabel = "HOST", description = "With 'latest': the newest snapshot taken on HOST.")
@@ -104,6 +106,8 @@ final class RestoreCommand extends CairnSubcommand {
     List<RestoreResult> results = reports.stream().flatMap(r -> r.results().stream()).toList();
     long entries = reports.stream().mapToLong(RestoreReport::entries).sum();
     long bytes = reports.stream().mapToLong(RestoreReport::bytes).sum();
+    long keptFiles = results.stream().mapToLong(RestoreResult::unchangedFiles).sum();
+    long keptBytes = results.stream().mapToLong(RestoreResult::unchangedBytes).sum();
     Duration duration = reports.stream().map(RestoreReport::duration).reduce(Duration.ZERO, Duration::plus);
     boolean verified = reports.stream().allMatch(RestoreReport::verified);
 
@@ -112,6 +116,8 @@ final class RestoreCommand extends CairnSubcommand {
     summary.put("target", target.toString());
     summary.put("entries", entries);
     summary.put("bytes", bytes);
+    summary.put("unchanged_files", keptFiles);
+    summary.put("unchanged_bytes", keptBytes);
     summary.put("duration_seconds", duration.toMillis() / 1000.0);
     summary.put("verified", verified);
     summary.put("results", results.stream().map(RestoreCommand::result).toList());
@@ -126,8 +132,11 @@ final class RestoreCommand extends CairnSubcommand {
         }
       }
     }
-    out.info("restored snapshot %s into %s: %d entries, %s in %s%s", chosen.id().shortHex(), target, entries,
-        Format.bytes(bytes), Format.duration(duration), verified ? "; every chunk and recorded checksum verified" : "");
+    out.info("restored snapshot %s into %s: %d entries, %s in %s%s%s", chosen.id().shortHex(), target, entries,
+        Format.bytes(bytes), Format.duration(duration),
+        keptFiles == 0 ? "" : "; " + keptFiles + " files (" + Format.bytes(keptBytes)
+            + ") were already there with the snapshot's content and were kept",
+        verified ? "; every chunk and recorded checksum verified" : "");
     if (!verified) {
       throw new RestoreException("the restored data of snapshot " + chosen.id().shortHex()
           + " does not match what was recorded at backup time (see the warnings above); run 'cairn verify --read-data'");
@@ -196,6 +205,8 @@ final class RestoreCommand extends CairnSubcommand {
     m.put("destination", r.destination());
     m.put("entries", r.entries());
     m.put("bytes", r.bytes());
+    m.put("unchanged_files", r.unchangedFiles());
+    m.put("unchanged_bytes", r.unchangedBytes());
     m.put("verified", r.verified());
     m.put("verifications", r.results().stream().map(v -> Map.of(
         "item", v.item(), "status", v.status().name(), "message", v.message(),

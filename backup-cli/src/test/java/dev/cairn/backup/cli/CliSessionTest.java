@@ -96,7 +96,16 @@ class CliSessionTest {
     Cli.Result again = cli.run("restore", "latest", "--target", target.toString());
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("not empty", "--overwrite");
-    assertThat(cli.run("restore", "latest", "--target", target.toString(), "--overwrite").exitCode()).isZero();
+    // run again over a complete restore with one file changed: that one is written, the rest kept
+    Files.writeString(target.resolve("a.txt"), "alpha, damaged\n");
+    Cli.Result overwrite = cli.run("restore", "latest", "--target", target.toString(), "--overwrite", "--json");
+    assertThat(overwrite.exitCode()).as(overwrite.err()).isZero();
+    JsonNode overwritten = lastJson(overwrite.out());
+    assertThat(overwritten.get("bytes").asLong()).isEqualTo(Files.size(data.resolve("a.txt")));
+    assertThat(overwritten.get("unchanged_files").asLong()).isEqualTo(3); // sub/b.txt, sub/deeper/c.bin, with space ü.txt
+    assertSameTree(data, target);
+    assertThat(cli.run("restore", "latest", "--target", target.toString(), "--overwrite").out())
+        .contains("4 files", "were already there with the snapshot's content and were kept");
 
     Path partial = dir.resolve("partial");
     assertThat(cli.run("restore", "latest", "--target", partial.toString(), "--include", "sub/deeper").exitCode()).isZero();

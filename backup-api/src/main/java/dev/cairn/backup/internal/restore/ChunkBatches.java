@@ -272,11 +272,14 @@ final class ChunkBatches {
     }
     long ahead = 0;
     for (int i = b + 1; i < batches.length && running < MAX_LOADS_AHEAD; i++) {
+      if (batches[i].remaining == 0) {
+        continue; // given up (files kept as an earlier restore wrote them): nothing to read
+      }
       ahead += batches[i].bytes;
       if (ahead > aheadBytes) {
         return;
       }
-      if (batches[i].remaining > 0 && batches[i].loaded == null && !batches[i].broken) {
+      if (batches[i].loaded == null && !batches[i].broken) {
         if (loadedBytes + batches[i].bytes > retainedBytes) {
           return; // only a batch asked for makes room by dropping others
         }

@@ -5,6 +5,7 @@ import dev.cairn.backup.RestoreException;
 import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.repository.BlobLocation;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.source.Glob;
 import dev.cairn.backup.internal.tree.Node;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -194,6 +196,47 @@ public final class SnapshotRestoreInput implements RestoreInput {
     }
     ChunkBatches b = batches;
     return new ChunkStream(path, n.content(), b, b == null ? -1 : b.open(path));
+  }
+
+  @Override
+  public boolean holdsContent(String path, InputStream existing) throws IOException {
+    Node n = nodes.get(path);
+    if (n == null || n.type() != EntryType.FILE) {
+      throw new NoSuchFileException(path, null, "no file at this path in the snapshot");
+    }
+    List<ObjectId> ids = n.content();
+    int[] lengths = new int[ids.size()];
+    int longest = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      Optional<BlobLocation> loc = repo.lookup(ids.get(i));
+      if (loc.isEmpty()) {
+        return false; // not indexed: the restore reads it, and fails with the repository's own message
+      }
+      lengths[i] = loc.get().uncompressedLength();
+      longest = Math.max(longest, lengths[i]);
+    }
+    byte[] buf = new byte[longest];
+    long total = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      if (existing.readNBytes(buf, 0, lengths[i]) != lengths[i]
+          || !repo.chunkId(buf, 0, lengths[i]).equals(ids.get(i))) {
+        return false;
+      }
+      total += lengths[i];
+    }
+    if (existing.read() != -1) {
+      return false;
+    }
+    ChunkBatches b = batches;
+    int first = b == null ? -1 : b.open(path);
+    if (first >= 0) {
+      b.giveUp(first, first + ids.size());
+    }
+    if (progress != null) {
+      progress.bytes(total, path);
+      progress.file(path);
+    }
+    return true;
   }
 
   @Override
