@@ -6,6 +6,7 @@ import dev.cairn.backup.CheckOutcome;
 import dev.cairn.backup.CopyReport;
 import dev.cairn.backup.RetentionReport;
 import dev.cairn.backup.plan.PlanFile;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class PlanRunCommand extends PlanSubcommand {
     BackupReport report;
     try (ProgressDisplay progress = progress("backup")) {
       BackupPlan plan = file.toPlanBuilder().progress(progress).createRepository(init).build();
-      report = plan.backup();
+      report = file.recordDrives(plan.backup(), Instant.now());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("message_type", "plan_run");

@@ -2,10 +2,12 @@ package dev.cairn.backup.plan;
 
 import dev.cairn.backup.BackupException;
 import dev.cairn.backup.BackupPlan;
+import dev.cairn.backup.BackupReport;
 import dev.cairn.backup.Check;
 import dev.cairn.backup.Checks;
 import dev.cairn.backup.Compression;
 import dev.cairn.backup.ConfigurationException;
+import dev.cairn.backup.CopyReport;
 import dev.cairn.backup.DrillReport;
 import dev.cairn.backup.DrillReports;
 import dev.cairn.backup.Encryption;
@@ -379,7 +381,7 @@ public final class PlanFile {
    * @param plan the plan built from this file (e.g. by {@link #toPlan()})
    */
   public Scheduler.Builder schedule(BackupPlan plan, Scheduler.Builder scheduler) {
-    return scheduler.job(plan.name(), primary().schedule(), plan::backup,
+    return scheduler.job(plan.name(), primary().schedule(), () -> recordDrives(plan.backup(), Instant.now()),
         () -> plan.snapshots().stream().map(Snapshot::time).max(Comparator.naturalOrder()));
   }
 
@@ -402,6 +404,8 @@ public final class PlanFile {
     }
     List<HealthReport.TargetState> states = new ArrayList<>();
     Map<String, List<RotationHealth.Drive>> rotations = new LinkedHashMap<>();
+    Map<String, DriveRecords.Seen> records = drillReports == null ? Map.of() : DriveRecords.read(drillReports);
+    Map<String, DriveRecords.Seen> seenNow = new LinkedHashMap<>();
     for (TargetSpec t : targets) {
       if (t.primary()) {
         states.add(new HealthReport.TargetState(t.name(), null, plan.snapshots(), null));
@@ -413,6 +417,15 @@ public final class PlanFile {
         String location = t.storages().get(i);
         RotationHealth.Drive d = snapshotsAt(t.name() + "-" + (i + 1), location);
         held.addAll(d.snapshots());
+        if (t.storages().size() > 1) {
+          if (d.unreadable() != null) {
+            d = new RotationHealth.Drive(d.name(), d.location(), d.snapshots(), d.created(), d.unreadable(),
+                records.get(locationKey(location)));
+          } else {
+            newest(d.snapshots(), now).ifPresent(time -> seenNow.put(locationKey(location),
+                new DriveRecords.Seen(now, time)));
+          }
+        }
         drives.add(d);
       }
       if (drives.size() > 1) {
@@ -424,10 +437,17 @@ public final class PlanFile {
           .max(Comparator.naturalOrder()).orElse(null);
       states.add(new HealthReport.TargetState(t.name(), limit, held, lastCopy));
     }
+    if (drillReports != null) {
+      DriveRecords.record(drillReports, seenNow);
+    }
     HealthReport merged = HealthReport.evaluate(name, now, rpo, rto, states, drills);
     if (rotations.isEmpty()) {
       return merged;
     }
+    String noRecord = drillReports == null
+        ? "the plan keeps no record of its copies (set drill.reports in the plan file to keep one)"
+        : "the plan has no record of it yet (each drive is recorded in " + drillReports.resolve(DriveRecords.FILE)
+            + " when plan status reads it or plan run copies to it)";
     // each drive of a rotation gets a row of its own after the rotation's: the rotation can look fresh
     // while one of its drives has stopped receiving copies
     List<HealthReport.TargetHealth> rows = new ArrayList<>();
@@ -439,10 +459,45 @@ public final class PlanFile {
             .schedule();
         Duration limit = rpo == null ? null
             : schedule.longestGap(now).multipliedBy(drives.size() + 1L).plus(rpo);
-        rows.addAll(RotationHealth.drives(row.target(), drives, now, row, limit));
+        rows.addAll(RotationHealth.drives(row.target(), drives, now, row, limit, noRecord));
       }
     }
     return new HealthReport(merged.plan(), merged.time(), merged.rpo(), merged.rto(), rows);
+  }
+
+  /**
+   * Records, for the drives of this file's rotations that received a copy in {@code report} (or already
+   * held it), that they held a copy of that time at {@code now}: {@link #health} then judges a drive
+   * that is unplugged by what it last held. Does nothing without a drill-report directory, where the
+   * record is kept. {@code cairn plan run} calls it after each run, as does {@link #schedule}'s job.
+   *
+   * @return {@code report}
+   */
+  public BackupReport recordDrives(BackupReport report, Instant now) {
+    if (drillReports == null) {
+      return report;
+    }
+    Map<String, DriveRecords.Seen> seen = new LinkedHashMap<>();
+    for (TargetSpec t : targets) {
+      for (int i = 0; t.storages().size() > 1 && i < t.storages().size(); i++) {
+        String drive = t.name() + "-" + (i + 1);
+        String location = t.storages().get(i);
+        for (CopyReport c : report.copies()) {
+          if (c.target().equals(drive) && c.failure().isEmpty()) {
+            List<Snapshot> held = new ArrayList<>(c.copied());
+            held.addAll(c.alreadyPresent());
+            newest(held, now).ifPresent(time -> seen.put(locationKey(location), new DriveRecords.Seen(now, time)));
+          }
+        }
+      }
+    }
+    DriveRecords.record(drillReports, seen);
+    return report;
+  }
+
+  /** The time of the newest of {@code snapshots} not dated after {@code now}. */
+  private static Optional<Instant> newest(List<Snapshot> snapshots, Instant now) {
+    return snapshots.stream().map(Snapshot::time).filter(time -> !time.isAfter(now)).max(Comparator.naturalOrder());
   }
 
   private RotationHealth.Drive snapshotsAt(String driveName, String location) {

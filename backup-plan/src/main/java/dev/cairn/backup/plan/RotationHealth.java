@@ -18,19 +18,27 @@ import java.util.List;
  * drive's newest copy is at most {@code n} schedule periods old; one missed turn (a drive kept at home
  * for a week) adds one. A drive that can be read is judged to have missed its turns when its newest copy
  * is older than {@code n + 1} periods plus the RPO; one without copies, when its repository is that old
- * (a new drive waits for its first turn). A drive that cannot be read now is not judged: rotating drives
- * are unplugged between their turns, and what it holds is unknown until it is plugged in again.
+ * (a new drive waits for its first turn). A drive that cannot be read now (rotating drives are unplugged
+ * between their turns) is judged the same way on what the plan last saw on it ({@link DriveRecords}), or
+ * not at all when there is no such record.
  */
 final class RotationHealth {
   private RotationHealth() {}
 
   /**
    * A drive as read for the health check: its snapshots of the plan and when its repository was created
-   * (its oldest key), or why it cannot be read.
+   * (its oldest key), or why it cannot be read and what the plan last saw on it ({@code lastSeen}, null
+   * when there is no record).
    */
-  record Drive(String name, String location, List<Snapshot> snapshots, Instant created, String unreadable) {
+  record Drive(String name, String location, List<Snapshot> snapshots, Instant created, String unreadable,
+      DriveRecords.Seen lastSeen) {
     Drive {
       snapshots = List.copyOf(snapshots);
+    }
+
+    /** A drive without a record of an earlier sighting. */
+    Drive(String name, String location, List<Snapshot> snapshots, Instant created, String unreadable) {
+      this(name, location, snapshots, created, unreadable, null);
     }
   }
 
@@ -38,9 +46,10 @@ final class RotationHealth {
    * One row per drive, after the rotation's own row {@code rotation}, whose RTO result and drill the
    * drives share. {@code limit} is how old a drive's newest copy may be: {@code n + 1} times the
    * schedule's longest gap plus the RPO for {@code n} drives, or null (no RPO) to report without judging.
+   * {@code noRecord} says why an unreadable drive without a record has none.
    */
   static List<HealthReport.TargetHealth> drives(String target, List<Drive> drives, Instant now,
-      HealthReport.TargetHealth rotation, Duration limit) {
+      HealthReport.TargetHealth rotation, Duration limit, String noRecord) {
     List<HealthReport.TargetHealth> out = new ArrayList<>();
     for (Drive d : drives) {
       Snapshot newest = d.snapshots().stream().filter(s -> s.complete() && s.checksPassed() && !s.time().isAfter(now))
@@ -54,10 +63,22 @@ final class RotationHealth {
       ObjectiveResult rpo;
       if (limit == null) {
         rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, null, age, "no RPO set");
-      } else if (d.unreadable() != null) {
+      } else if (d.unreadable() != null && d.lastSeen() == null) {
         rpo = new ObjectiveResult(HealthReport.Objective.RPO, HealthReport.Status.OK, limit, null, "cannot be "
             + "read now (" + d.unreadable() + "); not judged: a rotating drive is unplugged between its turns, and "
-            + "the plan keeps no record of its copies elsewhere");
+            + noRecord);
+      } else if (d.unreadable() != null) {
+        DriveRecords.Seen seen = d.lastSeen();
+        Duration old = Duration.between(seen.newestCopy(), now);
+        String when = "when last read, at " + seen.seen() + ", its newest copy was from " + seen.newestCopy()
+            + ", now " + days(old) + " old";
+        boolean overdue = old.compareTo(limit) > 0;
+        rpo = new ObjectiveResult(HealthReport.Objective.RPO, overdue ? HealthReport.Status.VIOLATED
+            : HealthReport.Status.OK, limit, old, overdue
+                ? where + " cannot be read now (" + d.unreadable() + ") and has missed its turns: " + when
+                    + ", more than the " + days(limit) + " its share of the copies allows; plug it in for its turn"
+                    + " ('cairn copy --to " + d.location() + " latest' refreshes it now)"
+                : "cannot be read now (" + d.unreadable() + "); " + when + ", within " + days(limit));
       } else if (newestAny == null) {
         Duration waiting = d.created() == null ? null : Duration.between(d.created(), now);
         boolean overdue = waiting == null || waiting.compareTo(limit) > 0;

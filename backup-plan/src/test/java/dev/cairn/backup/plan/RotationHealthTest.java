@@ -32,6 +32,11 @@ class RotationHealthTest {
 
   @BeforeEach
   void plan() throws IOException {
+    plan("");
+  }
+
+  /** Writes the plan file, with {@code extra} appended, creates its repositories once, and reads it. */
+  private void plan(String extra) throws IOException {
     Files.createDirectories(dir.resolve("data"));
     Files.writeString(dir.resolve("passphrase"), "correct horse battery staple\n");
     Files.writeString(dir.resolve("plan.yaml"), """
@@ -50,8 +55,13 @@ class RotationHealthTest {
             rotate: [drive-a, drive-b]
             schedule: "0 4 * * SUN"
         objectives: {rpo: 24h, enforce: warn}
-        """);
+        """ + extra);
     Secret passphrase = Secret.of("correct horse battery staple");
+    if (Files.exists(dir.resolve("repo"))) {
+      file = PlanFile.read(dir.resolve("plan.yaml"));
+      plan = file.toPlanBuilder().clock(clock).createRepository(false).build();
+      return;
+    }
     try (Repository primary = Repository.builder(Storages.local(dir.resolve("repo"))).passphrase(passphrase).init()) {
       for (String drive : new String[] {"drive-a", "drive-b"}) {
         Repository.builder(Storages.local(dir.resolve(drive))).passphrase(passphrase).chunkingFrom(primary).init()
@@ -66,7 +76,7 @@ class RotationHealthTest {
   /** One daily backup; returns the drive the copy went to, or "" if none was due. */
   private String backupDay() throws IOException {
     Files.writeString(dir.resolve("data/day.txt"), clock.instant().toString());
-    BackupReport report = plan.backup();
+    BackupReport report = file.recordDrives(plan.backup(), clock.instant()); // as 'cairn plan run' does
     clock.advance(Duration.ofDays(1));
     return report.copies().stream().filter(CopyReport::succeeded).map(CopyReport::target).findFirst().orElse("");
   }
@@ -146,6 +156,57 @@ class RotationHealthTest {
     assertThat(back.target("drives-2").orElseThrow().lastCopy()).isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
     assertThat(back.target("drives").orElseThrow().lastCopy()).isEqualTo(java.time.Instant.parse("2026-12-28T02:00:00Z"));
     assertThat(back.toText()).contains("last copy: 2026-12-28T02:00:00Z");
+  }
+
+  @Test
+  void aDriveLeftInTheDrawerIsReportedWhileUnpluggedWhenThePlanKeepsARecord() throws IOException {
+    plan("drill: {reports: drills}\n");
+    assertThat(backupDay()).isEqualTo("drives-1");   // Sat 28 Nov
+    backupDay();
+    assertThat(backupDay()).isEqualTo("drives-2");   // Mon 30 Nov: B's copy, recorded by the run
+    unplug("drive-b");   // and never plugged in again
+    for (int day = 0; day < 7; day++) {
+      backupDay();
+    }
+    HealthReport week = file.health(plan, clock.instant());
+    HealthReport.ObjectiveResult b = rpo(week, "drives-2");
+    assertThat(b.status()).as(week::toText).isEqualTo(HealthReport.Status.OK);
+    assertThat(b.message()).contains("cannot be read now", "when last read", "2026-11-30T02:00:00Z", "within 22d");
+    for (int day = 0; day < 15; day++) {
+      backupDay();   // to Tue 22 Dec: B's newest copy is 23 days old, and B is still in the drawer
+    }
+    HealthReport late = file.health(plan, clock.instant());
+    b = rpo(late, "drives-2");
+    assertThat(b.status()).as(late::toText).isEqualTo(HealthReport.Status.VIOLATED);
+    assertThat(b.message()).contains("drive-b", "cannot be read now", "missed its turns", "23d 0h old",
+        "plug it in");
+    assertThat(late.violations()).anyMatch(v -> v.startsWith("drives-2 RPO"));
+    assertThat(rpo(late, "drives-1").status()).isEqualTo(HealthReport.Status.OK);
+    assertThat(Files.readString(dir.resolve("drills/rotation-drives.json"))).contains("drive-b", "2026-11-30T02:00:00Z");
+  }
+
+  @Test
+  void aDriveReadByPlanStatusIsRecordedToo() throws IOException {
+    // copies made outside the plan run (by hand, or by a Cairn before records): status records what it reads
+    backupDay();   // Sat 28 Nov: A, not recorded (no drill.reports yet)
+    plan("drill: {reports: drills}\n");
+    file.health(plan, clock.instant());   // both drives plugged in: A holds 28 Nov, B nothing
+    unplug("drive-a");
+    clock.advance(Duration.ofDays(30));
+    HealthReport health = file.health(plan, clock.instant());
+    HealthReport.ObjectiveResult a = rpo(health, "drives-1");
+    assertThat(a.status()).as(health::toText).isEqualTo(HealthReport.Status.VIOLATED);
+    assertThat(a.message()).contains("when last read", "2026-11-28T02:00:00Z", "missed its turns");
+    HealthReport.ObjectiveResult b = rpo(health, "drives-2");
+    assertThat(b.message()).as("a drive without copies has nothing to record").doesNotContain("when last read");
+  }
+
+  @Test
+  void withoutARecordAnUnpluggedDriveIsNotJudgedAndStatusSaysHowToKeepOne() throws IOException {
+    backupDay();
+    unplug("drive-b");
+    HealthReport health = file.health(plan, clock.instant());
+    assertThat(rpo(health, "drives-2").message()).contains("not judged", "set drill.reports");
   }
 
   @Test
