@@ -24,7 +24,9 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
@@ -121,6 +124,8 @@ public final class SftpStorage implements Storage {
   private final String location;
   private final SshClient ssh;
   private final AtomicReference<String> rejectedHostKey = new AtomicReference<>();
+  /** Why the host key was refused, where it is not the usual unknown or changed key. */
+  private final AtomicReference<String> hostKeyProblem = new AtomicReference<>();
   private final Set<String> knownDirectories = ConcurrentHashMap.newKeySet();
   private final Object connectionLock = new Object();
   private Connection connection;
@@ -160,7 +165,7 @@ public final class SftpStorage implements Storage {
     this.connectTimeout = b.connectTimeout;
     this.location = "sftp://" + user + "@" + host + (port == 22 ? "" : ":" + port)
         + (root.startsWith("/") ? "" : "/~/") + root;
-    ServerKeyVerifier known = new KnownHostsServerKeyVerifier(
+    ServerKeyVerifier known = new KnownHosts(
         hostKeyPolicy == HostKeyPolicy.STRICT ? RejectAllServerKeyVerifier.INSTANCE : AcceptAllServerKeyVerifier.INSTANCE,
         knownHosts);
     this.ssh = SshClient.setUpDefaultClient();
@@ -184,6 +189,65 @@ public final class SftpStorage implements Storage {
     CoreModuleProperties.WINDOW_SIZE.set(ssh, CHANNEL_WINDOW);
     ssh.setCipherFactories(cipherPreference(ssh.getCipherFactories(), hasAesInstructions()));
     ssh.start();
+  }
+
+  /**
+   * MINA's known_hosts checking, except that a new key is trusted only once it is recorded. MINA
+   * trusts it (with {@link HostKeyPolicy#ACCEPT_NEW}) even where it cannot write the file (no
+   * {@code ~/.ssh} directory, a read-only file) or cannot read it (a directory): nothing is recorded,
+   * so every later key is new as well, and accept-new becomes accept-all. A missing directory is
+   * created (owner only, as OpenSSH creates {@code ~/.ssh}); a file that cannot be read or written
+   * refuses the key.
+   */
+  private final class KnownHosts extends KnownHostsServerKeyVerifier {
+    private final ThreadLocal<Throwable> notRecorded = new ThreadLocal<>();
+
+    KnownHosts(ServerKeyVerifier unknownKeys, Path file) {
+      super(unknownKeys, file);
+    }
+
+    @Override
+    protected boolean acceptIncompleteHostKeys(ClientSession session, SocketAddress remote, PublicKey key,
+        Throwable reason) {
+      hostKeyProblem.set(knownHosts + " cannot be read (" + reason.getMessage() + ")");
+      return false;
+    }
+
+    @Override
+    protected boolean acceptUnknownHostKey(ClientSession session, SocketAddress remote, PublicKey key) {
+      notRecorded.remove();
+      try {
+        boolean accepted = super.acceptUnknownHostKey(session, remote, key);
+        Throwable failure = notRecorded.get();
+        if (accepted && failure != null) {
+          hostKeyProblem.set("it is new, and " + knownHosts + " cannot be written to record it (" + failure + ")");
+          return false;
+        }
+        return accepted;
+      } finally {
+        notRecorded.remove();
+      }
+    }
+
+    @Override
+    protected KnownHostEntry updateKnownHostsFile(ClientSession session, SocketAddress remote, PublicKey key,
+        Path file, Collection<HostEntryPair> known) throws Exception {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        if (parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+          Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+          Files.createDirectories(parent);
+        }
+      }
+      return super.updateKnownHostsFile(session, remote, key, file, known);
+    }
+
+    @Override
+    protected void handleKnownHostsFileUpdateFailure(ClientSession session, SocketAddress remote, PublicKey key,
+        Path file, Collection<HostEntryPair> known, Throwable reason) {
+      notRecorded.set(reason);
+    }
   }
 
   /**
@@ -268,6 +332,7 @@ public final class SftpStorage implements Storage {
 
   private Connection connect() throws IOException {
     rejectedHostKey.set(null);
+    hostKeyProblem.set(null);
     ClientSession session = null;
     try {
       session = ssh.connect(user, host, port).verify(connectTimeout).getSession();
@@ -287,6 +352,12 @@ public final class SftpStorage implements Storage {
         session.close(true);
       }
       String fingerprint = rejectedHostKey.get();
+      String problem = hostKeyProblem.get();
+      if (fingerprint != null && problem != null) {
+        throw new StorageException("host key " + fingerprint + " of " + host + ":" + port + " is not trusted: "
+            + problem + "; fix the known-hosts file, or check the fingerprint with the server's administrator and "
+            + "give a known-hosts file that lists it", true, e);
+      }
       if (fingerprint != null) {
         throw new StorageException("host key " + fingerprint + " of " + host + ":" + port + " is not trusted: it is "
             + "missing from " + knownHosts + " or differs from the key recorded there. Check the fingerprint with "

@@ -179,6 +179,39 @@ class SftpStorageIT extends StorageCompatibilityKit {
   }
 
   @Test
+  void acceptNewCreatesAMissingKnownHostsDirectoryAndRecordsTheKey(@TempDir Path tmp) throws Exception {
+    // a service user without ~/.ssh: the key must be recorded, or the next impostor is trusted too
+    Path knownHosts = tmp.resolve("home/.ssh/known_hosts");
+    try (SftpStorage s = server.storage(SftpTestServer.newRoot()).knownHosts(knownHosts)
+        .hostKeyPolicy(SftpStorage.HostKeyPolicy.ACCEPT_NEW).build()) {
+      assertThat(s.list("")).isEmpty();
+    }
+    assertThat(knownHosts).exists();
+    assertThat(Files.readString(knownHosts)).contains("127.0.0.1");
+    try (SftpStorage strict = server.storage(SftpTestServer.newRoot()).knownHosts(knownHosts).build()) {
+      assertThat(strict.list("")).isEmpty();
+    }
+  }
+
+  @Test
+  void acceptNewRefusesAKeyItCannotCheckOrRecord(@TempDir Path tmp) throws Exception {
+    // trusting a key that is not recorded would trust every later key as well: accept-new would be accept-all
+    Path notADirectory = Files.createFile(tmp.resolve("file"));
+    Path unwritable = notADirectory.resolve("known_hosts");
+    Path unreadable = Files.createDirectories(tmp.resolve("known_hosts"));
+    for (Path knownHosts : List.of(unwritable, unreadable)) {
+      try (SftpStorage s = server.storage("/x").knownHosts(knownHosts)
+          .hostKeyPolicy(SftpStorage.HostKeyPolicy.ACCEPT_NEW).build()) {
+        assertThatThrownBy(() -> s.list("")).as(knownHosts.toString())
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isPermanent()).isTrue())
+            .hasMessageContaining("host key SHA256:").hasMessageContaining(knownHosts.toString())
+            .hasMessageContaining("cannot be");
+      }
+    }
+    assertThat(Files.size(notADirectory)).isZero();
+  }
+
+  @Test
   void changedHostKeyIsRefusedEvenWithAcceptNew(@TempDir Path tmp) throws Exception {
     Path knownHosts = tmp.resolve("known_hosts");
     SftpTestServer impostor = new SftpTestServer(tmp.resolve("impostor"));
