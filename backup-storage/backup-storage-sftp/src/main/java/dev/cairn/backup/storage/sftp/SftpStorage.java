@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -61,6 +62,7 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -163,7 +165,7 @@ public final class SftpStorage implements Storage {
     this.knownHosts = b.knownHosts;
     this.hostKeyPolicy = b.hostKeyPolicy;
     this.connectTimeout = b.connectTimeout;
-    this.location = "sftp://" + user + "@" + host + (port == 22 ? "" : ":" + port)
+    this.location = "sftp://" + user + "@" + (host.contains(":") ? "[" + host + "]" : host) + (port == 22 ? "" : ":" + port)
         + (root.startsWith("/") ? "" : "/~/") + root;
     ServerKeyVerifier known = new KnownHosts(
         hostKeyPolicy == HostKeyPolicy.STRICT ? RejectAllServerKeyVerifier.INSTANCE : AcceptAllServerKeyVerifier.INSTANCE,
@@ -204,6 +206,23 @@ public final class SftpStorage implements Storage {
 
     KnownHosts(ServerKeyVerifier unknownKeys, Path file) {
       super(unknownKeys, file);
+    }
+
+    /**
+     * Also the host as given, for an IPv6 literal: MINA names it only in full ({@code
+     * [0:0:0:0:0:0:0:1]:2222}), where ssh-keyscan and OpenSSH write it as given ({@code [::1]:2222}),
+     * so a known-hosts line made by them never matched.
+     */
+    @Override
+    protected Collection<SshdSocketAddress> resolveHostNetworkIdentities(ClientSession session, SocketAddress remote) {
+      Collection<SshdSocketAddress> found = super.resolveHostNetworkIdentities(session, remote);
+      if (!host.contains(":")) {
+        return found;
+      }
+      Set<SshdSocketAddress> all = new TreeSet<>(SshdSocketAddress.BY_HOST_AND_PORT);
+      all.add(new SshdSocketAddress(host, port));
+      all.addAll(found);
+      return all;
     }
 
     @Override
@@ -354,18 +373,18 @@ public final class SftpStorage implements Storage {
       String fingerprint = rejectedHostKey.get();
       String problem = hostKeyProblem.get();
       if (fingerprint != null && problem != null) {
-        throw new StorageException("host key " + fingerprint + " of " + host + ":" + port + " is not trusted: "
+        throw new StorageException("host key " + fingerprint + " of " + hostAndPort() + " is not trusted: "
             + problem + "; fix the known-hosts file, or check the fingerprint with the server's administrator and "
             + "give a known-hosts file that lists it", true, e);
       }
       if (fingerprint != null) {
-        throw new StorageException("host key " + fingerprint + " of " + host + ":" + port + " is not trusted: it is "
+        throw new StorageException("host key " + fingerprint + " of " + hostAndPort() + " is not trusted: it is "
             + "missing from " + knownHosts + " or differs from the key recorded there. Check the fingerprint with "
             + "the server's administrator, then add it (ssh-keyscan -p " + port + " " + host + " >> " + knownHosts
             + ") or connect once with host key policy ACCEPT_NEW", true, e);
       }
       if (session != null && session.isOpen() || isAuthFailure(e)) {
-        throw new StorageException("authentication of " + user + "@" + host + ":" + port + " failed: "
+        throw new StorageException("authentication of " + user + "@" + hostAndPort() + " failed: "
             + e.getMessage() + "; check the user, the private key or the password (CAIRN_SFTP_PASSWORD)", true, e);
       }
       if (Throwables.getCausalChain(e).stream().anyMatch(UnresolvedAddressException.class::isInstance)) {
@@ -374,6 +393,11 @@ public final class SftpStorage implements Storage {
       }
       throw new IOException("cannot connect to " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code host:port}, an IPv6 address in brackets. */
+  private String hostAndPort() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static boolean isAuthFailure(Throwable e) {
@@ -845,10 +869,17 @@ public final class SftpStorage implements Storage {
 
     private Builder() {}
 
-    /** The server's host name or address (required). */
+    /**
+     * The server's host name or address (required); an IPv6 address with or without the brackets of a
+     * URI ({@code [fd00::5]} or {@code fd00::5}).
+     */
     public Builder host(String host) {
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host must not be empty");
+      }
+      // URI.getHost() keeps an IPv6 literal's brackets, which MINA reads as a known_hosts pattern "[host]:port"
+      if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
       }
       this.host = host;
       return this;

@@ -73,6 +73,27 @@ class SftpStorageProviderIT {
   }
 
   @Test
+  void opensAnIpv6HostLiteral(@TempDir Path tmp) throws Exception {
+    SftpTestServer v6;
+    try {
+      v6 = new SftpTestServer(tmp, "::1");
+    } catch (java.io.IOException noIpv6) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + noIpv6);
+      return;
+    }
+    try (v6) {
+      Path knownHosts = tmp.resolve("known_hosts_v6");
+      Files.writeString(knownHosts, v6.knownHostsLine("::1", v6.port())); // as ssh-keyscan writes it: [::1]:PORT
+      String uri = "sftp://backup@[::1]:" + v6.port() + "/v6/repo?key=" + v6.clientKey + "&known-hosts=" + knownHosts;
+      try (Storage s = Storages.fromUri(uri)) {
+        s.put("config", ByteBuffer.wrap(new byte[] {6}));
+        assertThat(s.location()).isEqualTo("sftp://backup@[::1]:" + v6.port() + "/v6/repo");
+      }
+      assertThat(Files.readAllBytes(v6.files.resolve("v6/repo/config"))).containsExactly(6);
+    }
+  }
+
+  @Test
   void takesThePasswordFromTheEnvironment() throws Exception {
     Map<String, String> env = Map.of(SftpStorageProvider.PASSWORD_VARIABLE, SftpTestServer.PASSWORD.reveal());
     SftpStorageProvider provider = new SftpStorageProvider(env::get, dir.resolve("home"));

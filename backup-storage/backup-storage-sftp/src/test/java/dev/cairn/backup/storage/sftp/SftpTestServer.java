@@ -81,6 +81,16 @@ final class SftpTestServer implements AutoCloseable {
    * 100,000 bytes more than they hold.
    */
   SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failAt) throws Exception {
+    this(dir, posixRename, maxReadAnswer, failAt, "127.0.0.1");
+  }
+
+  /** A server as {@link #SftpTestServer(Path)} listening on {@code bindHost}, e.g. {@code ::1}. */
+  SftpTestServer(Path dir, String bindHost) throws Exception {
+    this(dir, true, Integer.MAX_VALUE, Long.MAX_VALUE, bindHost);
+  }
+
+  private SftpTestServer(Path dir, boolean posixRename, int maxReadAnswer, long failAt, String bindHost)
+      throws Exception {
     this.dir = dir;
     this.files = Files.createDirectories(dir.resolve("server-files"));
     // Ed25519 host key, as current OpenSSH servers offer first: the client needs an EdDSA provider (Bouncy Castle)
@@ -91,7 +101,7 @@ final class SftpTestServer implements AutoCloseable {
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(userKey, "cairn-test", null, out);
     }
     sshd = SshServer.setUpDefaultServer();
-    sshd.setHost("127.0.0.1");
+    sshd.setHost(bindHost);
     sshd.setPort(0);
     sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.reveal().equals(password));
