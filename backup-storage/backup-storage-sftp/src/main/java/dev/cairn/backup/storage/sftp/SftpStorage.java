@@ -42,6 +42,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
@@ -53,6 +54,7 @@ import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -60,6 +62,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -990,9 +993,25 @@ public final class SftpStorage implements Storage {
         throw new IllegalArgumentException("private key " + file + " does not exist or is not readable");
       }
       FileKeyPairProvider provider = new FileKeyPairProvider(file);
-      if (passphrase != null) {
-        provider.setPasswordFinder(FilePasswordProvider.of(passphrase.reveal()));
-      }
+      // MINA skips a key it cannot decrypt (no passphrase, a wrong one) and finds "no key": note why
+      AtomicBoolean encrypted = new AtomicBoolean();
+      AtomicReference<Exception> decryption = new AtomicReference<>();
+      provider.setPasswordFinder(new FilePasswordProvider() {
+        @Override
+        public String getPassword(SessionContext session, NamedResource resource, int retry) {
+          encrypted.set(true);
+          return passphrase == null ? null : passphrase.reveal();
+        }
+
+        @Override
+        public ResourceDecodeResult handleDecodeAttemptResult(SessionContext session, NamedResource resource,
+            int retry, String password, Exception err) {
+          if (err != null) {
+            decryption.set(err);
+          }
+          return ResourceDecodeResult.TERMINATE;
+        }
+      });
       List<KeyPair> out = new ArrayList<>();
       try {
         for (KeyPair kp : provider.loadKeys(null)) {
@@ -1003,6 +1022,13 @@ public final class SftpStorage implements Storage {
             ? e.getCause() : e;
         throw new IllegalArgumentException("cannot read private key " + file + ": " + cause.getMessage()
             + (passphrase == null ? " (if it is encrypted, give its passphrase)" : ""), e);
+      }
+      if (out.isEmpty() && encrypted.get()) {
+        throw new IllegalArgumentException(passphrase == null
+            ? "private key " + file + " is encrypted: give its passphrase (privateKeyPassphrase(...), or "
+                + "CAIRN_SFTP_KEY_PASSPHRASE for an sftp:// URI)"
+            : "cannot decrypt private key " + file + ": wrong passphrase"
+                + (decryption.get() == null ? "" : " (" + decryption.get().getMessage() + ")"));
       }
       if (out.isEmpty()) {
         throw new IllegalArgumentException("no private key found in " + file);

@@ -8,14 +8,19 @@ import dev.cairn.backup.StorageException;
 import dev.cairn.backup.spi.Storage;
 import dev.cairn.backup.spi.StorageObject;
 import dev.cairn.backup.testing.StorageCompatibilityKit;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +142,31 @@ class SftpStorageIT extends StorageCompatibilityKit {
         .password(SftpTestServer.PASSWORD).knownHosts(server.knownHosts).root(SftpTestServer.newRoot()).build()) {
       s.put("config", ByteBuffer.wrap(new byte[10]));
       assertThat(s.stat("config")).contains(new StorageObject("config", 10));
+    }
+  }
+
+  @Test
+  void anEncryptedKeyNeedsItsPassphraseAndTheMessageSaysSo(@TempDir Path tmp) throws Exception {
+    KeyPair userKey = new FileKeyPairProvider(server.clientKey).loadKeys(null).iterator().next();
+    Path encrypted = tmp.resolve("id_ecdsa_encrypted");
+    OpenSSHKeyEncryptionContext cipher = new OpenSSHKeyEncryptionContext();
+    cipher.setPassword("open sesame");
+    cipher.setCipherName("AES");
+    cipher.setCipherMode("CTR");
+    cipher.setCipherType("256");
+    try (OutputStream out = Files.newOutputStream(encrypted)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(userKey, "cairn-test", cipher, out);
+    }
+    assertThatThrownBy(() -> server.storage("/x").privateKey(encrypted).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(encrypted.toString())
+        .hasMessageContaining("is encrypted").hasMessageContaining("CAIRN_SFTP_KEY_PASSPHRASE");
+    assertThatThrownBy(() -> server.storage("/x").privateKey(encrypted).privateKeyPassphrase(Secret.of("wrong")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(encrypted.toString())
+        .hasMessageContaining("wrong passphrase").hasMessageNotContaining("open sesame");
+    try (SftpStorage s = server.storage(SftpTestServer.newRoot()).privateKey(encrypted)
+        .privateKeyPassphrase(Secret.of("open sesame")).build()) {
+      s.put("config", ByteBuffer.wrap(new byte[2]));
+      assertThat(s.stat("config")).contains(new StorageObject("config", 2));
     }
   }
 
