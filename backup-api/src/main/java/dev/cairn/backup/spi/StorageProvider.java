@@ -31,7 +31,8 @@ public interface StorageProvider {
 
   /**
    * Parses the query of {@code uri} ({@code ?a=1&b=two}) into parameters for providers: names
-   * lower-cased, values URL-decoded, a name without {@code =} maps to the empty string.
+   * lower-cased, values percent-decoded (a {@code +} stays a {@code +}), a name without {@code =} maps
+   * to the empty string.
    *
    * @throws IllegalArgumentException naming a parameter not in {@code known} (and listing the known
    *     ones) or given twice
@@ -47,8 +48,8 @@ public interface StorageProvider {
         continue;
       }
       int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String k = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+      String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown parameter '" + k + "' in " + uri.getScheme() + " URI: known are "
             + new TreeSet<>(known));
@@ -58,5 +59,13 @@ public interface StorageProvider {
       }
     }
     return out;
+  }
+
+  /**
+   * Percent-decodes a query part. A URI's query is not an HTML form: '+' stays '+' ({@code
+   * ?key=/etc/c++/id+nas}), where {@link URLDecoder} alone would read it as a space.
+   */
+  private static String decode(String part) {
+    return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -94,6 +94,18 @@ class SftpStorageProviderIT {
   }
 
   @Test
+  void aPlusInAParameterIsAPlusNotASpace(@TempDir Path tmp) throws Exception {
+    // a URI's query is not a form: '+' is a character of the file name (%20 or a space is a space)
+    Path key = Files.copy(server.clientKey, Files.createDirectories(tmp.resolve("c++")).resolve("id+nas"));
+    Path knownHosts = Files.copy(server.knownHosts, tmp.resolve("known hosts+"));
+    String uri = "sftp://backup@127.0.0.1:" + server.port() + "/plus?key=" + key + "&known-hosts="
+        + knownHosts.toString().replace(" ", "%20");
+    try (Storage s = Storages.fromUri(uri)) {
+      assertThat(s.list("")).isEmpty();
+    }
+  }
+
+  @Test
   void takesThePasswordFromTheEnvironment() throws Exception {
     Map<String, String> env = Map.of(SftpStorageProvider.PASSWORD_VARIABLE, SftpTestServer.PASSWORD.reveal());
     SftpStorageProvider provider = new SftpStorageProvider(env::get, dir.resolve("home"));
