@@ -168,7 +168,7 @@ public final class SftpStorage implements Storage {
     this.knownHosts = b.knownHosts;
     this.hostKeyPolicy = b.hostKeyPolicy;
     this.connectTimeout = b.connectTimeout;
-    this.location = "sftp://" + user + "@" + (host.contains(":") ? "[" + host + "]" : host) + (port == 22 ? "" : ":" + port)
+    this.location = "sftp://" + user.replace("@", "%40") + "@" + (host.contains(":") ? "[" + host + "]" : host) + (port == 22 ? "" : ":" + port)
         + (root.startsWith("/") ? "" : "/~/") + root;
     ServerKeyVerifier known = new KnownHosts(
         hostKeyPolicy == HostKeyPolicy.STRICT ? RejectAllServerKeyVerifier.INSTANCE : AcceptAllServerKeyVerifier.INSTANCE,

@@ -55,6 +55,12 @@ public final class SftpStorageProvider implements StorageProvider {
   }
 
   SftpStorage.Builder builderFor(URI uri) {
+    String authority = uri.getRawAuthority();
+    if (uri.getHost() == null && authority != null && authority.indexOf('@') != authority.lastIndexOf('@')) {
+      int at = authority.lastIndexOf('@');
+      throw new IllegalArgumentException("an '@' in the user name is written %40 in a URI: sftp://"
+          + authority.substring(0, at).replace("@", "%40") + authority.substring(at) + "/...");
+    }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("no host in '" + uri.getScheme() + "://" + uri.getRawAuthority()
           + "...': write sftp://USER@HOST:PORT/PATH");

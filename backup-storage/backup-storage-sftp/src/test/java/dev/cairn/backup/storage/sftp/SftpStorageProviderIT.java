@@ -106,6 +106,19 @@ class SftpStorageProviderIT {
   }
 
   @Test
+  void aUserNameWithAnAtSignIsWrittenPercentEncoded() throws Exception {
+    // domain accounts (first.last@corp.example) are common SFTP user names; a second '@' leaves java.net.URI without a host
+    assertThatThrownBy(() -> Storages.fromUri("sftp://first.last@corp.example@nas/srv/repo"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("%40")
+        .hasMessageContaining("sftp://first.last%40corp.example@nas/");
+    Map<String, String> env = Map.of(SftpStorageProvider.PASSWORD_VARIABLE, "pw");
+    SftpStorageProvider provider = new SftpStorageProvider(env::get, dir.resolve("home"));
+    try (Storage s = provider.open(URI.create("sftp://first.last%40corp.example@nas/srv/repo"))) {
+      assertThat(s.location()).isEqualTo("sftp://first.last%40corp.example@nas/srv/repo");
+    }
+  }
+
+  @Test
   void takesThePasswordFromTheEnvironment() throws Exception {
     Map<String, String> env = Map.of(SftpStorageProvider.PASSWORD_VARIABLE, SftpTestServer.PASSWORD.reveal());
     SftpStorageProvider provider = new SftpStorageProvider(env::get, dir.resolve("home"));
