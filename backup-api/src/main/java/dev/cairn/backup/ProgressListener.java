@@ -3,7 +3,8 @@ package dev.cairn.backup;
 /**
  * Receives progress samples, for a command line to show files, bytes, rate and ETA. Called from the
  * engine's threads about every {@value #INTERVAL_MILLIS} ms and once at the end; implementations must
- * be thread-safe and fast (no I/O that may block for long).
+ * be thread-safe and fast (no I/O that may block for long). An exception the listener throws is logged
+ * and ignored: it never fails the operation.
  */
 @FunctionalInterface
 public interface ProgressListener {

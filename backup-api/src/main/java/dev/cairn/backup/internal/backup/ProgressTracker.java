@@ -3,10 +3,14 @@ package dev.cairn.backup.internal.backup;
 import dev.cairn.backup.Progress;
 import dev.cairn.backup.ProgressListener;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Counts files and bytes of a running operation and samples them to a listener, throttled. Thread-safe. */
 public final class ProgressTracker {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
   private final String operation;
   private final ProgressListener listener;
   private final long start = System.nanoTime();
@@ -16,6 +20,7 @@ public final class ProgressTracker {
   private volatile long totalFiles;
   private volatile long totalBytes;
   private volatile String current = "";
+  private final AtomicBoolean listenerFailed = new AtomicBoolean();
 
   /** Tracks {@code operation} for {@code listener}, totals unknown. */
   public ProgressTracker(String operation, ProgressListener listener, long totalFiles, long totalBytes) {
@@ -64,9 +69,19 @@ public final class ProgressTracker {
     }
   }
 
-  /** Delivers a sample now (call once at the end). */
+  /**
+   * Delivers a sample now (call once at the end). A listener that throws is logged (once) and
+   * ignored: progress is for display, and the last sample comes after the operation committed.
+   */
   public void emit() {
-    listener.progress(new Progress(operation, files.get(), bytes.get(), totalFiles, totalBytes,
-        Duration.ofNanos(System.nanoTime() - start), current));
+    try {
+      listener.progress(new Progress(operation, files.get(), bytes.get(), totalFiles, totalBytes,
+          Duration.ofNanos(System.nanoTime() - start), current));
+    } catch (RuntimeException e) {
+      if (listenerFailed.compareAndSet(false, true)) {
+        LOG.warn("the progress listener of this {} threw; it goes on, later failures of the listener are not"
+            + " logged: {}", operation, e.toString(), e);
+      }
+    }
   }
 }
