@@ -233,6 +233,8 @@ public final class Repository implements AutoCloseable {
    * @throws SourceException if a source fails; no snapshot is written, uploaded data is kept and
    *     reused by the next backup
    * @throws RepositoryLockedException if an exclusive lock (prune) is held
+   * @throws StorageException if storage fails; no snapshot is written, and once storage works again the
+   *     next backup succeeds, on this instance too (after the backups running meanwhile have ended)
    */
   public BackupReport backup(List<? extends Source> sources, BackupOptions options) {
     return backup(sources, options, "");

@@ -91,7 +91,7 @@ public final class BackupRun {
     Snapshot chosen = options.parent() == null ? null : Snapshots.resolve(repo, options.parent(), null, null);
     List<CheckOutcome> checks = runChecks();
     long storedBefore = repo.stats().uploadedPackBytes();
-    try (Lock lock = repo.lock(false)) {
+    try (Lock lock = repo.lock(false); EncryptedRepository.WriteOperation writes = repo.beginWrites()) {
       // a prune may have run since this session loaded the index: never deduplicate against deleted blobs
       repo.refreshIndex();
       // neither a damaged snapshot nor one a newer Cairn wrote on another host stops this backup

@@ -118,7 +118,8 @@ public final class SnapshotCopier {
     Objects.requireNonNull(wanted, "wanted");
     long start = System.nanoTime();
     SnapshotCopier c = new SnapshotCopier(src, dst, listener);
-    try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false); Closeable stop = c.readers::shutdownNow) {
+    try (Lock srcLock = src.lock(false); Lock dstLock = dst.lock(false);
+        EncryptedRepository.WriteOperation writes = dst.beginWrites(); Closeable stop = c.readers::shutdownNow) {
       // a prune elsewhere may have deleted blobs either session's index still lists: never reuse those
       src.refreshIndex();
       dst.refreshIndex();

@@ -133,6 +133,21 @@ public final class PackWriter {
   }
 
   /**
+   * Drops the open pack, if any, without writing it: its blobs are not stored.
+   *
+   * @return the pack's buffer, or null if no pack was open
+   */
+  public byte[] discard() {
+    byte[] b = buf;
+    buf = null;
+    key = null;
+    entries.clear();
+    pos = 0;
+    plainBytes = 0;
+    return b;
+  }
+
+  /**
    * Appends the header and trailer and closes the pack. The writer holds no buffer afterwards.
    *
    * @return the finished pack

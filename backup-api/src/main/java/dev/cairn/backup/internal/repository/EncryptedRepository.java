@@ -140,6 +140,8 @@ public final class EncryptedRepository implements AutoCloseable {
   /** Packing jobs not yet started; run by the workers, or by adders and flush while they wait. */
   private final ConcurrentLinkedQueue<Runnable> jobs = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Object writeOperationsLock = new Object();
+  private int writeOperations; // guarded by writeOperationsLock: operations between beginWrites and its close
   private final Object indexWriteLock = new Object();
   private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
   private final Executor workers;
@@ -882,8 +884,9 @@ public final class EncryptedRepository implements AutoCloseable {
    * Adds a blob unless the repository already has it. Copies {@code b[off, off+len)} (the caller may
    * reuse its buffer on return), then compresses, encrypts and packs it on the worker pool; blocks
    * while too many bytes or packs are in flight. Errors of the background work (a failed upload)
-   * surface from a later call or from {@link #flush()}; after one, every write fails with it (open
-   * the repository again to retry: packs already uploaded and indexed are reused). Blobs may be up to 512 MiB (tree blobs larger than a chunk are
+   * surface from a later call or from {@link #flush()}; after one, every write fails with it until
+   * no operation begun with {@link #beginWrites()} runs any more (the next one then clears it; packs
+   * already uploaded and indexed are reused). Blobs may be up to 512 MiB (tree blobs larger than a chunk are
    * fine; a large blob makes a larger pack). A blob becomes readable with {@link #readBlob} once its
    * pack is uploaded (at the latest after {@link #flush()}).
    *
@@ -995,6 +998,76 @@ public final class EncryptedRepository implements AutoCloseable {
       pending.awaitZero();
       rethrowFailure();
       writeIndex(true);
+    }
+  }
+
+  /**
+   * Marks the start of an operation that adds blobs and then commits what refers to them (a backup, a
+   * copy into this repository, a rewrite), until the returned handle is closed. After a background
+   * failure (a failed upload) every write fails with it, since the operations running then may refer to
+   * the blobs it lost. Once none of them runs any more, the next operation to begin clears the failure:
+   * the lost blobs and the packs still open are forgotten, so they are stored again, and a repository
+   * kept open by an application works again once its storage does, as a new session would.
+   *
+   * @throws IllegalStateException if the repository is closed
+   */
+  public WriteOperation beginWrites() {
+    synchronized (writeOperationsLock) {
+      checkOpen();
+      if (writeOperations == 0 && failure.get() != null) {
+        recover();
+      }
+      writeOperations++;
+    }
+    return new WriteOperation();
+  }
+
+  /** An operation that writes, begun with {@link #beginWrites()}; {@link #close()} ends it (idempotent). */
+  public final class WriteOperation implements AutoCloseable {
+    private boolean closed;
+
+    private WriteOperation() {}
+
+    @Override
+    public void close() {
+      synchronized (writeOperationsLock) {
+        if (!closed) {
+          closed = true;
+          writeOperations--;
+        }
+      }
+    }
+  }
+
+  /** Forgets what an earlier failure left behind; only while no operation that writes is running. */
+  private void recover() {
+    synchronized (flushLock) {
+      while (runQueuedJob()) {
+        // jobs of the failed operations: they fail fast or finish
+      }
+      pending.awaitZero();
+      List<PackSlot> slots = new ArrayList<>();
+      try {
+        for (int i = 0; i < slotCount; i++) {
+          slots.add(writers.take());
+        }
+        for (PackSlot slot : slots) {
+          byte[] buf = slot.writer.discard(); // blobs of failed operations only: nothing refers to them
+          if (buf != null && buf.length == bufferSize) {
+            bufferPool.offer(buf);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while recovering from an earlier write failure", e);
+      } finally {
+        writers.addAll(slots);
+      }
+      synchronized (dedupLock) {
+        inFlight.clear(); // uploaded blobs left it on upload: these were lost, and are stored again when met
+      }
+      LOG.info("writing to {} again after an earlier failure: {}", storage().location(), failure.get().toString());
+      failure.set(null);
     }
   }
 

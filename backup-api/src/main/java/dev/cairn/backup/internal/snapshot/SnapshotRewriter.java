@@ -115,6 +115,15 @@ public final class SnapshotRewriter {
   public static List<Change> rewrite(EncryptedRepository repo, List<Snapshot> existing, List<Snapshot> snapshots,
       Predicate<SnapshotSource> sources, Filter filter, boolean emptyLostTrees, String tag, boolean completeAfter,
       boolean forget, boolean dryRun, dev.cairn.backup.ProgressListener listener) {
+    try (EncryptedRepository.WriteOperation writes = repo.beginWrites()) {
+      return rewriteWriting(repo, existing, snapshots, sources, filter, emptyLostTrees, tag, completeAfter, forget,
+          dryRun, listener);
+    }
+  }
+
+  private static List<Change> rewriteWriting(EncryptedRepository repo, List<Snapshot> existing,
+      List<Snapshot> snapshots, Predicate<SnapshotSource> sources, Filter filter, boolean emptyLostTrees, String tag,
+      boolean completeAfter, boolean forget, boolean dryRun, dev.cairn.backup.ProgressListener listener) {
     SnapshotRewriter r = new SnapshotRewriter(repo, filter, emptyLostTrees, dryRun,
         new dev.cairn.backup.internal.backup.ProgressTracker(tag, listener, -1, -1));
     List<Change> changes = new ArrayList<>();

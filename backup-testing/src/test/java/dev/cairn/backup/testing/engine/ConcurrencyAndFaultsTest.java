@@ -133,4 +133,103 @@ class ConcurrencyAndFaultsTest {
       TestTrees.assertSameTree(src, dest);
     }
   }
+  /**
+   * An application keeps one {@link Repository} open for months: a storage failure (an upload that
+   * failed, a full disk) fails that backup, and once storage works again the same instance backs up
+   * again, as a newly opened one would; it used to fail every later backup with the old failure until
+   * the application was restarted.
+   */
+  @Test
+  void theSameRepositoryBacksUpAgainOnceStorageRecovers() throws Exception {
+    Path src = tmp.resolve("src");
+    TestTrees.writeAwkwardTree(src, 20, 3 << 20);
+    FailingPacks storage = new FailingPacks();
+    try (Repository repo = TestRepos.init(storage)) {
+      storage.failing.set(true);
+      assertThatThrownBy(() -> repo.backup(List.of(dev.cairn.backup.FileSource.of(src))))
+          .isInstanceOf(BackupException.class).hasStackTraceContaining("disk full");
+      storage.failing.set(false);
+      BackupReport r = repo.backup(List.of(dev.cairn.backup.FileSource.of(src)));
+      assertThat(r.snapshot().complete()).isTrue();
+      Path dest = tmp.resolve("r");
+      repo.restore(RestoreRequest.builder().destination(dest).build());
+      TestTrees.assertSameTree(src, dest);
+    }
+    try (Repository repo = TestRepos.open(storage)) {
+      assertThat(repo.verify(true).problems()).isEmpty();
+    }
+  }
+
+  /**
+   * The other side of recovering: while a backup that referred to a blob the failure lost is still
+   * running, a backup starting meanwhile must not clear the failure, or the running one would commit a
+   * snapshot whose data was never stored.
+   */
+  @Test
+  void aBackupStillReferringToLostDataFailsEvenIfAnotherStartsMeanwhile() throws Exception {
+    FailingPacks storage = new FailingPacks();
+    TestRepos.builder(storage).chunking(dev.cairn.backup.Chunking.of(2 << 20, 4 << 20, 8 << 20)).init().close();
+    byte[] shared = new byte[1 << 20];
+    new java.util.Random(5).nextBytes(shared);
+    java.util.concurrent.CountDownLatch bReferred = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch cDone = new java.util.concurrent.CountDownLatch(1);
+    Source a = new NamedSource("a", context -> {
+      write(context, "x", shared); // X: packed, uploaded at A's flush, which fails
+      await(bReferred);
+      storage.failing.set(true);
+    });
+    Source b = new NamedSource("b", context -> {
+      write(context, "x", shared); // X is in flight in A: referred to, not stored again
+      bReferred.countDown();
+      await(cDone);
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (Repository repo = TestRepos.builder(storage).packSize(64 * 1024).open()) {
+      Future<BackupReport> fb = pool.submit(() -> repo.backup(List.of(b)));
+      assertThatThrownBy(() -> repo.backup(List.of(a))).hasStackTraceContaining("disk full");
+      storage.failing.set(false);
+      try {
+        repo.backup(List.of(new NamedSource("c", context -> write(context, "y", new byte[] {1, 2, 3}))));
+      } catch (BackupException e) {
+        // B still runs: the failure cannot be cleared yet
+      } finally {
+        cDone.countDown();
+      }
+      assertThatThrownBy(fb::get).hasStackTraceContaining("disk full");
+      BackupReport d = repo.backup(List.of(new NamedSource("d", context -> write(context, "x", shared))));
+      assertThat(d.snapshot().complete()).isTrue();
+      assertThat(repo.verify(true).problems()).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private interface Body {
+    void run(SourceContext context) throws IOException;
+  }
+
+  private record NamedSource(String name, Body body) implements Source {
+    @Override public String type() { return "test"; }
+
+    @Override
+    public void backup(SourceContext context) throws IOException {
+      body.run(context);
+    }
+  }
+
+  private static void write(SourceContext context, String path, byte[] content) throws IOException {
+    try (OutputStream out = context.newFile(EntryMetadata.stream(path))) {
+      out.write(content);
+    }
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) throws IOException {
+    try {
+      if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IOException("timed out");
+      }
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+  }
 }
