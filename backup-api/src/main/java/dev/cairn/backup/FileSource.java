@@ -17,9 +17,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>File names are decoded by the JVM with the locale's encoding: run the JVM with a UTF-8 locale
  * (e.g. {@code LC_ALL=C.UTF-8}), or names that are not ASCII cannot be read back exactly; a warning is
- * logged when the encoding is not UTF-8.
+ * logged when the encoding is not UTF-8. A name whose bytes are not valid UTF-8 (a Latin-1 name from
+ * an old system) reads with U+FFFD in place of its bad bytes: it is stored and restored under that name
+ * with a warning giving its bytes, or left out with a warning when another entry of its directory
+ * already has that name; a symlink target that is not valid UTF-8 is stored the same way, with a warning.
  *
  * <p>Files that vanish or cannot be opened during the walk are reported as warnings (the snapshot is
  * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning. Immutable
@@ -382,9 +387,23 @@ public final class FileSource implements Source {
     // changed file near the top of a tree starts reading before thousands of small files below it are
     // looked at. Trees are sorted when they are built, so the order leaves no trace in the snapshot.
     List<Subdirectory> subdirectories = new ArrayList<>();
+    // the names entries of this directory are stored under: a name that is not valid UTF-8 reads as one
+    // with U+FFFD, which may be another entry's; the names that read back exactly come first
+    Set<String> names = new HashSet<>();
+    for (Path child : children) {
+      if (undecodable(child) == null) {
+        names.add(child.getFileName().toString());
+      }
+    }
     for (Path child : children) {
       String path = prefix.isEmpty() ? child.getFileName().toString() : prefix + "/" + child.getFileName();
       if (Glob.any(excludeGlobs, path)) {
+        continue;
+      }
+      String rawName = undecodable(child);
+      if (rawName != null && !names.add(child.getFileName().toString())) {
+        context.warn(path, "name is not valid UTF-8 (its bytes: '" + rawName + "') and reads as the name of"
+            + " another entry in its directory: left out; rename it");
         continue;
       }
       EntryMetadata meta;
@@ -403,12 +422,19 @@ public final class FileSource implements Source {
         }
         continue;
       }
+      if (rawName != null && included && meta.type() != EntryType.DIRECTORY) {
+        warnRenamed(context, path, rawName);
+      }
       switch (meta.type()) {
-        case DIRECTORY -> subdirectories.add(new Subdirectory(child, meta, included));
+        case DIRECTORY -> subdirectories.add(new Subdirectory(child, meta, included, rawName));
         case SYMLINK -> {
           if (included) {
             try {
-              context.addSymlink(meta, Files.readSymbolicLink(child).toString());
+              Path target = Files.readSymbolicLink(child);
+              if (target.toString().indexOf('\uFFFD') >= 0 && !validUtf8(target.toUri().getRawPath())) {
+                context.warn(path, "symlink target is not valid UTF-8: stored and restored as '" + target + "'");
+              }
+              context.addSymlink(meta, target.toString());
               added = true;
             } catch (IOException e) {
               context.warn(path, "cannot read symlink: " + e);
@@ -429,12 +455,14 @@ public final class FileSource implements Source {
       if (device != null && !rootDevice.equals(device)) {
         // another file system mounted here: the mount point stays, what is on it does not
         if (sub.included()) {
+          warnRenamed(context, sub.meta().path(), sub.rawName());
           context.addDirectory(sub.meta());
           added = true;
         }
         continue;
       }
       if (walk(context, sub.dir(), sub.meta().path(), readers, rootDevice) || sub.included()) {
+        warnRenamed(context, sub.meta().path(), sub.rawName());
         context.addDirectory(sub.meta());
         added = true;
       }
@@ -442,7 +470,53 @@ public final class FileSource implements Source {
     return added;
   }
 
-  private record Subdirectory(Path dir, EntryMetadata meta, boolean included) {}
+  private record Subdirectory(Path dir, EntryMetadata meta, boolean included, String rawName) {}
+
+  /**
+   * Null if the last name of {@code p} is valid UTF-8, else its bytes as a URI escapes them
+   * ({@code lat%E9}): under a UTF-8 locale the JVM reads such a name with U+FFFD in place of its bad
+   * bytes, so the string names another file, or none.
+   */
+  static String undecodable(Path p) {
+    Path name = p.getFileName();
+    if (name == null || name.toString().indexOf('\uFFFD') < 0) {
+      return null; // a name that is not valid UTF-8 always reads with U+FFFD
+    }
+    String uri = p.toAbsolutePath().toUri().getRawPath();
+    uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // a directory's URI ends with '/'
+    String raw = uri.substring(uri.lastIndexOf('/') + 1);
+    return validUtf8(raw) ? null : raw;
+  }
+
+  /** Whether the bytes a URI's raw path segment {@code escaped} stands for are valid UTF-8. */
+  private static boolean validUtf8(String escaped) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c == '%' && i + 2 < escaped.length()) {
+        bytes.write(Integer.parseInt(escaped.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        bytes.write(c); // the URI's other characters are ASCII
+      }
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static void warnRenamed(SourceContext context, String path, String rawName) {
+    if (rawName != null) {
+      context.warn(path, "name is not valid UTF-8 (its bytes: '" + rawName + "'): stored and restored as '"
+          + path.substring(path.lastIndexOf('/') + 1) + "'; rename it to keep its name");
+    }
+  }
 
   /** The file system (device) {@code dir} is on; null if it cannot be told (then it is walked). */
   private static Object device(Path dir) {
