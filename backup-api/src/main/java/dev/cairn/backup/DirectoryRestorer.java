@@ -167,7 +167,7 @@ public final class DirectoryRestorer implements Restorer {
             if (overwrite) {
               deleteIfNotDirectory(target);
             }
-            Files.createSymbolicLink(target, Path.of(input.symlinkTarget(e.path())));
+            createSymlink(target, input.symlinkTarget(e.path()));
             setTimes(target, e);
           }
           case FILE -> {
@@ -391,6 +391,34 @@ public final class DirectoryRestorer implements Restorer {
       }
       Files.createDirectories(parent);
     }
+  }
+
+  /**
+   * Creates symlink {@code link} pointing to {@code target} verbatim. A {@link Path} drops a trailing
+   * '/' and doubled slashes ({@code /mnt/data/} becomes {@code /mnt/data}), so such a target is written
+   * by {@code ln -s}, which keeps readlink's bytes as the backup recorded them; where ln cannot run, the
+   * JDK's link (the same place, spelled shorter) is the fallback.
+   */
+  private static void createSymlink(Path link, String target) throws IOException {
+    Path asPath = link.getFileSystem().getPath(target);
+    if (!asPath.toString().equals(target)) {
+      try {
+        Process ln = new ProcessBuilder("ln", "-s", "--", target, link.toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (ln.waitFor() == 0 && Files.isSymbolicLink(link)) {
+          return;
+        }
+      } catch (IOException ignored) {
+        // no ln on this system: the JDK's link below
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new RestoreException("restore interrupted", ex);
+      }
+      if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+        return; // ln made it but exited non-zero: keep what is there
+      }
+    }
+    Files.createSymbolicLink(link, asPath);
   }
 
   private static void deleteIfNotDirectory(Path target) throws IOException {

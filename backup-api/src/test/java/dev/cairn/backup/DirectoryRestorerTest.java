@@ -68,8 +68,69 @@ class DirectoryRestorerTest {
     }
   }
 
+  @Test
+  void symlinkTargetsAreRestoredVerbatim() throws IOException {
+    // what a backup records for 'ln -s /mnt/data/ data' and 'ln -s ../a//b ab': readlink's bytes
+    Map<String, String> links = Map.of("data", "/mnt/data/", "ab", "../a//b", "plain", "sub/./x");
+    Path dest = tmp.resolve("dest");
+    DirectoryRestorer.to(dest).restore(new LinksInput(links));
+    for (Map.Entry<String, String> link : links.entrySet()) {
+      assertThat(Files.readSymbolicLink(dest.resolve(link.getKey())).toString()).as(link.getKey())
+          .isEqualTo(link.getValue());
+    }
+  }
+
   private static String content(int i) {
     return ("file " + i + "\n").repeat(1 + i % 7);
+  }
+
+  /** Symlinks only, by name and target. */
+  private record LinksInput(Map<String, String> links) implements RestoreInput {
+    @Override
+    public String snapshotId() {
+      return "0".repeat(64);
+    }
+
+    @Override
+    public Instant snapshotTime() {
+      return Instant.EPOCH;
+    }
+
+    @Override
+    public String sourceName() {
+      return "files";
+    }
+
+    @Override
+    public String sourceType() {
+      return FileSource.TYPE;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+      return Map.of();
+    }
+
+    @Override
+    public List<EntryMetadata> entries() {
+      return links.keySet().stream().sorted()
+          .map(name -> new EntryMetadata(name, EntryType.SYMLINK, 0, Instant.EPOCH, 0777, 0, Map.of())).toList();
+    }
+
+    @Override
+    public String symlinkTarget(String path) {
+      return links.get(path);
+    }
+
+    @Override
+    public InputStream open(String path) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Verification> verifications() {
+      return List.of();
+    }
   }
 
   /** Entries d/, d/f0 … d/f299; reading d/f150 fails after a few bytes, and every read is a little slow. */
