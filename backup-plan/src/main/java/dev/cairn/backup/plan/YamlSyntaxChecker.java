@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Checks that a file is well-formed YAML: every document of it parses, and no mapping repeats a key
@@ -58,8 +60,15 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
     }
   }
 
-  /** {@code FILE: line L, column C: PROBLEM}, the problem without Jackson's source excerpt. */
+  /**
+   * {@code FILE: line L, column C: PROBLEM}, the problem without Jackson's source excerpt. A scanner or
+   * parser error is placed where SnakeYAML found it (Jackson's own location is the last token it
+   * read, a line or more earlier for a tab or an unclosed quote), with SnakeYAML's context after it.
+   */
   static String describe(Object file, JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+      return file + ": " + at(m.getProblemMark()) + ": " + describe(m);
+    }
     JsonLocation loc = e.getLocation();
     String where = loc == null || loc.getLineNr() < 1 ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
     String problem = e.getOriginalMessage();
@@ -67,5 +76,21 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
       problem = problem.replace(" in 'reader'", "").replaceAll("\\s*\\n\\s*", " ").strip();
     }
     return file + ": " + where + problem;
+  }
+
+  /** SnakeYAML's problem, then its context and where that is: {@code PROBLEM (CONTEXT at line L, column C)}. */
+  static String describe(MarkedYAMLException m) {
+    String problem = m.getProblem() == null ? "not well-formed YAML" : m.getProblem().strip();
+    String context = m.getContext() == null ? "" : m.getContext().strip();
+    if (context.isEmpty()) {
+      return problem;
+    }
+    Mark c = m.getContextMark();
+    return problem + " (" + context + (c == null ? "" : " at " + at(c)) + ")";
+  }
+
+  /** {@code line L, column C}, 1-based. */
+  static String at(Mark mark) {
+    return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
   }
 }

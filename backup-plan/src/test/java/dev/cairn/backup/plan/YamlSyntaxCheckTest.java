@@ -45,6 +45,24 @@ class YamlSyntaxCheckTest {
   }
 
   @Test
+  void tabIndentationNamesTheLineOfTheTab() throws IOException {
+    // the scanner's errors were placed at the last token read before them: a tab on line 4 was reported
+    // as "line 3, column 12", with Jackson's source excerpt flattened after it
+    CheckOutcome o = check("roles/common/tasks/main.yaml", "- name: install nginx\n  apt:\n    name: nginx\n\tstate: present\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("roles/common/tasks/main.yaml") + ": line 4, column 1: ")
+        .contains("TAB").doesNotContain("^");
+  }
+
+  @Test
+  void unclosedQuoteNamesWhereItEndsAndWhereItStarts() throws IOException {
+    CheckOutcome o = check("all.yaml", "mysql_port: 3306\nmotd: \"welcome\ninflux_port: 8086\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("all.yaml") + ": line 4, column 1: found unexpected end of stream")
+        .contains("while scanning a quoted scalar at line 2, column 7").doesNotContain("^");
+  }
+
+  @Test
   void errorInALaterDocumentIsFound() throws IOException {
     CheckOutcome o = check("later.yaml", "a: 1\n---\nb: [1, 2\nc: 3\n");
     assertThat(o.passed()).isFalse();
