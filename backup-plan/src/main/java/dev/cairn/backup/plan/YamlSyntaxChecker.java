@@ -10,12 +10,22 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.backup.spi.SyntaxChecker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.reader.UnicodeReader;
 
 /**
  * Checks that a file is well-formed YAML: every document of it parses, and no mapping repeats a key
@@ -42,6 +52,7 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
    */
   @Override
   public void check(String format, Path file) throws IOException {
+    checkAnchors(file);
     try (InputStream in = Files.newInputStream(file);
         MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(in)) {
       while (docs.hasNextValue()) {
@@ -57,6 +68,48 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
         throw new IOException(describe(file, jpe), jpe);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Reads the file's events as Ansible's YAML loader (PyYAML) composes them: an alias must name an
+   * anchor defined before it in the same document, and no anchor may be defined twice in a document.
+   * Jackson reads an alias as the anchor's name and passes both. Also places scanner and parser errors
+   * where SnakeYAML found them.
+   */
+  private static void checkAnchors(Path file) throws IOException {
+    try (Reader in = new UnicodeReader(Files.newInputStream(file))) {
+      Map<String, Mark> anchors = new HashMap<>();
+      for (Event event : new Yaml().parse(in)) {
+        if (event instanceof DocumentStartEvent) {
+          anchors.clear();
+        } else if (event instanceof AliasEvent alias) {
+          if (!anchors.containsKey(alias.getAnchor())) {
+            throw new IOException(file + ": " + at(alias.getStartMark()) + ": alias *" + alias.getAnchor()
+                + " names no anchor &" + alias.getAnchor() + " defined before it in this document"
+                + " (Ansible refuses the file: found undefined alias)");
+          }
+        } else if (event instanceof NodeEvent node && node.getAnchor() != null) {
+          Mark first = anchors.putIfAbsent(node.getAnchor(), node.getStartMark());
+          if (first != null) {
+            throw new IOException(file + ": " + at(node.getStartMark()) + ": anchor &" + node.getAnchor()
+                + " is defined twice in this document, first at " + at(first)
+                + " (Ansible refuses the file: found duplicate anchor)");
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": file not found", e);
+    } catch (MarkedYAMLException e) {
+      throw new IOException(file + ": " + (e.getProblemMark() == null ? "" : at(e.getProblemMark()) + ": ") + describe(e), e);
+    } catch (YAMLException e) {
+      if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+        throw new IOException(file + ": is not UTF-8 text (YAML files are read as UTF-8)", e);
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw new IOException(file + ": cannot be read: " + io.getMessage(), e);
+      }
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 

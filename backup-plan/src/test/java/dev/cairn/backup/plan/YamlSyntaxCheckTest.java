@@ -77,6 +77,38 @@ class YamlSyntaxCheckTest {
   }
 
   @Test
+  void aliasWithoutAnchorIsAnError() throws IOException {
+    // Ansible (PyYAML) refuses the file: "found undefined alias"; the check passed it
+    CheckOutcome o = check("group_vars/all.yaml", "defaults: &defaults {port: 3306}\nmysql: *defaults\ninflux: *defualts\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("group_vars/all.yaml") + ": line 3, column 9: ")
+        .contains("*defualts");
+  }
+
+  @Test
+  void anchorsDoNotReachIntoTheNextDocument() throws IOException {
+    CheckOutcome o = check("multi.yaml", "a: &x [1]\nb: *x\n---\nc: *x\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).contains("multi.yaml: line 4, column 4: ").contains("*x");
+  }
+
+  @Test
+  void anchorDefinedTwiceIsAnError() throws IOException {
+    // PyYAML: "found duplicate anchor; first occurrence ... second occurrence"
+    CheckOutcome o = check("all.yaml", "a: &x 1\nb: &x 2\nc: *x\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("all.yaml") + ": line 2, column 4: ").contains("&x")
+        .contains("line 1, column 4");
+  }
+
+  @Test
+  void anchorsAliasesAndMergeKeysThatAnsibleReadsPass() throws IOException {
+    CheckOutcome o = check("all.yaml", "base: &base {port: 3306, host: db}\nprimary:\n  <<: *base\n  host: db1\n"
+        + "hosts: &hosts [a, b]\nall: *hosts\n&k key: 1\nself: &r [*r]\n---\nbase: &base 1\n");
+    assertThat(o.passed()).as(o.message()).isTrue();
+  }
+
+  @Test
   void missingFileIsNamed() {
     Path missing = dir.resolve("nope.yaml");
     CheckOutcome o = Checks.run(Checks.yamlParses(missing), Clock.systemUTC());
