@@ -1,8 +1,9 @@
 package dev.cairn.backup.plan;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -33,8 +35,22 @@ import org.yaml.snakeyaml.reader.UnicodeReader;
  * through {@link java.util.ServiceLoader}. Stateless and thread-safe.
  */
 public final class YamlSyntaxChecker implements SyntaxChecker {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+  /**
+   * No size limits: the files checked are the operator's own (a file encrypted with ansible-vault is twice
+   * its plain size in hex), and Ansible reads them whole. SnakeYAML's default of 3 MiB code points per
+   * document failed a valid file as broken.
+   */
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    return options;
+  }
+
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .loaderOptions(loaderOptions())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build());
 
   /** Public for {@link java.util.ServiceLoader}. */
   public YamlSyntaxChecker() {}
@@ -80,7 +96,7 @@ public final class YamlSyntaxChecker implements SyntaxChecker {
   private static void checkAnchors(Path file) throws IOException {
     try (Reader in = new UnicodeReader(Files.newInputStream(file))) {
       Map<String, Mark> anchors = new HashMap<>();
-      for (Event event : new Yaml().parse(in)) {
+      for (Event event : new Yaml(loaderOptions()).parse(in)) {
         if (event instanceof DocumentStartEvent) {
           anchors.clear();
         } else if (event instanceof AliasEvent alias) {

@@ -109,6 +109,33 @@ class YamlSyntaxCheckTest {
   }
 
   @Test
+  void vaultEncryptedFilePasses() throws IOException {
+    CheckOutcome o = check("group_vars/all/vault.yaml", "$ANSIBLE_VAULT;1.1;AES256\n"
+        + "62313365396662343061393464336163383764373764613633653634306231386433626436623361\n"
+        + "6134333665353966363534333632666535333761666131620a663537646436643839616531643561\n");
+    assertThat(o.passed()).as(o.message()).isTrue();
+  }
+
+  @Test
+  void largeFilePasses() throws IOException {
+    // a 2 MB file encrypted with ansible-vault is 4 MB of hex: SnakeYAML's default limit of 3 MiB code points
+    // per document failed the check ("The incoming YAML document exceeds the limit") and aborted the backup
+    StringBuilder vault = new StringBuilder("$ANSIBLE_VAULT;1.1;AES256\n");
+    String line = "6134333665353966363534333632666535333761666131620a663537646436643839616531643561\n";
+    while (vault.length() < 4_500_000) {
+      vault.append(line);
+    }
+    StringBuilder vars = new StringBuilder();
+    for (int i = 0; vars.length() < 4_500_000; i++) {
+      vars.append("host_").append(i).append(": {address: 10.0.").append(i % 250).append(".1, port: 22}\n");
+    }
+    CheckOutcome v = check("files/ca-bundle.yaml", vault.toString());
+    assertThat(v.passed()).as(v.message()).isTrue();
+    CheckOutcome o = check("group_vars/all.yaml", vars.toString());
+    assertThat(o.passed()).as(o.message()).isTrue();
+  }
+
+  @Test
   void missingFileIsNamed() {
     Path missing = dir.resolve("nope.yaml");
     CheckOutcome o = Checks.run(Checks.yamlParses(missing), Clock.systemUTC());
