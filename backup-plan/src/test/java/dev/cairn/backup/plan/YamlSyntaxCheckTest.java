@@ -73,7 +73,7 @@ class YamlSyntaxCheckTest {
   void duplicateKeyIsAnError() throws IOException {
     CheckOutcome o = check("group_vars/all.yaml", "mysql_port: 3306\ninflux_port: 8086\nmysql_port: 3307\n");
     assertThat(o.passed()).isFalse();
-    assertThat(o.message()).contains("all.yaml: line 3").contains("Duplicate field 'mysql_port'");
+    assertThat(o.message()).contains("all.yaml: line 3").contains("duplicate key 'mysql_port', first at line 1, column 1");
   }
 
   @Test
@@ -133,6 +133,29 @@ class YamlSyntaxCheckTest {
     assertThat(v.passed()).as(v.message()).isTrue();
     CheckOutcome o = check("group_vars/all.yaml", vars.toString());
     assertThat(o.passed()).as(o.message()).isTrue();
+  }
+
+  @Test
+  void keysThatAnsibleReadsAsDifferentAreNoDuplicates() throws IOException {
+    // PyYAML (and Ansible) read 1 and "1" as two keys (an int and a string), and merge every << key
+    CheckOutcome o = check("group_vars/all.yaml", "ports:\n  80: http\n  \"80\": legacy\n"
+        + "base: &base {user: deploy}\nlog: &log {level: info}\nweb:\n  <<: *base\n  <<: *log\n  port: 80\n");
+    assertThat(o.passed()).as(o.message()).isTrue();
+  }
+
+  @Test
+  void aQuotedAndAPlainKeyOfTheSameStringAreDuplicates() throws IOException {
+    CheckOutcome o = check("all.yaml", "mysql_port: 3306\n'mysql_port': 3307\nnested:\n  a: 1\n  \"a\": 2\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("all.yaml") + ": line 2, column 1: ").contains("mysql_port");
+  }
+
+  @Test
+  void unquotedJinjaExpressionSaysToQuoteIt() throws IOException {
+    CheckOutcome o = check("roles/common/tasks/main.yaml", "- name: greet\n  debug:\n    msg: {{ greeting }}\n");
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).startsWith(dir.resolve("roles/common/tasks/main.yaml") + ": line 3, column 11: ")
+        .contains("must be quoted");
   }
 
   @Test
