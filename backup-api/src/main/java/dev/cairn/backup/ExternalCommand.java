@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,6 +32,11 @@ final class ExternalCommand {
     pb.environment().putAll(env);
     if (directory != null) {
       pb.directory(directory.toFile());
+    }
+    if (directory != null && !Files.isDirectory(directory)) {
+      // the JDK reports a missing directory as a missing program: ENOENT from the same exec
+      throw new IOException("command '" + String.join(" ", command) + "' could not start: its working directory "
+          + directory + (Files.exists(directory) ? " is not a directory" : " does not exist"));
     }
     Process p;
     try {

@@ -48,6 +48,16 @@ class ChecksTest {
   }
 
   @Test
+  void missingWorkingDirectoryIsNamedNotThePath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    // 'directory: /etc/ansible' on a machine without it: the message blamed the PATH ("is it installed and
+    // on the PATH?") for a command that is installed
+    java.nio.file.Path missing = tmp.resolve("ansible");
+    CheckOutcome o = Checks.run(Checks.command(missing, Duration.ofSeconds(5), "sh", "-c", "true"), CLOCK);
+    assertThat(o.passed()).isFalse();
+    assertThat(o.message()).contains("working directory " + missing + " does not exist").doesNotContain("PATH");
+  }
+
+  @Test
   void customChecksAndPolicies() {
     Check ok = Checks.of("disk has room", () -> true);
     Check bad = Checks.of("replica in sync", () -> {
