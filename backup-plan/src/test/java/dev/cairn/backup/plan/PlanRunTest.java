@@ -108,6 +108,27 @@ class PlanRunTest {
   }
 
   @Test
+  void drillThatRestoredNothingDoesNotPass() throws IOException {
+    // a typo in the includes ("rolez") matches nothing: the snapshot holds no file of the Ansible tree, and the
+    // drill "restored" 0 entries in 0 s, PASSED, and so proved the RTO in plan status
+    plan("abort");   // writes plan.yaml
+    Files.writeString(dir.resolve("plan.yaml"), Files.readString(dir.resolve("plan.yaml"))
+        .replace("include: [infra.yaml, group_vars/all.yaml, \"roles/*/tasks/main.yaml\"]",
+            "include: [\"rolez/*/tasks/main.yaml\"]"));
+    BackupPlan plan = PlanFile.read(dir.resolve("plan.yaml")).toPlanBuilder().clock(clock).createRepository(true).build();
+    Snapshot snap = plan.backup().snapshot();
+    assertThat(snap.source("ansible").orElseThrow().entries()).isZero();
+
+    DrillReport drill = plan.drill();
+    assertThat(drill.passed()).as(() -> dev.cairn.backup.DrillReports.toText(drill)).isFalse();
+    DrillReport.SourceResult ansible = drill.sources().get(0);
+    assertThat(ansible.passed()).isFalse();
+    assertThat(ansible.error()).contains("holds nothing");
+    assertThat(drill.sources().get(1).passed()).isTrue();   // the inventory stream restored and verified
+    assertThat(plan.health().ok()).isFalse();                // no drill proves the RTO
+  }
+
+  @Test
   void scheduledPlanBacksUpWhenDueAndCatchesUpOnceAfterDowntime() throws IOException {
     plan("abort");   // writes plan.yaml
     PlanFile file = PlanFile.read(dir.resolve("plan.yaml"));

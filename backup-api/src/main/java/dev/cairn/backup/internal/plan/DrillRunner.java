@@ -98,8 +98,12 @@ public final class DrillRunner {
             + source.type() + "': register a drill restorer for it (in YAML plans, the type's module provides one)");
       }
       RestoreResult r = restore.restore(source.name(), dir, restorer);
+      // restoring nothing in no time verifies nothing and would prove any RTO: an include that matches no
+      // file any more (a moved tree, a typo) backs up an empty source, and its drills passed
+      String nothing = r.entries() > 0 ? "" : "the snapshot holds nothing for this source (0 entries), so the"
+          + " drill restored and verified nothing; check the source (a files source's root and includes)";
       return new DrillReport.SourceResult(source.name(), source.type(), destination, r.entries(), r.bytes(),
-          Duration.ofNanos(System.nanoTime() - t0), r.results(), "");
+          Duration.ofNanos(System.nanoTime() - t0), r.results(), nothing);
     } catch (Exception e) {
       // the report says why; the stack trace only at debug level (cairn --verbose)
       LOG.warn("restore drill of source {} failed: {}", source.name(), e.toString());
