@@ -38,6 +38,9 @@ public final class SnapshotRestoreInput implements RestoreInput {
   private final SnapshotSource source;
   private final Map<String, Node> nodes;
   private final List<EntryMetadata> entries;
+  /** The paths chosen (empty: all) and the globs left out: what a recorded item outside them is. */
+  private final List<String> paths;
+  private final List<Glob> excludeGlobs;
   private final Executor prefetch;
   private final ProgressTracker progress;
   private volatile ChunkBatches batches; // null: chunk by chunk, each with its own read
@@ -66,6 +69,8 @@ public final class SnapshotRestoreInput implements RestoreInput {
     this.source = source;
     this.prefetch = prefetch;
     this.progress = progress;
+    this.paths = List.copyOf(paths);
+    this.excludeGlobs = Glob.compileAll(excludes);
     Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlobsById);
     Map<String, Node> kept = new LinkedHashMap<>();
     if (paths.isEmpty()) {
@@ -241,7 +246,35 @@ public final class SnapshotRestoreInput implements RestoreInput {
 
   @Override
   public List<Verification> verifications() {
-    return source.verifications();
+    if (paths.isEmpty() && excludeGlobs.isEmpty()) {
+      return source.verifications();
+    }
+    // a file's recorded SHA-256 (stream sources) belongs to what is restored only if its path was chosen: a
+    // restorer reports one without its file as missing (left out by 'repair snapshots'), not one left out here
+    List<Verification> out = new ArrayList<>();
+    for (Verification v : source.verifications()) {
+      if (!"sha256".equals(v.attributes().get("algorithm")) || chosen(v.item())) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code path} is among what the paths and excludes of this restore select, stored or not. */
+  private boolean chosen(String path) {
+    boolean inPaths = paths.isEmpty() || paths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
+    if (!inPaths || excludeGlobs.isEmpty()) {
+      return inPaths;
+    }
+    if (Glob.any(excludeGlobs, path)) {
+      return false;
+    }
+    for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      if (Glob.any(excludeGlobs, path.substring(0, i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

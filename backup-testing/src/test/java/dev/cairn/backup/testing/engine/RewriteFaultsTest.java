@@ -196,6 +196,55 @@ class RewriteFaultsTest {
     }
   }
 
+  /**
+   * repair snapshots leaves out a stream source's dump whose chunk is lost; its SHA-256 stays recorded.
+   * A restore of the repaired snapshot must report the dump as missing (as a MySQL restore reports a
+   * table left out), not "every recorded checksum verified"; a restore that leaves it out on purpose
+   * (--exclude) does not.
+   */
+  @Test
+  void aRestoreOfARepairedSnapshotReportsTheDumpItLost() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("app.yaml"), "x: 1\n");
+    Storage storage = Storages.local(tmp.resolve("repo"));
+    byte[] dump = new byte[20_000];
+    new java.util.Random(5).nextBytes(dump);
+    Snapshot s;
+    try (Repository repo = TestRepos.init(storage)) {
+      s = repo.backup(List.of(FileSource.of(src).name("etc"),
+          StreamSource.of("db", "app.sql", () -> new ByteArrayInputStream(dump)))).snapshot();
+    }
+    ObjectId dumpTree = s.source("db").orElseThrow().tree();
+    ObjectId chunk;
+    try (var engine = dev.cairn.backup.internal.repository.EncryptedRepository.open(storage, TestRepos.PASSPHRASE,
+        dev.cairn.backup.internal.repository.RepositoryOptions.defaults())) {
+      chunk = dev.cairn.backup.internal.tree.TreeCodec.decode(engine.readBlob(dumpTree), "tree").get(0).content().get(0);
+    }
+    damage(storage, chunk);
+    try (Repository repo = TestRepos.open(storage)) {
+      assertThat(repo.repairPacks(List.of(), null, false).lostBlobs()).containsExactly(chunk.hex());
+      SnapshotRewrite r = repo.repairSnapshots(List.of(), true, false).get(0);
+      assertThat(r.removed()).containsOnlyKeys("db:app.sql");
+
+      RestoreReport restored = repo.restore(RestoreRequest.builder().snapshot(r.rewritten().id().hex())
+          .destination(tmp.resolve("out")).build());
+      assertThat(tmp.resolve("out/etc/app.yaml")).hasContent("x: 1");
+      assertThat(tmp.resolve("out/db/app.sql")).doesNotExist();
+      assertThat(restored.results()).filteredOn(x -> x.source().equals("db")).singleElement()
+          .satisfies(db -> assertThat(db.results()).singleElement().satisfies(v -> {
+            assertThat(v.item()).isEqualTo("app.sql");
+            assertThat(v.status()).isEqualTo(dev.cairn.backup.spi.VerificationResult.Status.MISSING);
+          }));
+      assertThat(restored.verified()).as("the recorded dump did not come back").isFalse();
+
+      // leaving it out on purpose is no loss
+      RestoreReport without = repo.restore(RestoreRequest.builder().snapshot(r.rewritten().id().hex())
+          .exclude("*.sql").destination(tmp.resolve("out2")).build());
+      assertThat(without.verified()).isTrue();
+    }
+  }
+
   /** Without --forget the originals stay; forgetting them by id, as the CLI says, leaves one snapshot. */
   @Test
   void withoutForgetTheOriginalsStayUntilForgottenById() throws Exception {
