@@ -36,6 +36,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -1652,14 +1653,23 @@ public final class EncryptedRepository implements AutoCloseable {
     loadEach(oldIndexes, id -> readIndexFile(id, damaged), f -> {
       if (f != null) {
         for (IndexFile.PackRecord p : f.packs()) {
-          if (stored.contains(p.id())) {
-            indexed.putIfAbsent(p.id(), p);
-          } else {
-            gone.add(p.id());
-          }
+          indexed.putIfAbsent(p.id(), p);
         }
       }
     });
+    // one listing may miss an object (a flaky directory listing, a paged listing cut short): a pack the index
+    // lists is gone only when storage says so for that pack, else its data would leave the index as if lost
+    for (Iterator<Map.Entry<ObjectId, IndexFile.PackRecord>> it = indexed.entrySet().iterator(); it.hasNext();) {
+      ObjectId pack = it.next().getKey();
+      if (!stored.contains(pack)) {
+        if (store.exists(ObjectStore.name(FileType.PACK, pack))) {
+          stored.add(pack);
+        } else {
+          gone.add(pack);
+          it.remove();
+        }
+      }
+    }
     Map<ObjectId, IndexFile.PackRecord> records = new LinkedHashMap<>();
     List<ObjectId> toRead = new ArrayList<>();
     for (ObjectId p : stored) {

@@ -121,6 +121,35 @@ class IndexRepairTest {
     }
   }
 
+  /**
+   * One listing of the packs misses a pack that is there (a flaky directory listing, a paged listing
+   * cut short): repair index must not take it for gone and drop it from the index, as if its data were
+   * lost; only storage saying so for that pack makes it gone (as for 'repair packs').
+   */
+  @Test
+  void aPackOneListingMissesStaysIndexed() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean missOne = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Storage storage = new dev.cairn.backup.testing.ForwardingStorage(Storages.local(repoDir)) {
+      @Override
+      public List<dev.cairn.backup.spi.StorageObject> list(String prefix) throws java.io.IOException {
+        List<dev.cairn.backup.spi.StorageObject> all = new ArrayList<>(super.list(prefix));
+        if (prefix.startsWith("data") && !all.isEmpty() && missOne.getAndSet(false)) {
+          all.remove(0);
+        }
+        return all;
+      }
+    };
+    try (Repository repo = TestRepos.open(storage)) {
+      IndexRepairReport report = repo.repairIndex(false);
+      assertThat(report.packsGone()).isZero();
+      assertThat(repo.verify(true).ok()).isTrue();
+    }
+    try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
+      VerifyReport v = repo.verify(true);
+      assertThat(v.ok()).as("%s", v.problems()).isTrue();
+    }
+  }
+
   private List<Path> indexFiles() throws Exception {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(repoDir.resolve("index"))) {
