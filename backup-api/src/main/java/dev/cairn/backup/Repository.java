@@ -590,7 +590,8 @@ public final class Repository implements AutoCloseable {
    * Changes the tags of the snapshots {@code refs} name ({@code latest}, ids or unique prefixes), as
    * restic's {@code tag} does: {@code set} (when not null) replaces their tags, then {@code add} and
    * {@code remove} apply. A snapshot whose tags change is written anew (it gets a new id) before its old
-   * file is deleted, so a crash leaves both, never neither. Copies already made elsewhere keep their
+   * file is deleted, so a crash leaves both, never neither; running it again then removes the old one
+   * without writing the new one twice. Copies already made elsewhere keep their
    * tags; {@code copy} does not copy a snapshot again because its tags changed. Takes the exclusive lock.
    *
    * @return the snapshots as they are now, in the order of {@code refs}
@@ -603,6 +604,7 @@ public final class Repository implements AutoCloseable {
     try (Lock lock = repo.lock(true)) {
       List<Snapshot> chosen = refs.stream().map(r -> Snapshots.resolve(repo, r, null, null)).distinct().toList();
       List<Snapshot> out = new ArrayList<>();
+      List<Snapshot> existing = null;
       for (Snapshot s : chosen) {
         java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(set != null ? set : s.tags());
         add.stream().filter(t -> !t.isBlank()).forEach(tags::add);
@@ -612,8 +614,19 @@ public final class Repository implements AutoCloseable {
           out.add(s);
           continue;
         }
-        Snapshot saved = Snapshots.save(repo, new Snapshot(s.id(), s.time(), s.host(), s.plan(), now, s.parent(),
-            s.sources(), s.checks(), s.complete()));
+        Snapshot wanted = new Snapshot(s.id(), s.time(), s.host(), s.plan(), now, s.parent(), s.sources(), s.checks(),
+            s.complete());
+        if (existing == null) {
+          existing = new ArrayList<>(Snapshots.readable(repo));
+        }
+        // an earlier run that stopped before removing the old file wrote this very snapshot: not written twice
+        Snapshot saved = existing.stream().filter(t -> !t.id().equals(s.id()) && t.equals(new Snapshot(t.id(),
+            wanted.time(), wanted.host(), wanted.plan(), wanted.tags(), wanted.parent(), wanted.sources(),
+            wanted.checks(), wanted.complete()))).findFirst().orElse(null);
+        if (saved == null) {
+          saved = Snapshots.save(repo, wanted);
+          existing.add(saved);
+        }
         repo.delete(dev.cairn.backup.internal.repository.FileType.SNAPSHOT, s.id());
         out.add(saved);
       }

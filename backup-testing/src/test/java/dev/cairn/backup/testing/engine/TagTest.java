@@ -81,4 +81,29 @@ class TagTest {
       assertThat(primary.snapshots().get(0).tags()).isEmpty();
     }
   }
+
+  /**
+   * A tag interrupted after the new snapshot was written and before the old one was removed leaves
+   * both; running the same command again (as after any interruption) finishes it, and does not write
+   * the tagged snapshot a second time.
+   */
+  @Test
+  void runningAnInterruptedTagAgainLeavesOneSnapshot() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("all.yaml"), "x: 1\n");
+    dev.cairn.backup.testing.FaultyStorage storage = new dev.cairn.backup.testing.FaultyStorage(new InMemoryStorage());
+    try (Repository repo = TestRepos.init(storage)) {
+      ObjectId id = repo.backup(List.of(FileSource.of(src))).snapshotId();
+      storage.failCall(dev.cairn.backup.testing.FaultyStorage.Operation.DELETE, 1); // the old snapshot's removal
+      assertThatThrownBy(() -> repo.tag(List.of(id.hex()), null, List.of("keep"), List.of()))
+          .hasMessageContaining("injected fault");
+      assertThat(repo.snapshots()).hasSize(2); // both, never neither
+
+      Snapshot tagged = repo.tag(List.of(id.hex()), null, List.of("keep"), List.of()).get(0);
+      assertThat(repo.snapshots()).as("the tagged snapshot is there once").extracting(Snapshot::id)
+          .containsExactly(tagged.id());
+      assertThat(tagged.tags()).containsExactly("keep");
+    }
+  }
 }
