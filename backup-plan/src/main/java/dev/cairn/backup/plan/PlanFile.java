@@ -95,6 +95,7 @@ public final class PlanFile {
   private final PlanHooks hooks;
   private final Duration rpo;
   private final Duration rto;
+  private final Duration grace;
   private final BackupPlan.ObjectivesPolicy objectivesPolicy;
   private final Path drillDirectory;
   private final Path drillReports;
@@ -163,9 +164,14 @@ public final class PlanFile {
     this.targets = targets(root.require("targets"));
     YamlNode objectives = root.get("objectives");
     if (objectives != null) {
-      objectives.allowOnly(Set.of("rpo", "rto", "enforce"));
+      objectives.allowOnly(Set.of("rpo", "rto", "enforce", "grace"));
       this.rpo = objectives.get("rpo") == null ? null : duration(objectives.get("rpo"));
       this.rto = objectives.get("rto") == null ? null : duration(objectives.get("rto"));
+      YamlNode graceNode = objectives.get("grace");
+      if (graceNode != null && rpo == null) {
+        throw graceNode.error("'grace' widens the RPO for plan status: set objectives.rpo as well");
+      }
+      this.grace = graceNode == null ? Duration.ZERO : duration(graceNode);
       YamlNode enforce = objectives.get("enforce");
       if (enforce == null || enforce.text().equalsIgnoreCase("fail")) {
         this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
@@ -178,6 +184,7 @@ public final class PlanFile {
     } else {
       this.rpo = null;
       this.rto = null;
+      this.grace = Duration.ZERO;
       this.objectivesPolicy = BackupPlan.ObjectivesPolicy.FAIL;
     }
     YamlNode drill = root.get("drill");
@@ -280,6 +287,15 @@ public final class PlanFile {
   /** The recovery point objective, if set. */
   public Optional<Duration> rpo() {
     return Optional.ofNullable(rpo);
+  }
+
+  /**
+   * How much older than the RPO a target's newest good snapshot may be before {@link #health} calls the
+   * RPO violated ({@code objectives.grace}, default zero): a snapshot is dated when its backup starts, so
+   * with daily backups and a 24 h RPO the newest one is just over a day old while the next backup runs.
+   */
+  public Duration rpoGrace() {
+    return grace;
   }
 
   /** The recovery time objective, if set. */
@@ -408,7 +424,8 @@ public final class PlanFile {
     Map<String, DriveRecords.Seen> seenNow = new LinkedHashMap<>();
     for (TargetSpec t : targets) {
       if (t.primary()) {
-        states.add(new HealthReport.TargetState(t.name(), null, plan.snapshots(), null));
+        states.add(new HealthReport.TargetState(t.name(), rpo == null || grace.isZero() ? null : rpo.plus(grace),
+            plan.snapshots(), null));
         continue;
       }
       List<Snapshot> held = new ArrayList<>();
@@ -431,7 +448,7 @@ public final class PlanFile {
       if (drives.size() > 1) {
         rotations.put(t.name(), drives);
       }
-      Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo);
+      Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo).plus(grace);
       // the newest copy it holds (snapshots keep their backup time, so this is when the copied backup ran)
       Instant lastCopy = held.stream().map(Snapshot::time).filter(time -> !time.isAfter(now))
           .max(Comparator.naturalOrder()).orElse(null);
@@ -458,7 +475,7 @@ public final class PlanFile {
         Schedule schedule = targets.stream().filter(t -> t.name().equals(row.target())).findFirst().orElseThrow()
             .schedule();
         Duration limit = rpo == null ? null
-            : schedule.longestGap(now).multipliedBy(drives.size() + 1L).plus(rpo);
+            : schedule.longestGap(now).multipliedBy(drives.size() + 1L).plus(rpo).plus(grace);
         rows.addAll(RotationHealth.drives(row.target(), drives, now, row, limit, noRecord));
       }
     }

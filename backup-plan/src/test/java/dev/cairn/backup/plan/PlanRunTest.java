@@ -199,6 +199,33 @@ class PlanRunTest {
   }
 
   @Test
+  void aGraceKeepsTheDailyBackupFromViolatingA24HourRpoWhileTheNextOneRuns() throws IOException {
+    Path file = dir.resolve("plan.yaml");
+    plan("abort").backup();   // dated at its start, as every snapshot
+    Duration whileNextRuns = Duration.ofHours(24).plusMinutes(20);
+    PlanFile strict = PlanFile.read(file);
+    HealthReport.ObjectiveResult without = strict.health(strict.toPlanBuilder().clock(clock).build(),
+        clock.instant().plus(whileNextRuns)).target("local").orElseThrow().objective(HealthReport.Objective.RPO)
+        .orElseThrow();
+    assertThat(without.status()).as("the strict reading: 24h 20m of data at risk").isEqualTo(HealthReport.Status.VIOLATED);
+
+    Files.writeString(file, Files.readString(file).replace("enforce: warn}", "enforce: warn, grace: 1h}"));
+    PlanFile lenient = PlanFile.read(file);
+    assertThat(lenient.rpoGrace()).isEqualTo(Duration.ofHours(1));
+    BackupPlan plan = lenient.toPlanBuilder().clock(clock).build();
+    HealthReport.ObjectiveResult running = lenient.health(plan, clock.instant().plus(whileNextRuns))
+        .target("local").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow();
+    assertThat(running.status()).isEqualTo(HealthReport.Status.OK);
+    assertThat(running.limit()).isEqualTo(Duration.ofHours(25));
+    HealthReport late = lenient.health(plan, clock.instant().plus(Duration.ofHours(25).plusMinutes(1)));
+    assertThat(late.target("local").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
+        .as("the next backup failed or hangs").isEqualTo(HealthReport.Status.VIOLATED);
+
+    Files.writeString(file, Files.readString(file).replace("rpo: 24h, ", ""));
+    assertThatThrownBy(() -> PlanFile.read(file)).hasMessageContaining("grace").hasMessageContaining("objectives.rpo");
+  }
+
+  @Test
   void healthCoversCopyTargetsOfThePlanFile() throws IOException {
     plan("abort");
     Path file = dir.resolve("plan.yaml");
