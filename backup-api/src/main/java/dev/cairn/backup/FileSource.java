@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * already has that name; a symlink target that is not valid UTF-8 is stored the same way, with a warning.
  *
  * <p>Files that vanish or cannot be opened during the walk are reported as warnings (the snapshot is
- * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning. Immutable
+ * marked incomplete); special files (devices, sockets, FIFOs) are skipped with a warning, and so is an
+ * include glob that matched nothing (a renamed file or a typo would otherwise drop out unnoticed). Immutable
  * and thread-safe: the {@code include}/{@code exclude}/{@code name} methods return changed copies.
  */
 public final class FileSource implements Source {
@@ -272,7 +273,7 @@ public final class FileSource implements Source {
         EntryMetadata meta = FileMetadata.read(root, root.getFileName().toString());
         String path = meta.path();
         // the same globs as for a file in a tree: 'backup FILE --exclude GLOB' leaves it out if GLOB matches it
-        boolean included = !Glob.any(excludeGlobs, path) && (includeGlobs.isEmpty() || Glob.any(includeGlobs, path));
+        boolean included = !Glob.any(excludeGlobs, path) && (includeGlobs.isEmpty() || pool.included(path));
         if (included && (maxFileSize < 0 || meta.size() <= maxFileSize)) {
           pool.submit(context, root, meta);
         }
@@ -285,6 +286,14 @@ public final class FileSource implements Source {
     } finally {
       pool.shutdown();
     }
+    for (int i = 0; i < includes.size(); i++) {
+      if (!pool.includeMatched[i]) {
+        // a renamed file (main.yml for main.yaml) or a typo would otherwise leave it out of every backup
+        // without a word; borg warns the same way
+        context.warn(includes.get(i), "include '" + includes.get(i) + "' matched nothing under " + root
+            + "; check the pattern against the files there");
+      }
+    }
   }
 
   /**
@@ -296,6 +305,8 @@ public final class FileSource implements Source {
     private final Semaphore queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+    /** Which include globs matched an entry of this backup; set by the walking thread only. */
+    final boolean[] includeMatched = new boolean[includeGlobs.size()];
 
     Readers(int threads) {
       this.executor = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
@@ -304,6 +315,18 @@ public final class FileSource implements Source {
         return t;
       });
       this.queue = new Semaphore(QUEUED_FILES);
+    }
+
+    /** Whether an include glob matches {@code path}, noting each one that does. */
+    boolean included(String path) {
+      boolean any = false;
+      for (int i = 0; i < includeMatched.length; i++) {
+        if (!(any && includeMatched[i]) && includeGlobs.get(i).matches(path)) {
+          includeMatched[i] = true;
+          any = true;
+        }
+      }
+      return any;
     }
 
     void submit(SourceContext context, Path file, EntryMetadata meta) throws IOException {
@@ -415,7 +438,7 @@ public final class FileSource implements Source {
         context.warn(path, "cannot read metadata: " + e);
         continue;
       }
-      boolean included = includeGlobs.isEmpty() || Glob.any(includeGlobs, path);
+      boolean included = includeGlobs.isEmpty() || readers.included(path);
       if (meta == null) {
         if (included) { // one no include asks for is not an input the snapshot lacks
           context.warn(path, "special file skipped (device, socket or FIFO)");

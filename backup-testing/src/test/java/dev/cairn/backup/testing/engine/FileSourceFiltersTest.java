@@ -52,6 +52,26 @@ class FileSourceFiltersTest {
   }
 
   @Test
+  void anIncludeThatMatchesNothingIsAWarningNamingIt() throws Exception {
+    // the team's plan includes roles/*/tasks/main.yaml; a role written with Ansible's other spelling,
+    // main.yml, matched nothing and was left out of every backup without a word
+    Path src = tmp.resolve("ansible");
+    Files.createDirectories(src.resolve("group_vars"));
+    Files.createDirectories(src.resolve("roles/web/tasks"));
+    Files.writeString(src.resolve("group_vars/all.yaml"), "ntp: pool.ntp.org\n");
+    Files.writeString(src.resolve("roles/web/tasks/main.yml"), "- name: web\n");
+    try (Repository repo = TestRepos.init(new InMemoryStorage())) {
+      var report = repo.backup(List.of(FileSource.of(src).include("group_vars/all.yaml", "roles/*/tasks/main.yaml")));
+      assertThat(report.snapshot().complete()).isFalse();
+      assertThat(report.warnings()).singleElement().asString()
+          .contains("include 'roles/*/tasks/main.yaml' matched nothing under " + src);
+      var every = repo.backup(List.of(FileSource.of(src).include("group_vars/all.yaml", "roles/*/tasks/main.y*ml")));
+      assertThat(every.warnings()).isEmpty();
+      assertThat(every.snapshot().complete()).isTrue();
+    }
+  }
+
+  @Test
   void filesLargerThanTheLimitAreLeftOut() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src.resolve("dumps"));
