@@ -179,11 +179,21 @@ public final class DirectoryRestorer implements Restorer {
             }
             if (overwrite) {
               // replacing files: delete and create in the task, so a failed restore leaves the files it
-              // did not reach as they were
-              pending.add(pool.submit(() -> {
-                record(results, e, writeFile(input, e, target, null, false, v, bytes));
-                return null;
-              }));
+              // did not reach as they were; at most MAX_OPEN queued or being written, as below
+              acquire(openFiles);
+              try {
+                pending.add(pool.submit(() -> {
+                  try {
+                    record(results, e, writeFile(input, e, target, null, false, v, bytes));
+                    return null;
+                  } finally {
+                    openFiles.release();
+                  }
+                }));
+              } catch (RuntimeException ex) {
+                openFiles.release();
+                throw ex;
+              }
               break;
             }
             boolean modeSet = exactModes && createsWithMode(e.mode());
@@ -272,6 +282,9 @@ public final class DirectoryRestorer implements Restorer {
       Map<String, VerificationResult> results, AtomicLong unchangedBytes, ExecutorService pool) throws IOException {
     Set<String> kept = ConcurrentHashMap.newKeySet();
     List<Future<?>> checks = new ArrayList<>();
+    // checks queued or running, at most: stat-ing is far faster than reading, and a task queued for each of a
+    // million files would hold them all in memory at once
+    Semaphore inFlight = new Semaphore(MAX_OPEN);
     Map<Path, Boolean> plainDirectories = new HashMap<>();
     Path realDestination = destination.toRealPath();
     for (EntryMetadata e : input.entries()) {
@@ -289,30 +302,49 @@ public final class DirectoryRestorer implements Restorer {
           || !plainDirectories.computeIfAbsent(target.getParent(), dir -> reachedWithoutLinks(dir, realDestination))) {
         continue;
       }
-      checks.add(pool.submit(() -> {
-        Verification v = sha.get(e.path());
-        MessageDigest digest = v == null ? null : sha256();
-        try (InputStream file = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS);
-            InputStream in = digest == null ? file : new DigestInputStream(file, digest)) {
-          if (input.holdsContent(e.path(), in)) {
-            kept.add(e.path());
-            unchangedBytes.addAndGet(e.size());
-            if (v != null) {
-              record(results, e, VerificationResult.compare(v, e.size(),
-                  "sha256:" + HexFormat.of().formatHex(digest.digest())));
-            }
+      acquire(inFlight);
+      Future<?> check;
+      try {
+        check = pool.submit(() -> {
+          try {
+            return checkUnchanged(input, e, target, sha, results, kept, unchangedBytes);
+          } finally {
+            inFlight.release();
           }
-        } catch (IOException ex) {
-          // unreadable (permissions, I/O error): the restore replaces it
-        }
-        return null;
-      }));
+        });
+      } catch (RuntimeException ex) {
+        inFlight.release();
+        throw ex;
+      }
+      checks.add(check);
       drainDone(checks);
     }
     for (Future<?> f : checks) {
       await(f);
     }
     return kept;
+  }
+
+  /** Checks one file for {@link #unchangedFiles}, adding it to {@code kept} if it holds its content. */
+  private static Object checkUnchanged(RestoreInput input, EntryMetadata e, Path target,
+      Map<String, Verification> sha, Map<String, VerificationResult> results, Set<String> kept,
+      AtomicLong unchangedBytes) {
+    Verification v = sha.get(e.path());
+    MessageDigest digest = v == null ? null : sha256();
+    try (InputStream file = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS);
+        InputStream in = digest == null ? file : new DigestInputStream(file, digest)) {
+      if (input.holdsContent(e.path(), in)) {
+        kept.add(e.path());
+        unchangedBytes.addAndGet(e.size());
+        if (v != null) {
+          record(results, e, VerificationResult.compare(v, e.size(),
+              "sha256:" + HexFormat.of().formatHex(digest.digest())));
+        }
+      }
+    } catch (IOException ex) {
+      // unreadable (permissions, I/O error): the restore replaces it
+    }
+    return null;
   }
 
   /** Whether {@code dir}, inside the destination, is that very path with no symlink on the way. */

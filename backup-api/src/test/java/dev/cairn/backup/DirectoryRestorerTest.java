@@ -80,6 +80,146 @@ class DirectoryRestorerTest {
     }
   }
 
+  /**
+   * Overwriting a destination that already holds a million files: the check of which files already hold
+   * their content must not queue a task for every one of them up front (each holds its entry and path
+   * until a thread gets to it), nor must the writes of the files that do not. Here the first check, or
+   * the first write, is slow; meanwhile the restore must not have looked at all the other files.
+   */
+  @Test
+  @Timeout(60)
+  void overwritingQueuesOnlyAFewFilesAheadOfTheThreads() throws IOException {
+    for (boolean present : new boolean[] {true, false}) {
+      Path dest = tmp.resolve("dest-" + present);
+      Files.createDirectories(dest.resolve("d"));
+      Files.writeString(dest.resolve("other"), "x"); // not empty: overwriting is needed either way
+      int files = 5000;
+      if (present) {
+        for (int i = 0; i < files; i++) {
+          Files.writeString(dest.resolve("d/f" + i), "y");
+        }
+      }
+      SlowFirstInput input = new SlowFirstInput(files);
+      DirectoryRestorer.to(dest).overwrite(true).threads(2).restore(input);
+      assertThat(input.lookedAtDuringFirst).as("files looked at while the first %s was slow",
+          present ? "check" : "write").isLessThan(1000);
+      assertThat(Files.readString(dest.resolve("d/f" + (files - 1)))).isEqualTo("z");
+    }
+  }
+
+  /** d/ and d/f0 … d/fN-1, each holding "z"; checks and reads started in the first second end after it. */
+  private static final class SlowFirstInput implements RestoreInput {
+    private final List<EntryMetadata> entries;
+    private final java.util.concurrent.atomic.AtomicInteger lookedAt = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicLong slowUntil = new java.util.concurrent.atomic.AtomicLong();
+    volatile int lookedAtDuringFirst = -1;
+
+    SlowFirstInput(int files) {
+      List<EntryMetadata> list = new ArrayList<>();
+      list.add(new EntryMetadata("d", EntryType.DIRECTORY, 0, Instant.EPOCH, 0755, 0, Map.of()));
+      for (int i = 0; i < files; i++) {
+        list.add(new EntryMetadata("d/f" + i, EntryType.FILE, 1, Instant.EPOCH, 0644, 0, Map.of()));
+      }
+      entries = list;
+    }
+
+    private void slowOnce() {
+      long until = slowUntil.updateAndGet(t -> t == 0 ? System.nanoTime() + 1_000_000_000L : t);
+      boolean firstCall = first.getAndSet(false);
+      try {
+        for (long left; (left = until - System.nanoTime()) > 0; ) {
+          Thread.sleep(left / 1_000_000 + 1); // every thread busy for the first second
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (firstCall) {
+        lookedAtDuringFirst = lookedAt.get();
+      }
+    }
+
+    @Override
+    public boolean holdsContent(String path, InputStream existing) throws IOException {
+      slowOnce();
+      return false; // "y": not the content, written anew
+    }
+
+    @Override
+    public String snapshotId() {
+      return "0".repeat(64);
+    }
+
+    @Override
+    public Instant snapshotTime() {
+      return Instant.EPOCH;
+    }
+
+    @Override
+    public String sourceName() {
+      return "files";
+    }
+
+    @Override
+    public String sourceType() {
+      return FileSource.TYPE;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+      return Map.of();
+    }
+
+    @Override
+    public List<EntryMetadata> entries() {
+      return new java.util.AbstractList<>() {
+        @Override
+        public EntryMetadata get(int index) {
+          return entries.get(index);
+        }
+
+        @Override
+        public java.util.Iterator<EntryMetadata> iterator() {
+          lookedAt.set(0); // how far the restore's current pass over the entries got
+          java.util.Iterator<EntryMetadata> it = entries.iterator();
+          return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public EntryMetadata next() {
+              lookedAt.incrementAndGet();
+              return it.next();
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return entries.size();
+        }
+      };
+    }
+
+    @Override
+    public String symlinkTarget(String path) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public InputStream open(String path) {
+      slowOnce();
+      return new ByteArrayInputStream("z".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<Verification> verifications() {
+      return List.of();
+    }
+  }
+
   private static String content(int i) {
     return ("file " + i + "\n").repeat(1 + i % 7);
   }
