@@ -974,7 +974,11 @@ public final class PlanFile {
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.startsWith("p")) {
       try {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
+        Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
+        if (d.isNegative()) {
+          throw new IllegalArgumentException("'" + text + "' is negative; a duration here must be zero or more");
+        }
+        return d;
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("'" + text + "' is not a duration such as 24h, 30m, 7d or PT24H");
       }

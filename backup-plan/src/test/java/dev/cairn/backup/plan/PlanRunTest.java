@@ -221,6 +221,9 @@ class PlanRunTest {
     assertThat(late.target("local").orElseThrow().objective(HealthReport.Objective.RPO).orElseThrow().status())
         .as("the next backup failed or hangs").isEqualTo(HealthReport.Status.VIOLATED);
 
+    Files.writeString(file, Files.readString(file).replace("grace: 1h", "grace: PT-1H"));
+    assertThatThrownBy(() -> PlanFile.read(file)).hasMessageContaining("'PT-1H' is negative");
+    Files.writeString(file, Files.readString(file).replace("grace: PT-1H", "grace: 1h"));
     Files.writeString(file, Files.readString(file).replace("rpo: 24h, ", ""));
     assertThatThrownBy(() -> PlanFile.read(file)).hasMessageContaining("grace").hasMessageContaining("objectives.rpo");
   }
