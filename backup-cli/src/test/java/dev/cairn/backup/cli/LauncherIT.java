@@ -64,6 +64,34 @@ class LauncherIT {
     assertThat(wrong.err).contains("passphrase").doesNotContain("Exception");
   }
 
+  /**
+   * The first run records the class-data archive (about 10 MiB) into the cache directory as it exits. A
+   * JVM that cannot write it prints "Unable to write to shared archive file" and exits with status 1,
+   * whatever the command's own: with ~/.cache on a full disk (often the disk the repository just filled)
+   * every command, a backup that saved its snapshot or a prune that freed the disk, reported failure. A
+   * full disk needs root to build, so a file size limit stops the write here, as a full disk does.
+   */
+  @Test
+  void aCacheWithoutRoomForTheArchiveDoesNotFailTheCommand() throws Exception {
+    Path cache = tmp.resolve("cache");
+    Path repo = tmp.resolve("repo");
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("hosts"), "127.0.0.1 localhost\n");
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "CAIRN_PASSWORD", "launcher test");
+    // 2048 blocks: 1 or 2 MiB depending on the shell; the repository's objects here are far smaller
+    List<String> limited = List.of("sh", "-c", "ulimit -f 2048 && exec \"$0\" \"$@\"", LAUNCHER.toString());
+
+    Run init = run(env, limited, "-q", "-r", repo.toString(), "init");
+    assertThat(init.code).as(init.err).isZero();
+    Run backup = run(env, limited, "-q", "-r", repo.toString(), "backup", data.toString());
+    assertThat(backup.code).as(backup.err).isZero();
+    assertThat(backup.err).as("no JVM complaint about the archive").doesNotContain("shared archive");
+    assertThat(archives(cache)).as("no archive without room for it").isEmpty();
+    // once there is room, the archive is recorded as usual
+    assertThat(run(env, "--version").code).isZero();
+    assertThat(archives(cache)).hasSize(1);
+  }
+
   private static List<Path> archives(Path cache) throws IOException {
     Path dir = cache.resolve("cairn");
     if (!Files.isDirectory(dir)) {
@@ -75,7 +103,12 @@ class LauncherIT {
   }
 
   private Run run(Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(LAUNCHER.toString()), Stream.of(args)).toList());
+    return run(env, List.of(LAUNCHER.toString()), args);
+  }
+
+  /** Runs {@code launcher} (the launcher, or a command that runs it) with {@code args}. */
+  private Run run(Map<String, String> env, List<String> launcher, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Stream.concat(launcher.stream(), Stream.of(args)).toList());
     pb.environment().remove("CAIRN_REPOSITORY");
     pb.environment().remove("CAIRN_PASSWORD_FILE");
     pb.environment().remove("CAIRN_JAVA_OPTS");
