@@ -46,6 +46,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,7 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * snapshot order (creating files in one directory from several threads only makes them wait on the
  * directory's lock in the kernel), and written by several. If the restore fails part-way, the files
  * being written are finished and no further file is created (when overwriting, files not reached stay
- * as they were); only the file whose read failed is incomplete.
+ * as they were); only the files whose reading or writing failed are incomplete (a full disk fails every
+ * file being written), and the exception names them.
  * Immutable and thread-safe; {@link #overwrite(boolean)} and {@link #threads(int)} return copies.
  */
 public final class DirectoryRestorer implements Restorer {
@@ -145,106 +148,132 @@ public final class DirectoryRestorer implements Restorer {
     knownDirectories.add(destination);
     AtomicLong unchangedBytes = new AtomicLong();
     Set<String> unchanged = Set.of();
+    // once a file fails (a full disk fails every file after it), no further file is started: the files
+    // whose writing failed are the only incomplete ones, and the failure names them
+    AtomicBoolean failed = new AtomicBoolean();
+    Set<Path> incomplete = new ConcurrentSkipListSet<>();
     try {
-      if (overwrite) {
-        unchanged = unchangedFiles(input, sha, results, unchangedBytes, pool);
-      }
-      for (EntryMetadata e : input.entries()) {
-        Path target = resolve(e.path());
-        if (knownDirectories.add(target.getParent())) {
-          ensureParent(target);
+      try {
+        if (overwrite) {
+          unchanged = unchangedFiles(input, sha, results, unchangedBytes, pool);
         }
-        switch (e.type()) {
-          case DIRECTORY -> {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-              Files.delete(target); // only possible when overwriting: a file or link where the snapshot has a directory
-            }
-            Files.createDirectories(target);
-            knownDirectories.add(target);
-            directories.add(e);
+        for (EntryMetadata e : input.entries()) {
+          if (failed.get()) {
+            break; // the failure is rethrown below
           }
-          case SYMLINK -> {
-            if (overwrite) {
-              deleteIfNotDirectory(target);
-            }
-            createSymlink(target, input.symlinkTarget(e.path()));
-            setTimes(target, e);
+          Path target = resolve(e.path());
+          if (knownDirectories.add(target.getParent())) {
+            ensureParent(target);
           }
-          case FILE -> {
-            Verification v = sha.get(e.path());
-            if (unchanged.contains(e.path())) {
-              setMode(target, e.mode());
+          switch (e.type()) {
+            case DIRECTORY -> {
+              if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(target); // only possible when overwriting: a file or link where the snapshot has a directory
+              }
+              Files.createDirectories(target);
+              knownDirectories.add(target);
+              directories.add(e);
+            }
+            case SYMLINK -> {
+              if (overwrite) {
+                deleteIfNotDirectory(target);
+              }
+              createSymlink(target, input.symlinkTarget(e.path()));
               setTimes(target, e);
-              break;
             }
-            if (overwrite) {
-              // replacing files: delete and create in the task, so a failed restore leaves the files it
-              // did not reach as they were; at most MAX_OPEN queued or being written, as below
-              acquire(openFiles);
-              try {
-                pending.add(pool.submit(() -> {
-                  try {
-                    record(results, e, writeFile(input, e, target, null, false, v, bytes));
+            case FILE -> {
+              Verification v = sha.get(e.path());
+              if (unchanged.contains(e.path())) {
+                setMode(target, e.mode());
+                setTimes(target, e);
+                break;
+              }
+              if (overwrite) {
+                // replacing files: delete and create in the task, so a failed restore leaves the files it
+                // did not reach as they were
+                // at most MAX_OPEN queued or being written, as below
+                acquire(openFiles);
+                try {
+                  pending.add(pool.submit(() -> {
+                    try {
+                      if (failed.get()) {
+                        return null; // not reached: stays as it was
+                      }
+                      record(results, e, writeFile(input, e, target, null, false, v, bytes, incomplete));
+                    } catch (IOException | RuntimeException | Error ex) {
+                      failed.set(true);
+                      throw ex;
+                    } finally {
+                      openFiles.release();
+                    }
                     return null;
-                  } finally {
-                    openFiles.release();
-                  }
-                }));
-              } catch (RuntimeException ex) {
+                  }));
+                } catch (RuntimeException ex) {
+                  openFiles.release();
+                  throw ex;
+                }
+                break;
+              }
+              boolean modeSet = exactModes && createsWithMode(e.mode());
+              acquire(openFiles);
+              FileChannel channel;
+              try {
+                channel = modeSet
+                    ? FileChannel.open(target, CREATE_NEW, PosixFilePermissions.asFileAttribute(permissions(e.mode())))
+                    : FileChannel.open(target, CREATE_NEW);
+              } catch (IOException | RuntimeException ex) {
                 openFiles.release();
                 throw ex;
               }
-              break;
-            }
-            boolean modeSet = exactModes && createsWithMode(e.mode());
-            acquire(openFiles);
-            FileChannel channel;
-            try {
-              channel = modeSet
-                  ? FileChannel.open(target, CREATE_NEW, PosixFilePermissions.asFileAttribute(permissions(e.mode())))
-                  : FileChannel.open(target, CREATE_NEW);
-            } catch (IOException | RuntimeException ex) {
-              openFiles.release();
-              throw ex;
-            }
-            created.put(channel, target);
-            pending.add(pool.submit(() -> {
-              try {
-                created.remove(channel);
-                record(results, e, writeFile(input, e, target, channel, modeSet, v, bytes));
-                return null;
-              } finally {
+              created.put(channel, target);
+              pending.add(pool.submit(() -> {
                 try {
-                  closeQuietly(channel); // already closed unless writing failed: keep that failure
+                  created.remove(channel);
+                  if (failed.get()) {
+                    closeQuietly(channel); // not reached: not left behind empty
+                    Files.deleteIfExists(target);
+                    return null;
+                  }
+                  record(results, e, writeFile(input, e, target, channel, modeSet, v, bytes, incomplete));
+                  return null;
+                } catch (IOException | RuntimeException | Error ex) {
+                  failed.set(true);
+                  throw ex;
                 } finally {
-                  openFiles.release();
+                  try {
+                    closeQuietly(channel); // already closed unless writing failed: keep that failure
+                  } finally {
+                    openFiles.release();
+                  }
                 }
-              }
-            }));
+              }));
+            }
           }
+          drainDone(pending);
         }
-        drainDone(pending);
-      }
-      for (Future<?> f : pending) {
-        await(f);
-      }
-    } finally {
-      // on failure: files being written are finished, files not started are not started (no half-written
-      // files besides the one that failed)
-      for (Future<?> f : pending) {
-        f.cancel(false);
-      }
-      pool.shutdown();
-      awaitTermination(pool);
-      // files created, but the restore failed before their turn: remove them rather than leave them empty
-      created.forEach((channel, path) -> {
-        closeQuietly(channel);
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-          // the restore already fails with its own error
+        for (Future<?> f : pending) {
+          await(f);
         }
-      });
+      } finally {
+        // on failure: files being written are finished, files not started are not started (no half-written
+        // files besides the one that failed)
+        for (Future<?> f : pending) {
+          f.cancel(false);
+        }
+        pool.shutdown();
+        awaitTermination(pool);
+        // files created, but the restore failed before their turn: remove them rather than leave them empty
+        created.forEach((channel, path) -> {
+          closeQuietly(channel);
+          try {
+            Files.deleteIfExists(path);
+          } catch (IOException ignored) {
+            // the restore already fails with its own error
+          }
+        });
+      }
+    } catch (IOException e) {
+      throw namingIncomplete(e, incomplete);
     }
     for (int i = directories.size() - 1; i >= 0; i--) {
       EntryMetadata d = directories.get(i);
@@ -356,9 +385,28 @@ public final class DirectoryRestorer implements Restorer {
     }
   }
 
-  /** Writes one file through {@code created}, or (when null) deletes whatever is at {@code target} and creates it. */
+  /**
+   * {@code failure} of a restore, with the files it left incomplete named: a full disk's error names no
+   * file, and several files being written at once fail together.
+   */
+  private static IOException namingIncomplete(IOException failure, Set<Path> incomplete) {
+    if (incomplete.isEmpty()) {
+      return failure;
+    }
+    List<String> names = incomplete.stream().map(Path::toString).toList();
+    String message = failure.getMessage() + "; the restore stopped there, " + (names.size() == 1
+        ? "and " + names.get(0) + " is incomplete" : "and these files are incomplete: " + String.join(", ", names))
+        + " (every other file written is whole; restoring again with overwriting allowed keeps those and"
+        + " writes the rest)";
+    return new IOException(message, failure);
+  }
+
+  /**
+   * Writes one file through {@code created}, or (when null) deletes whatever is at {@code target} and creates it.
+   * If writing fails once the file exists, {@code target} is added to {@code incomplete}.
+   */
   private static VerificationResult writeFile(RestoreInput input, EntryMetadata e, Path target, FileChannel created,
-      boolean modeSet, Verification v, AtomicLong bytes) throws IOException {
+      boolean modeSet, Verification v, AtomicLong bytes, Set<Path> incomplete) throws IOException {
     FileChannel channel = created;
     if (channel == null) {
       deleteIfNotDirectory(target);
@@ -390,6 +438,9 @@ public final class DirectoryRestorer implements Restorer {
           bytes.addAndGet(len);
         }
       });
+    } catch (IOException | RuntimeException | Error ex) {
+      incomplete.add(target);
+      throw ex;
     }
     if (!modeSet) {
       setMode(target, e.mode());

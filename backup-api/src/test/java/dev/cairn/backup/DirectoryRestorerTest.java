@@ -68,6 +68,33 @@ class DirectoryRestorerTest {
     }
   }
 
+  /**
+   * The destination's disk fills at d/f150: from there on every file fails. Only the files being written
+   * then may be incomplete (the class documentation: "no further file is created"), and the message must
+   * name them, as the full disk's own error names no file. The restore went on creating and starting every
+   * file left, each failing at once: 150 empty files, none named.
+   */
+  @Test
+  @Timeout(60)
+  void aFullDiskStopsTheRestoreAndTheMessageNamesTheIncompleteFiles() throws IOException {
+    Path dest = tmp.resolve("dest");
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+        () -> DirectoryRestorer.to(dest).threads(2).restore(new BrokenInput(true)));
+    assertThat(failure).isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+    List<String> incomplete = new ArrayList<>();
+    for (int i = 0; i < FILES; i++) {
+      Path f = dest.resolve("d/f" + i);
+      if (Files.exists(f) && !Files.readString(f).equals(content(i))) {
+        incomplete.add("d/f" + i);
+      }
+    }
+    assertThat(incomplete).as("only the files the two threads were writing").contains("d/f150")
+        .hasSizeLessThanOrEqualTo(2);
+    for (String path : incomplete) {
+      assertThat(failure.getMessage()).as("names the incomplete %s", path).contains(path);
+    }
+  }
+
   @Test
   void symlinkTargetsAreRestoredVerbatim() throws IOException {
     // what a backup records for 'ln -s /mnt/data/ data' and 'ln -s ../a//b ab': readlink's bytes
@@ -273,8 +300,22 @@ class DirectoryRestorerTest {
     }
   }
 
-  /** Entries d/, d/f0 … d/f299; reading d/f150 fails after a few bytes, and every read is a little slow. */
+  /**
+   * Entries d/, d/f0 … d/f299; reading d/f150 fails after a few bytes, and every read is a little slow.
+   * With {@code diskFull}, every file from d/f150 on fails after a few bytes with the full disk's error
+   * and no path, as the writes of a restore whose destination filled up do.
+   */
   private static final class BrokenInput implements RestoreInput {
+    private final boolean diskFull;
+
+    BrokenInput() {
+      this(false);
+    }
+
+    BrokenInput(boolean diskFull) {
+      this.diskFull = diskFull;
+    }
+
     @Override
     public String snapshotId() {
       return "0".repeat(64);
@@ -325,7 +366,7 @@ class DirectoryRestorerTest {
         throw new IOException("interrupted", e);
       }
       byte[] b = content(i).getBytes(StandardCharsets.UTF_8);
-      if (i != BROKEN) {
+      if (i < BROKEN || (i > BROKEN && !diskFull)) {
         return new ByteArrayInputStream(b);
       }
       return new InputStream() {
@@ -336,7 +377,7 @@ class DirectoryRestorerTest {
           if (n++ < 3) {
             return 'x';
           }
-          throw new IOException("disk gone while reading " + path);
+          throw new IOException(diskFull ? "No space left on device" : "disk gone while reading " + path);
         }
       };
     }
