@@ -145,6 +145,8 @@ public final class EncryptedRepository implements AutoCloseable {
   private int writeOperations; // guarded by writeOperationsLock: operations between beginWrites and its close
   private final Object indexWriteLock = new Object();
   private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
+  /** Set when a pack of {@link #unindexed} was deleted: the in-memory index still holds its blobs. */
+  private volatile boolean indexStale;
   private final Executor workers;
   private final ExecutorService ownedWorkers;
   private final ExecutorService uploads;
@@ -377,9 +379,10 @@ public final class EncryptedRepository implements AutoCloseable {
    */
   public boolean refreshIndex() {
     checkOpen();
-    if (Set.copyOf(store.list(FileType.INDEX)).equals(indexFiles)) {
+    if (!indexStale && Set.copyOf(store.list(FileType.INDEX)).equals(indexFiles)) {
       return false;
     }
+    indexStale = false;
     loadIndex();
     return true;
   }
@@ -1446,6 +1449,18 @@ public final class EncryptedRepository implements AutoCloseable {
       throw new IllegalArgumentException("use removeKey to remove key files; the config is never deleted");
     }
     store.delete(ObjectStore.name(type, id));
+    if (type == FileType.PACK) {
+      boolean ours;
+      synchronized (indexWriteLock) {
+        ours = unindexed.removeIf(p -> p.id().equals(id));
+      }
+      if (ours) {
+        // written by this session but never indexed (its backup failed), and now deleted by a prune: its
+        // blobs must leave this session's index, or a later backup deduplicates against the deleted pack
+        // (and indexes it): the next refresh reloads the index
+        indexStale = true;
+      }
+    }
   }
 
   /**

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.backup.BackupException;
 import dev.cairn.backup.FileSource;
+import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.Repository;
+import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.spi.StorageObject;
 import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.spi.Source;
 import dev.cairn.backup.spi.SourceContext;
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
@@ -93,5 +97,49 @@ class FullDiskTest {
           .hasStackTraceContaining("No space left on device");
     }
     assertThat(seen[0]).isInstanceOf(BackupException.class).hasStackTraceContaining("No space left on device");
+  }
+
+  private static final PruneOptions NOW = PruneOptions.builder().safetyWindow(Duration.ZERO).build();
+
+  private static long stored(FaultyStorage disk) throws IOException {
+    return disk.delegate().list("").stream().mapToLong(StorageObject::size).sum();
+  }
+
+  /**
+   * The packs a failed backup wrote stay in its session's index (a later backup of the session reuses
+   * them), but no index file names them, so a prune deletes them (once the safety window has passed).
+   * The session kept them in its index after its own prune: verify called the repository damaged ("in the
+   * index but missing from storage"), and a backup in that session stored nothing of the same data again,
+   * its snapshot naming blobs in the deleted packs: lost, seen only by the next session.
+   */
+  @Test
+  void aPruneInTheSessionOfAFailedBackupLeavesNoDeletedPackInItsIndex() throws Exception {
+    Path big = Files.createDirectories(tmp.resolve("big"));
+    Random random = new Random(5);
+    for (int i = 0; i < 3; i++) {
+      byte[] data = new byte[1 << 20];
+      random.nextBytes(data);
+      Files.write(big.resolve("b" + i), data);
+    }
+    FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
+    try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).init()) {
+      disk.capacity(stored(disk) + 2_500_000);
+      assertThatThrownBy(() -> repo.backup(List.of(FileSource.of(big))))
+          .hasStackTraceContaining("No space left on device");
+      disk.heal(); // room made elsewhere
+      repo.prune(NOW);
+      var verified = repo.verify(false);
+      assertThat(verified.ok()).as("%s", verified.problems()).isTrue();
+      repo.backup(List.of(FileSource.of(big)));
+    }
+    try (Repository repo = TestRepos.open(disk)) {
+      var verified = repo.verify(true);
+      assertThat(verified.ok()).as("%s", verified.problems()).isTrue();
+      Path out = tmp.resolve("out");
+      repo.restore(RestoreRequest.builder().snapshot("latest").destination(out).build());
+      for (int i = 0; i < 3; i++) {
+        assertThat(out.resolve("b" + i)).hasSameBinaryContentAs(big.resolve("b" + i));
+      }
+    }
   }
 }
