@@ -272,14 +272,34 @@ public final class FaultyStorage implements Storage {
         throw new IOException("injected fault: connection lost after " + written + " of " + size
             + " bytes of put '" + name + "'");
       }
+      Long before = null;
+      boolean reserved = false;
       if (capacity >= 0) {
-        long used = sizes.entrySet().stream().filter(e -> !e.getKey().equals(name)).mapToLong(Map.Entry::getValue).sum();
-        if (used + size > capacity) {
-          throw new IOException("No space left on device (injected: " + capacity + " bytes capacity, "
-              + used + " used, put '" + name + "' needs " + size + ")");
+        // checked and reserved at once: concurrent puts must not all fit into the same free bytes
+        synchronized (sizes) {
+          long used = sizes.entrySet().stream().filter(e -> !e.getKey().equals(name)).mapToLong(Map.Entry::getValue).sum();
+          if (used + size > capacity) {
+            throw new IOException("No space left on device (injected: " + capacity + " bytes capacity, "
+                + used + " used, put '" + name + "' needs " + size + ")");
+          }
+          before = sizes.put(name, (long) size);
+          reserved = true;
         }
       }
-      delegate.put(name, content);
+      try {
+        delegate.put(name, content);
+      } catch (IOException | RuntimeException e) {
+        if (reserved) {
+          synchronized (sizes) {
+            if (before == null) {
+              sizes.remove(name);
+            } else {
+              sizes.put(name, before);
+            }
+          }
+        }
+        throw e;
+      }
       sizes.put(name, (long) size);
       bytes.get(Operation.PUT).addAndGet(size);
     } finally {

@@ -160,6 +160,16 @@ public final class Pruner {
         return plan.toReport(options.dryRun(), snapshots.size(), Duration.between(start, clock.instant()));
       }
 
+      // packs no index names (what an interrupted or failed backup wrote) go first: no index changes with
+      // them, and on a full disk (a backup that filled it leaves such packs) they make the room that
+      // repacking and the new index need
+      Set<String> deletedFirst = new HashSet<>();
+      for (PackInfo p : plan.delete()) {
+        if (!p.indexed()) {
+          repo.delete(FileType.PACK, packId(p.name()));
+          deletedFirst.add(p.name());
+        }
+      }
       long toCopy = plan.copy().values().stream().mapToLong(List::size).sum();
       listener.progress(Phase.REPACK, 0, toCopy);
       List<IndexFile.PackRecord> kept = plan.keep().stream().filter(PackInfo::indexed)
@@ -179,6 +189,18 @@ public final class Pruner {
         ObjectId index = rewriter.writeIndexOf(kept, oldIndexes);
         listener.progress(Phase.WRITE_INDEX, 1, 1);
         LOG.debug("wrote index {} superseding {} index files", index.shortHex(), oldIndexes.size());
+      } catch (StorageException e) {
+        if (!noSpace(e)) {
+          throw e;
+        }
+        String deleted = deletedFirst.isEmpty() ? "nothing was deleted" : "nothing was deleted but "
+            + deletedFirst.size() + " pack" + (deletedFirst.size() == 1 ? "" : "s") + " no index named";
+        throw new StorageException("prune stopped: the storage " + repo.storage().location() + " is full ("
+            + e.getMessage() + "), and " + deleted + ": prune writes the packs it repacks and its new index"
+            + " before it deletes anything, so that it can stop at any point. Prune without repacking (maxUnused"
+            + " \"unlimited\", 'cairn prune --max-unused unlimited'): it writes only the new index and deletes the"
+            + " packs no snapshot needs; forget more snapshots first if that frees too little. If even that has no"
+            + " room, free some space on the disk outside the repository", true, e);
       }
 
       listener.progress(Phase.DELETE_INDEX, 0, oldIndexes.size());
@@ -192,7 +214,9 @@ public final class Pruner {
       listener.progress(Phase.DELETE_PACKS, 0, gone.size());
       n = 0;
       for (PackInfo p : gone) {
-        repo.delete(FileType.PACK, packId(p.name()));
+        if (!deletedFirst.contains(p.name())) {
+          repo.delete(FileType.PACK, packId(p.name()));
+        }
         listener.progress(Phase.DELETE_PACKS, ++n, gone.size());
       }
       listener.progress(Phase.DONE, 1, 1);
@@ -274,6 +298,23 @@ public final class Pruner {
       throw new StorageException("cannot list the packs of " + storage.location() + ": " + e.getMessage(), false, e);
     }
     return out;
+  }
+
+  /** Whether {@code failure} or one of its causes is a full disk or an exceeded quota. */
+  static boolean noSpace(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null) {
+        String lower = m.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("no space left on device") || lower.contains("disk quota exceeded")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** The pack id in a storage name such as {@code data/ab/ab12…}. */

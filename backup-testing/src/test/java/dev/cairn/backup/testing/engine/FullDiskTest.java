@@ -8,6 +8,8 @@ import dev.cairn.backup.FileSource;
 import dev.cairn.backup.PruneOptions;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.RestoreRequest;
+import dev.cairn.backup.Retention;
+import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.spi.StorageObject;
 import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.spi.Source;
@@ -106,6 +108,62 @@ class FullDiskTest {
   }
 
   /**
+   * Eight files of 256 KiB backed up in 1 MiB packs (with one worker: f0-f3 in the first, f4-f7 in the
+   * second), then {@code forgotten} of them deleted and backed up again, the first snapshot forgotten: the
+   * packs that held the deleted files are partly or wholly unused. Returns the snapshot kept.
+   */
+  private Snapshot partlyUnusedPacks(Repository repo, Path src, int... forgotten) throws IOException {
+    Random random = new Random(11);
+    for (int i = 0; i < 8; i++) {
+      byte[] data = new byte[256 << 10];
+      random.nextBytes(data);
+      Files.write(src.resolve("f" + i), data);
+    }
+    repo.backup(List.of(FileSource.of(src)));
+    for (int i : forgotten) {
+      Files.delete(src.resolve("f" + i));
+    }
+    Snapshot kept = repo.backup(List.of(FileSource.of(src))).snapshot();
+    repo.forget(Retention.policy().keepLast(1), false);
+    return kept;
+  }
+
+  /**
+   * The runbook's situation: a backup filled the disk, and prune is run to make room. The failed backup's
+   * packs (no index names them) are what filled it, and prune deletes them anyway; but it deleted them
+   * last, after repacking the partly used packs into new ones, which needs room first: the prune failed
+   * with "No space left on device" and freed nothing, every time it was run.
+   */
+  @Test
+  void pruneAfterABackupFilledTheDiskMakesRoomWithTheFailedBackupsPacksFirst() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path big = Files.createDirectories(tmp.resolve("big"));
+    Random random = new Random(5);
+    for (int i = 0; i < 3; i++) {
+      byte[] data = new byte[1 << 20];
+      random.nextBytes(data);
+      Files.write(big.resolve("b" + i), data);
+    }
+    FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
+    try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).workers(1).init()) {
+      Snapshot kept = partlyUnusedPacks(repo, src, 0, 2, 4, 6);
+      disk.capacity(stored(disk) + 2_500_000);
+      assertThatThrownBy(() -> repo.backup(List.of(FileSource.of(big))))
+          .hasStackTraceContaining("No space left on device");
+
+      var report = repo.prune(NOW);
+      assertThat(report.packsRepacked()).as("the partly used packs were repacked").isPositive();
+      var verified = repo.verify(true);
+      assertThat(verified.ok()).as("%s", verified).isTrue();
+      Path out = tmp.resolve("out");
+      repo.restore(RestoreRequest.builder().snapshot(kept.id()).destination(out).build());
+      for (int i : new int[] {1, 3, 5, 7}) {
+        assertThat(out.resolve("f" + i)).hasSameBinaryContentAs(src.resolve("f" + i));
+      }
+    }
+  }
+
+  /**
    * The packs a failed backup wrote stay in its session's index (a later backup of the session reuses
    * them), but no index file names them, so a prune deletes them (once the safety window has passed).
    * The session kept them in its index after its own prune: verify called the repository damaged ("in the
@@ -140,6 +198,34 @@ class FullDiskTest {
       for (int i = 0; i < 3; i++) {
         assertThat(out.resolve("b" + i)).hasSameBinaryContentAs(big.resolve("b" + i));
       }
+    }
+  }
+
+  /**
+   * A prune whose repacking does not fit on the full disk fails before deleting anything (its new packs
+   * and index are written first, so that it can be killed at any point). The error must say so and name
+   * the way out: no repacking (maxUnused "unlimited", {@code --max-unused unlimited}), which writes only a
+   * small index and deletes the packs no snapshot needs. It said only "No space left on device".
+   */
+  @Test
+  void aPruneThatCannotRepackOnAFullDiskSaysHowToPruneWithoutRepacking() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
+    try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).workers(1).init()) {
+      // f0-f3 filled the first pack: wholly unused now; f4 and f6 half of the second
+      partlyUnusedPacks(repo, src, 0, 1, 2, 3, 4, 6);
+      long before = stored(disk);
+      disk.capacity(before + 100_000);
+      assertThatThrownBy(() -> repo.prune(NOW))
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("nothing was deleted")
+          .hasMessageContaining("unlimited");
+      assertThat(repo.verify(true).ok()).isTrue();
+
+      var report = repo.prune(NOW.toBuilder().maxUnused("unlimited").build());
+      assertThat(report.packsDeleted()).isPositive();
+      assertThat(stored(disk)).isLessThan(before);
+      assertThat(repo.verify(true).ok()).isTrue();
     }
   }
 }
