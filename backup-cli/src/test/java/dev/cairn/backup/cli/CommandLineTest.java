@@ -7,6 +7,7 @@ import dev.cairn.backup.RepositoryLockedException;
 import dev.cairn.backup.RepositoryNotFoundException;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.WrongPassphraseException;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The command tree, usage errors and the exit-code mapping, without a repository. */
@@ -119,6 +120,20 @@ class CommandLineTest {
     assertThat(settings).startsWith("cairn: incomplete settings: no region for bucket 'b'").doesNotContain("bug");
     var bug = errorOutput(handler, new NullPointerException("boom"), false);
     assertThat(bug).contains("unexpected error: NullPointerException: boom", "--verbose").doesNotContain("\tat ");
+  }
+
+  /**
+   * A full disk, here as 'cairn forget --prune' meets it on a repository disk filled to the last byte: the
+   * lock cannot be written. Every error says what to do (ErrorHandler's contract); this one said only "No
+   * space left on device", and no command that takes a lock can make room.
+   */
+  @Test
+  void aFullDiskSaysHowToMakeRoom() {
+    var failure = new StorageException("could not write locks/2213942a to local:/srv/backup/cairn:"
+        + " java.io.IOException: No space left on device", false, new IOException("No space left on device"));
+    var out = errorOutput(new ErrorHandler(), failure, false);
+    assertThat(out).startsWith("cairn: could not write locks/2213942a to local:/srv/backup/cairn")
+        .contains("free some space", "--max-unused unlimited", "runbook.md");
   }
 
   @Test
