@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -280,7 +282,7 @@ public final class FileSource implements Source {
       } else {
         // a root given as a symlink to a directory is walked through the link: its device is the target's,
         // else every subdirectory of a target on another file system looks like a mount point and stays empty
-        walk(context, root, "", pool, oneFileSystem ? rootDevice(root) : null);
+        walk(context, root, pool, oneFileSystem ? rootDevice(root) : null);
       }
       pool.finish();
     } finally {
@@ -388,17 +390,69 @@ public final class FileSource implements Source {
   }
 
   /**
-   * Backs up the children of {@code dir}; returns true if anything was added. With {@code rootDevice}
-   * (one file system), subdirectories on another device are kept empty.
+   * Backs up the tree below {@code root}, depth first. With {@code rootDevice} (one file system),
+   * subdirectories on another device are kept empty. The walk keeps a stack of its own, not the
+   * thread's: a tree nested a few thousand directories deep (a 4,000-byte path of short names) would
+   * overflow the thread's stack.
    */
-  private boolean walk(SourceContext context, Path dir, String prefix, Readers readers, Object rootDevice)
+  private void walk(SourceContext context, Path root, Readers readers, Object rootDevice) throws IOException {
+    Deque<Directory> stack = new ArrayDeque<>();
+    stack.push(list(context, root, "", readers, null));
+    while (true) {
+      Directory d = stack.peek();
+      if (d.next < d.subdirectories.size()) {
+        Subdirectory sub = d.subdirectories.get(d.next++);
+        Object device = rootDevice == null ? null : device(sub.dir());
+        if (device != null && !rootDevice.equals(device)) {
+          // another file system mounted here: the mount point stays, what is on it does not
+          if (sub.included()) {
+            warnRenamed(context, sub.meta().path(), sub.rawName());
+            context.addDirectory(sub.meta());
+            d.added = true;
+          }
+          continue;
+        }
+        stack.push(list(context, sub.dir(), sub.meta().path(), readers, sub));
+        continue;
+      }
+      stack.pop();
+      if (d.self == null) {
+        return; // the root
+      }
+      if (d.added || d.self.included()) {
+        warnRenamed(context, d.self.meta().path(), d.self.rawName());
+        context.addDirectory(d.self.meta());
+        stack.peek().added = true;
+      }
+    }
+  }
+
+  /** A directory being walked: its subdirectories still to walk and whether anything was added below it. */
+  private static final class Directory {
+    final Subdirectory self; // null for the root
+    final List<Subdirectory> subdirectories;
+    int next;
+    boolean added;
+
+    Directory(Subdirectory self, List<Subdirectory> subdirectories, boolean added) {
+      this.self = self;
+      this.subdirectories = subdirectories;
+      this.added = added;
+    }
+  }
+
+  /**
+   * Backs up the files and symlinks in {@code dir} and returns it with its subdirectories, to be walked
+   * next ({@code self} is the subdirectory {@code dir} is, null for the root).
+   */
+  private Directory list(SourceContext context, Path dir, String prefix, Readers readers, Subdirectory self)
       throws IOException {
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(children::add);
     } catch (NoSuchFileException | AccessDeniedException e) {
       context.warn(prefix.isEmpty() ? "." : prefix, "cannot list directory: " + e);
-      return false;
+      return new Directory(self, List.of(), false);
     }
     children.sort(null);
     List<Path> markerFiles = markerFiles(children);
@@ -473,24 +527,7 @@ public final class FileSource implements Source {
         }
       }
     }
-    for (Subdirectory sub : subdirectories) {
-      Object device = rootDevice == null ? null : device(sub.dir());
-      if (device != null && !rootDevice.equals(device)) {
-        // another file system mounted here: the mount point stays, what is on it does not
-        if (sub.included()) {
-          warnRenamed(context, sub.meta().path(), sub.rawName());
-          context.addDirectory(sub.meta());
-          added = true;
-        }
-        continue;
-      }
-      if (walk(context, sub.dir(), sub.meta().path(), readers, rootDevice) || sub.included()) {
-        warnRenamed(context, sub.meta().path(), sub.rawName());
-        context.addDirectory(sub.meta());
-        added = true;
-      }
-    }
-    return added;
+    return new Directory(self, subdirectories, added);
   }
 
   private record Subdirectory(Path dir, EntryMetadata meta, boolean included, String rawName) {}
