@@ -153,6 +153,114 @@ public final class TreeWalker {
   }
 
   /**
+   * Hands {@code visitor} the node at {@code path} ({@code ""}: none, the root has no node) and every
+   * node below it, in the order of {@link #flatten} (path order), holding only the trees of the
+   * directories on the way down: listing a directory of a large snapshot neither reads the trees beside
+   * it nor keeps every entry. A directory's subdirectories are read in one bulk load.
+   *
+   * @param below false to visit only the node at {@code path} (the root: none)
+   * @return false if there is no entry at {@code path}
+   * @throws dev.cairn.backup.IntegrityException if a tree is damaged or the tree is deeper than
+   *     {@value #MAX_DEPTH} levels
+   */
+  public static boolean walk(ObjectId root, String path, boolean below, BulkLoad load, Visitor visitor) {
+    TreesAhead trees = new TreesAhead(load);
+    ObjectId tree = root;
+    String prefix = "";
+    Node found = null;
+    if (!path.isEmpty()) {
+      String[] names = path.split("/", -1);
+      if (names.length > MAX_DEPTH) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (tree == null) {
+          return false; // a file or symlink on the way
+        }
+        List<Node> nodes = trees.nodes(tree, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+        found = byName(nodes, names[i]);
+        if (found == null) {
+          return false;
+        }
+        prefix = prefix.isEmpty() ? names[i] : prefix + "/" + names[i];
+        tree = found.subtree();
+      }
+      visitor.node(prefix, found);
+    }
+    if (tree == null || !below) {
+      return true;
+    }
+    Deque<Listing> stack = new ArrayDeque<>();
+    stack.push(new Listing(prefix, trees, tree));
+    while (!stack.isEmpty()) {
+      Listing l = stack.peek();
+      if (l.next == l.steps.size()) {
+        stack.pop();
+        continue;
+      }
+      Step step = l.steps.get(l.next++);
+      String p = l.prefix.isEmpty() ? step.node().name() : l.prefix + "/" + step.node().name();
+      if (!step.descend()) {
+        visitor.node(p, step.node());
+      } else {
+        if (stack.size() > MAX_DEPTH) {
+          throw new IntegrityException("tree " + step.node().subtree().shortHex() + " at '" + p + "' is more than "
+              + MAX_DEPTH + " directories deep: it is damaged");
+        }
+        stack.push(new Listing(p, trees, step.node().subtree()));
+      }
+    }
+    return true;
+  }
+
+  private static Node byName(List<Node> sorted, String name) {
+    int lo = 0;
+    int hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted.get(mid).name().compareTo(name);
+      if (c == 0) {
+        return sorted.get(mid);
+      } else if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return null;
+  }
+
+  /** Visiting a node, or descending into its subtree. */
+  private record Step(String key, Node node, boolean descend) {}
+
+  /**
+   * A directory being listed in path order: a subdirectory's entries come where {@code name + "/"}
+   * sorts among its siblings' names (after {@code a.txt}, before {@code a0}), as in a map sorted by path.
+   */
+  private static final class Listing {
+    final String prefix;
+    final List<Step> steps;
+    int next;
+
+    Listing(String prefix, TreesAhead trees, ObjectId tree) {
+      this.prefix = prefix;
+      List<Node> nodes = trees.nodes(tree, "tree " + tree.shortHex() + (prefix.isEmpty() ? "" : " at '" + prefix + "'"));
+      List<Step> s = new ArrayList<>(nodes.size() + 8);
+      List<ObjectId> subtrees = new ArrayList<>();
+      for (Node n : nodes) {
+        s.add(new Step(n.name(), n, false));
+        if (n.subtree() != null) {
+          s.add(new Step(n.name() + "/", n, true));
+          subtrees.add(n.subtree());
+        }
+      }
+      s.sort(java.util.Comparator.comparing(Step::key));
+      this.steps = s;
+      trees.readAhead(subtrees);
+    }
+  }
+
+  /**
    * Adds to {@code trees} every tree reachable from {@code root} and to {@code chunks} every data chunk
    * they list. A tree already in {@code trees} is not read again, nor what is below it: unchanged
    * subtrees shared between snapshots cost one read. The two must be different sets: a file whose bytes
