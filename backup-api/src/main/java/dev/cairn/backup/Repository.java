@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -142,41 +141,16 @@ public final class Repository implements AutoCloseable {
    * @throws BackupException if the snapshot has no such source
    */
   public List<EntryMetadata> entries(Snapshot snapshot, String source, String path) {
+    SnapshotSource src = snapshot.source(source).orElseThrow(() -> new BackupException("snapshot "
+        + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
+    String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
     List<EntryMetadata> out = new ArrayList<>();
-    entries(snapshot, source, path, out::add);
+    TreeWalker.flatten(src.tree(), repo::readBlobsById).forEach((entryPath, node) -> {
+      if (p.isEmpty() || entryPath.equals(p) || entryPath.startsWith(p + "/")) {
+        out.add(node.toEntry(entryPath));
+      }
+    });
     return out;
-  }
-
-  /**
-   * Like {@link #entries(Snapshot, String, String)}, but hands each entry to {@code action} as it is
-   * read: memory holds the trees of the directories on the way down, not every entry, and only the
-   * trees at and below {@code path} are read.
-   *
-   * @return false if the snapshot has no entry at {@code path} (a non-empty one)
-   * @throws BackupException if the snapshot has no such source
-   */
-  public boolean entries(Snapshot snapshot, String source, String path,
-      java.util.function.Consumer<EntryMetadata> action) {
-    SnapshotSource src = snapshot.source(source).orElseThrow(() -> new BackupException("snapshot "
-        + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
-    String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
-    return TreeWalker.walk(src.tree(), p, true, repo::readBlobsById,
-        (entryPath, node) -> action.accept(node.toEntry(entryPath)));
-  }
-
-  /**
-   * The entry at {@code path} in source {@code source} of {@code snapshot}, reading only the trees of
-   * the directories on the way to it; empty for {@code ""} (the source's root has no entry).
-   *
-   * @throws BackupException if the snapshot has no such source
-   */
-  public Optional<EntryMetadata> entry(Snapshot snapshot, String source, String path) {
-    SnapshotSource src = snapshot.source(source).orElseThrow(() -> new BackupException("snapshot "
-        + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
-    String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
-    EntryMetadata[] found = new EntryMetadata[1];
-    TreeWalker.walk(src.tree(), p, false, repo::readBlobsById, (entryPath, node) -> found[0] = node.toEntry(entryPath));
-    return Optional.ofNullable(found[0]);
   }
 
   /** The entries of every source of {@code snapshot}, keyed by source name. */

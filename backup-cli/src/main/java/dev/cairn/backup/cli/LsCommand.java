@@ -3,9 +3,11 @@ package dev.cairn.backup.cli;
 import dev.cairn.backup.BackupException;
 import dev.cairn.backup.Repository;
 import dev.cairn.backup.Snapshot;
-import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.spi.EntryMetadata;
 import dev.cairn.backup.spi.EntryType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,36 +29,35 @@ final class LsCommand extends CairnSubcommand {
 
   @Override
   int run() {
-    Output out = output();
+    Snapshot chosen;
+    Map<String, List<EntryMetadata>> entries = new LinkedHashMap<>();
     try (Repository repo = openRepository()) {
-      Snapshot chosen = repo.snapshot(snapshot);
-      // printed as read: a snapshot of millions of entries is listed without holding them all
+      chosen = repo.snapshot(snapshot);
       if (path == null) {
-        for (SnapshotSource s : chosen.sources()) {
-          repo.entries(chosen, s.name(), "", e -> print(out, chosen, s.name(), e));
-        }
+        entries.putAll(repo.entries(chosen));
       } else {
         SnapshotPaths.Selection selection = SnapshotPaths.select(repo, chosen, path);
-        boolean found = repo.entries(chosen, selection.source(), selection.path(),
-            e -> print(out, chosen, selection.source(), e));
-        if (!found) {
+        entries.put(selection.source(), repo.entries(chosen, selection.source(), selection.path()));
+        if (entries.get(selection.source()).isEmpty()) {
           throw new BackupException("snapshot " + chosen.id().shortHex() + " has no entry '" + path
               + "'; list it without PATH to see what it holds");
         }
       }
     }
+    Output out = output();
+    entries.forEach((source, list) -> {
+      for (EntryMetadata e : list) {
+        String shown = SnapshotPaths.display(chosen, source, e.path());
+        if (out.json()) {
+          out.json(Json.entry(shown, e));
+        } else if (longFormat) {
+          out.text("%s", longLine(e, shown));
+        } else {
+          out.text("%s", e.type() == EntryType.DIRECTORY ? shown + "/" : shown);
+        }
+      }
+    });
     return ExitCodes.OK;
-  }
-
-  private void print(Output out, Snapshot chosen, String source, EntryMetadata e) {
-    String shown = SnapshotPaths.display(chosen, source, e.path());
-    if (out.json()) {
-      out.json(Json.entry(shown, e));
-    } else if (longFormat) {
-      out.text("%s", longLine(e, shown));
-    } else {
-      out.text("%s", e.type() == EntryType.DIRECTORY ? shown + "/" : shown);
-    }
   }
 
   /** {@code ls -l}'s line: type, mode, size, time and path, as {@code cairn find -l} prints it too. */

@@ -33,7 +33,7 @@ final class SnapshotPaths {
     Selection s = select(snapshot, given);
     String p = given.replaceAll("^/+|/+$", "");
     if (snapshot.sources().size() == 1 && !p.isEmpty() && !given.startsWith("/") && !s.path().equals(p)
-        && repo.entry(snapshot, s.source(), p).isPresent()) {
+        && !repo.entries(snapshot, s.source(), p).isEmpty()) {
       return new Selection(s.source(), p);
     }
     return s;
