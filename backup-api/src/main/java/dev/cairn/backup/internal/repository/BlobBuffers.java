@@ -47,7 +47,17 @@ final class BlobBuffers {
     return new byte[c * STEP];
   }
 
-  /** Returns an array from {@link #take} for reuse; arrays of other sizes are left to the GC. */
+  /** Drops every pooled array (for the GC); later requests allocate new ones. */
+  void clear() {
+    for (ConcurrentLinkedQueue<byte[]> q : free) {
+      byte[] b;
+      while ((b = q.poll()) != null) {
+        pooled.addAndGet(-b.length);
+      }
+    }
+  }
+
+    /** Returns an array from {@link #take} for reuse; arrays of other sizes are left to the GC. */
   void give(byte[] b) {
     int len = b.length;
     if (len < STEP || len > MAX_POOLED || len % STEP != 0) {

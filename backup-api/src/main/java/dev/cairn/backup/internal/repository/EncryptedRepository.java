@@ -1038,9 +1038,22 @@ public final class EncryptedRepository implements AutoCloseable {
         if (!closed) {
           closed = true;
           writeOperations--;
+          if (writeOperations == 0) {
+            releaseBuffers();
+          }
         }
       }
     }
+  }
+
+  /**
+   * Lets the GC have the pooled pack and blob buffers once no operation writes any more: a repository kept
+   * open after a backup (a plan's primary while it copies to the next target, an application's session)
+   * would otherwise hold tens of MiB it no longer needs. A later write allocates them again.
+   */
+  private void releaseBuffers() {
+    bufferPool.clear();
+    blobBuffers.clear();
   }
 
   /** Forgets what an earlier failure left behind; only while no operation that writes is running. */

@@ -26,12 +26,16 @@ class SeparateProcessTest {
   @TempDir Path tmp;
 
   private static ProcessBuilder java(String heap, String... args) {
+    return java(BackupMain.class, List.of(heap), args);
+  }
+
+  private static ProcessBuilder java(Class<?> main, List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add(heap);
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BackupMain.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
   }
@@ -112,5 +116,31 @@ class SeparateProcessTest {
       // the stream's SHA-256 was recorded and the stored data matches it
       assertThat(repo.snapshots().get(0).sources().get(0).verifications()).hasSize(1);
     }
+  }
+
+  /**
+   * A plan backs up into its primary and then, in the same process, copies to a second target, as
+   * {@code cairn plan run} does in the CLI's 192 MiB heap. The primary's pack and blob buffers, pooled for
+   * the backup, used to stay referenced by the open repository while the copy filled the destination's
+   * own pools (and its creation derived a 64 MiB Argon2 key): the run ended in an OutOfMemoryError with
+   * 64 MiB of data.
+   */
+  @Test
+  void aPlanCopiesItsNewSnapshotWithinTheCliHeap() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Random r = new Random(11);
+    byte[] b = new byte[8 << 20];
+    for (int i = 0; i < 8; i++) {
+      r.nextBytes(b);
+      Files.write(src.resolve("part-" + i + ".bin"), b);
+    }
+    // bin/cairn's heap and collector
+    Process p = java(PlanCopyMain.class, List.of("-XX:+UseSerialGC", "-Xmx192m"), src.toString(), tmp.resolve("local").toString(),
+        tmp.resolve("drive").toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("COPY drive 1 ok");
   }
 }
