@@ -92,6 +92,42 @@ class LauncherIT {
     assertThat(archives(cache)).hasSize(1);
   }
 
+  /**
+   * The launcher's default heap (192 MiB) on a server with many cores (16 here, as the JVM is told): the
+   * repository took one packing worker per core, each filling a pack buffer of its own, so a backup of 48
+   * MiB ended in "out of memory", and so did a plan run copying it to a second target.
+   */
+  @Test
+  void backupAndPlanRunFitTheDefaultHeapOnAManyCoreMachine() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    java.util.Random r = new java.util.Random(5);
+    byte[] b = new byte[6 << 20];
+    for (int i = 0; i < 8; i++) {
+      r.nextBytes(b);
+      Files.write(data.resolve("part-" + i + ".bin"), b);
+    }
+    // bin/cairn's default options (CAIRN_JAVA_OPTS replaces them), on 16 cores
+    Map<String, String> env = Map.of("CAIRN_PASSWORD", "launcher test", "CAIRN_JAVA_OPTS",
+        "-XX:+UseSerialGC -Xmx192m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ActiveProcessorCount=16");
+    Path repo = tmp.resolve("repo");
+    assertThat(run(env, "-q", "-r", repo.toString(), "init").code).isZero();
+    Run backup = run(env, "-q", "-r", repo.toString(), "backup", data.toString());
+    assertThat(backup.code).as(backup.err).isZero();
+
+    Path plan = tmp.resolve("plan.yaml");
+    Files.writeString(plan, String.join("\n",
+        "name: many-cores",
+        "sources: [{name: data, type: files, root: " + data + "}]",
+        "encryption: {passphrase: {env: CAIRN_PASSWORD}}",
+        "targets:",
+        "  - {name: local, primary: true, storage: " + tmp.resolve("local") + "}",
+        "  - {name: drive, storage: " + tmp.resolve("drive") + "}",
+        ""));
+    Run planRun = run(env, "-q", "plan", "run", "--init", plan.toString());
+    assertThat(planRun.code).as(planRun.out + planRun.err).isZero();
+    assertThat(run(env, "-q", "-r", tmp.resolve("drive").toString(), "snapshots").out).contains("1 snapshot");
+  }
+
   private static List<Path> archives(Path cache) throws IOException {
     Path dir = cache.resolve("cairn");
     if (!Files.isDirectory(dir)) {
