@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class LockManager {
   private static final Logger LOG = LoggerFactory.getLogger(LockManager.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A process started this long after a lock's time cannot have written it (see {@link #writerRuns}). */
+  private static final Duration PID_REUSE_MARGIN = Duration.ofSeconds(10);
 
   private final LockStore store;
   private final Clock clock;
@@ -226,6 +229,25 @@ public final class LockManager {
     return new LockInfo(id, host, pid, user, now, exclusive, false);
   }
 
+  /**
+   * Whether the process of this host that wrote a lock at {@code time} (its last refresh) still runs. A
+   * killed process's pid is soon given to another one on a busy host: a process with that pid that
+   * started after the lock was written is not its writer (the margin covers the coarse start times the
+   * OS reports). Without this, a backup killed with SIGKILL blocked prune, forget and a plan's retention
+   * for 30 minutes, naming a pid that was no cairn process any more.
+   */
+  private static boolean writerRuns(long pid, Instant time) {
+    if (pid == ProcessHandle.current().pid()) {
+      return true;
+    }
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return false;
+    }
+    Optional<Instant> started = p.get().info().startInstant();
+    return started.isEmpty() || !started.get().isAfter(time.plus(PID_REUSE_MARGIN));
+  }
+
   private LockInfo parse(ObjectId id, byte[] json, Instant now) throws IOException {
     JsonNode n = JSON.readTree(json);
     int version = n.path("version").asInt(-1);
@@ -235,8 +257,7 @@ public final class LockManager {
     String lockHost = n.path("host").asText();
     long pid = n.path("pid").asLong();
     Instant time = Instant.parse(n.path("time").asText());
-    boolean stale = time.plus(staleAfter).isBefore(now)
-        || (lockHost.equals(host) && ProcessHandle.of(pid).isEmpty());
+    boolean stale = time.plus(staleAfter).isBefore(now) || (lockHost.equals(host) && !writerRuns(pid, time));
     return new LockInfo(id, lockHost, pid, n.path("user").asText(), time, n.path("exclusive").asBoolean(), stale);
   }
 }

@@ -147,6 +147,62 @@ class LockManagerTest {
     }
   }
 
+  /**
+   * A backup killed with SIGKILL leaves its lock behind, and on a busy host its pid soon belongs to
+   * another process. A process that started after the lock was written cannot have written it: the lock
+   * is stale, as a dead pid's is (before, prune, forget and a plan's retention failed as locked for 30
+   * minutes, naming a pid that was no cairn process). The lock of a process that still runs stays live.
+   */
+  @Test
+  void aLockWhosePidNowBelongsToALaterProcessIsStale() throws Exception {
+    java.util.Map<ObjectId, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    LockStore store = new LockStore() {
+      @Override
+      public ObjectId save(byte[] json) {
+        byte[] id = new byte[32];
+        id[0] = (byte) next.incrementAndGet();
+        objects.put(ObjectId.of(id), json);
+        return ObjectId.of(id);
+      }
+
+      @Override
+      public byte[] load(ObjectId id) {
+        return objects.get(id);
+      }
+
+      @Override
+      public java.util.List<ObjectId> list() {
+        return java.util.List.copyOf(objects.keySet());
+      }
+
+      @Override
+      public void delete(ObjectId id) {
+        objects.remove(id);
+      }
+    };
+    var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    Process reused = new ProcessBuilder("sleep", "60").start(); // the pid's new owner, started now
+    try {
+      Instant written = Instant.now().minus(Duration.ofMinutes(5)); // by the killed backup, 5 minutes ago
+      store.save(("{\"version\":1,\"host\":\"host-c\",\"pid\":" + reused.pid() + ",\"user\":\"root\",\"time\":\""
+          + written + "\",\"exclusive\":false}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      LockManager manager = new LockManager(store, Clock.systemUTC(), "host-c", Duration.ofMinutes(30),
+          Duration.ofMinutes(5), scheduler);
+      try (Lock x = manager.acquire(true)) {
+        assertThat(x.isHeld()).isTrue();
+      }
+      // a live holder on this host (this process) still excludes
+      try (Lock s = manager.acquire(false)) {
+        assertThatThrownBy(() -> manager.acquire(true)).isInstanceOf(RepositoryLockedException.class)
+            .hasMessageContaining("pid " + ProcessHandle.current().pid());
+      }
+    } finally {
+      reused.destroyForcibly();
+      scheduler.shutdownNow();
+    }
+  }
+
   @Test
   void refreshKeepsALockAlive() {
     try (Lock x = repo.lock(true)) {
