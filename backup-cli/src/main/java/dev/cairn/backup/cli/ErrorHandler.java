@@ -47,7 +47,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (noSpace(failure) && !described.contains("free some space")) {
       described += "; the disk is full: free some space on it and run the command again. On the repository's"
           + " disk, a backup that failed this way saved no snapshot, and 'cairn forget ... --prune --max-unused"
-          + " unlimited' removes snapshots and frees their data (see docs/runbook.md, 'The repository's disk is"
+          + " unlimited' removes snapshots and frees their data; add '--safety-window 0h' (while no backup runs)"
+          + " to free the packs the failed backup just wrote too (see docs/runbook.md, 'The repository's disk is"
           + " full')";
     }
     return described;

@@ -199,7 +199,8 @@ public final class Pruner {
             + e.getMessage() + "), and " + deleted + ": prune writes the packs it repacks and its new index"
             + " before it deletes anything, so that it can stop at any point. Prune without repacking (maxUnused"
             + " \"unlimited\", 'cairn prune --max-unused unlimited'): it writes only the new index and deletes the"
-            + " packs no snapshot needs; forget more snapshots first if that frees too little. If even that has no"
+            + " packs no snapshot needs (packs newer than the safety window stay: a backup that just failed wrote"
+            + " such packs, so add '--safety-window 0h' while no backup runs); forget more snapshots first if that frees too little. If even that has no"
             + " room, free some space on the disk outside the repository", true, e);
       }
 
