@@ -186,6 +186,19 @@ class RotationHealthTest {
   }
 
   @Test
+  void theRotationCountsTheRecordedCopyOfADriveTakenAwayRightAfterItsTurn() throws IOException {
+    // the usual swap: the drive that just received the copy goes to the drawer, the other one is plugged in
+    plan("drill: {reports: drills}\n");
+    assertThat(backupDay()).isEqualTo("drives-1");   // Sat 28 Nov: A's copy, recorded by the run
+    unplug("drive-a");
+    HealthReport health = file.health(plan, clock.instant());
+    assertThat(rpo(health, "drives-1").message()).contains("when last read", "2026-11-28T02:00:00Z");
+    HealthReport.ObjectiveResult rotation = rpo(health, "drives");
+    assertThat(rotation.status()).as(health::toText).isEqualTo(HealthReport.Status.OK);
+    assertThat(health.ok()).as(health::toText).isTrue();
+  }
+
+  @Test
   void aDriveReadByPlanStatusIsRecordedToo() throws IOException {
     // copies made outside the plan run (by hand, or by a Cairn before records): status records what it reads
     backupDay();   // Sat 28 Nov: A, not recorded (no drill.reports yet)
