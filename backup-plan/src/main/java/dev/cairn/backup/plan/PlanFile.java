@@ -422,7 +422,7 @@ public final class PlanFile {
     Map<String, List<RotationHealth.Drive>> rotations = new LinkedHashMap<>();
     Map<String, DriveRecords.Seen> records = drillReports == null ? Map.of() : DriveRecords.read(drillReports);
     Map<String, DriveRecords.Seen> seenNow = new LinkedHashMap<>();
-    java.util.function.Supplier<List<Snapshot>> primarySnapshots = memoize(plan::snapshots);
+    List<Snapshot> primarySnapshots = null; // read when a drive's record needs it
     for (TargetSpec t : targets) {
       if (t.primary()) {
         states.add(new HealthReport.TargetState(t.name(), rpo == null || grace.isZero() ? null : rpo.plus(grace),
@@ -442,7 +442,10 @@ public final class PlanFile {
             if (seen != null) {
               // the copy it last held counts for the rotation while it is away (a drive is taken to the
               // drawer right after its turn): the primary still has that snapshot unless pruned since
-              primarySnapshots.get().stream().filter(s -> s.time().equals(seen.newestCopy())).forEach(held::add);
+              if (primarySnapshots == null) {
+                primarySnapshots = plan.snapshots();
+              }
+              primarySnapshots.stream().filter(s -> s.time().equals(seen.newestCopy())).forEach(held::add);
             }
           } else {
             newest(d.snapshots(), now).ifPresent(time -> seenNow.put(locationKey(location),
@@ -516,18 +519,6 @@ public final class PlanFile {
     }
     DriveRecords.record(drillReports, seen);
     return report;
-  }
-
-  private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> supplier) {
-    Object[] value = new Object[1];
-    return () -> {
-      if (value[0] == null) {
-        value[0] = supplier.get();
-      }
-      @SuppressWarnings("unchecked")
-      T t = (T) value[0];
-      return t;
-    };
   }
 
   /** The time of the newest of {@code snapshots} not dated after {@code now}. */
