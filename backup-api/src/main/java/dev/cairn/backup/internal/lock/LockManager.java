@@ -31,7 +31,7 @@ public final class LockManager {
   private static final Logger LOG = LoggerFactory.getLogger(LockManager.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A process started this long after a lock's time cannot have written it (see {@link #writerRuns}). */
-  private static final Duration PID_REUSE_MARGIN = Duration.ofSeconds(10);
+  private static final Duration PID_REUSE_MARGIN = Duration.ofSeconds(60);
 
   private final LockStore store;
   private final Clock clock;
@@ -232,8 +232,10 @@ public final class LockManager {
   /**
    * Whether the process of this host that wrote a lock at {@code time} (its last refresh) still runs. A
    * killed process's pid is soon given to another one on a busy host: a process with that pid that
-   * started after the lock was written is not its writer (the margin covers the coarse start times the
-   * OS reports). Without this, a backup killed with SIGKILL blocked prune, forget and a plan's retention
+   * started after the lock was written is not its writer. The margin covers the coarse start times the
+   * OS reports and a step of the wall clock between two refreshes (the start time is computed from the
+   * current clock, the lock's time from the clock of its last refresh): a live writer taken for dead would
+   * let a prune run beside its backup. Without this, a backup killed with SIGKILL blocked prune, forget and a plan's retention
    * for 30 minutes, naming a pid that was no cairn process any more.
    */
   private static boolean writerRuns(long pid, Instant time) {
