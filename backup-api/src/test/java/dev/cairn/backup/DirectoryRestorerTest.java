@@ -135,7 +135,7 @@ class DirectoryRestorerTest {
   }
 
   /** d/ and d/f0 … d/fN-1, each holding "z"; checks and reads started in the first second end after it. */
-  private static final class SlowFirstInput implements RestoreInput {
+  private static final class SlowFirstInput implements FakeInput {
     private final List<EntryMetadata> entries;
     private final java.util.concurrent.atomic.AtomicInteger lookedAt = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -170,31 +170,6 @@ class DirectoryRestorerTest {
     public boolean holdsContent(String path, InputStream existing) throws IOException {
       slowOnce();
       return false; // "y": not the content, written anew
-    }
-
-    @Override
-    public String snapshotId() {
-      return "0".repeat(64);
-    }
-
-    @Override
-    public Instant snapshotTime() {
-      return Instant.EPOCH;
-    }
-
-    @Override
-    public String sourceName() {
-      return "files";
-    }
-
-    @Override
-    public String sourceType() {
-      return FileSource.TYPE;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-      return Map.of();
     }
 
     @Override
@@ -240,9 +215,37 @@ class DirectoryRestorerTest {
       slowOnce();
       return new ByteArrayInputStream("z".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** A snapshot's single files source with no metadata and no recorded checksums: what the fakes share. */
+  private interface FakeInput extends RestoreInput {
+    @Override
+    default String snapshotId() {
+      return "0".repeat(64);
+    }
 
     @Override
-    public List<Verification> verifications() {
+    default Instant snapshotTime() {
+      return Instant.EPOCH;
+    }
+
+    @Override
+    default String sourceName() {
+      return "files";
+    }
+
+    @Override
+    default String sourceType() {
+      return FileSource.TYPE;
+    }
+
+    @Override
+    default Map<String, String> metadata() {
+      return Map.of();
+    }
+
+    @Override
+    default List<Verification> verifications() {
       return List.of();
     }
   }
@@ -252,32 +255,7 @@ class DirectoryRestorerTest {
   }
 
   /** Symlinks only, by name and target. */
-  private record LinksInput(Map<String, String> links) implements RestoreInput {
-    @Override
-    public String snapshotId() {
-      return "0".repeat(64);
-    }
-
-    @Override
-    public Instant snapshotTime() {
-      return Instant.EPOCH;
-    }
-
-    @Override
-    public String sourceName() {
-      return "files";
-    }
-
-    @Override
-    public String sourceType() {
-      return FileSource.TYPE;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-      return Map.of();
-    }
-
+  private record LinksInput(Map<String, String> links) implements FakeInput {
     @Override
     public List<EntryMetadata> entries() {
       return links.keySet().stream().sorted()
@@ -293,11 +271,6 @@ class DirectoryRestorerTest {
     public InputStream open(String path) {
       throw new UnsupportedOperationException();
     }
-
-    @Override
-    public List<Verification> verifications() {
-      return List.of();
-    }
   }
 
   /**
@@ -305,7 +278,7 @@ class DirectoryRestorerTest {
    * With {@code diskFull}, every file from d/f150 on fails after a few bytes with the full disk's error
    * and no path, as the writes of a restore whose destination filled up do.
    */
-  private static final class BrokenInput implements RestoreInput {
+  private static final class BrokenInput implements FakeInput {
     private final boolean diskFull;
 
     BrokenInput() {
@@ -314,31 +287,6 @@ class DirectoryRestorerTest {
 
     BrokenInput(boolean diskFull) {
       this.diskFull = diskFull;
-    }
-
-    @Override
-    public String snapshotId() {
-      return "0".repeat(64);
-    }
-
-    @Override
-    public Instant snapshotTime() {
-      return Instant.EPOCH;
-    }
-
-    @Override
-    public String sourceName() {
-      return "files";
-    }
-
-    @Override
-    public String sourceType() {
-      return FileSource.TYPE;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-      return Map.of();
     }
 
     @Override
@@ -380,11 +328,6 @@ class DirectoryRestorerTest {
           throw new IOException(diskFull ? "No space left on device" : "disk gone while reading " + path);
         }
       };
-    }
-
-    @Override
-    public List<Verification> verifications() {
-      return List.of();
     }
   }
 }

@@ -93,33 +93,7 @@ class LockManagerTest {
   void aLockLeftUnwrittenTooLongCannotCommitAnymore() throws Exception {
     // the process slept (suspended laptop, paused VM): its refresher did not run, others may have taken
     // the lock for stale meanwhile. Simulated with a refresher thread that is kept busy.
-    java.util.Map<ObjectId, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
-    LockStore store = new LockStore() {
-      private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-      @Override
-      public ObjectId save(byte[] json) {
-        byte[] id = new byte[32];
-        id[0] = (byte) next.incrementAndGet();
-        objects.put(ObjectId.of(id), json);
-        return ObjectId.of(id);
-      }
-
-      @Override
-      public byte[] load(ObjectId id) {
-        return objects.get(id);
-      }
-
-      @Override
-      public java.util.List<ObjectId> list() {
-        return java.util.List.copyOf(objects.keySet());
-      }
-
-      @Override
-      public void delete(ObjectId id) {
-        objects.remove(id);
-      }
-    };
+    LockStore store = new MemoryLockStore();
     var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     try {
       java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
@@ -155,32 +129,7 @@ class LockManagerTest {
    */
   @Test
   void aLockWhosePidNowBelongsToALaterProcessIsStale() throws Exception {
-    java.util.Map<ObjectId, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    LockStore store = new LockStore() {
-      @Override
-      public ObjectId save(byte[] json) {
-        byte[] id = new byte[32];
-        id[0] = (byte) next.incrementAndGet();
-        objects.put(ObjectId.of(id), json);
-        return ObjectId.of(id);
-      }
-
-      @Override
-      public byte[] load(ObjectId id) {
-        return objects.get(id);
-      }
-
-      @Override
-      public java.util.List<ObjectId> list() {
-        return java.util.List.copyOf(objects.keySet());
-      }
-
-      @Override
-      public void delete(ObjectId id) {
-        objects.remove(id);
-      }
-    };
+    LockStore store = new MemoryLockStore();
     var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     Process reused = new ProcessBuilder("sleep", "60").start(); // the pid's new owner, started now
     try {
@@ -260,6 +209,35 @@ class LockManagerTest {
     @Override
     public Instant instant() {
       return now;
+    }
+  }
+
+  /** Lock objects in memory, with ids numbered in the order they are saved. */
+  private static final class MemoryLockStore implements LockStore {
+    private final java.util.Map<ObjectId, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public ObjectId save(byte[] json) {
+      byte[] id = new byte[32];
+      id[0] = (byte) next.incrementAndGet();
+      objects.put(ObjectId.of(id), json);
+      return ObjectId.of(id);
+    }
+
+    @Override
+    public byte[] load(ObjectId id) {
+      return objects.get(id);
+    }
+
+    @Override
+    public java.util.List<ObjectId> list() {
+      return java.util.List.copyOf(objects.keySet());
+    }
+
+    @Override
+    public void delete(ObjectId id) {
+      objects.remove(id);
     }
   }
 }

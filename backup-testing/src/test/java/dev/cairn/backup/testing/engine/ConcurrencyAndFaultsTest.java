@@ -112,6 +112,15 @@ class ConcurrencyAndFaultsTest {
     @Override public void close() throws IOException { delegate.close(); }
   }
 
+  /** A complete backup of {@code src} into {@code repo}, restored identical. */
+  private void backsUpAndRestoresTheSameTree(Repository repo, Path src) throws IOException {
+    BackupReport r = repo.backup(List.of(dev.cairn.backup.FileSource.of(src)));
+    assertThat(r.snapshot().complete()).isTrue();
+    Path dest = tmp.resolve("r");
+    repo.restore(RestoreRequest.builder().destination(dest).build());
+    TestTrees.assertSameTree(src, dest);
+  }
+
   @Test
   void failingStorageFailsTheBackupCleanlyAndTheNextOneSucceeds() throws Exception {
     Path src = tmp.resolve("src");
@@ -126,13 +135,10 @@ class ConcurrencyAndFaultsTest {
     try (Repository repo = TestRepos.open(storage)) {
       assertThat(repo.snapshots()).isEmpty();
       assertThat(repo.verify(true).problems()).isEmpty();
-      BackupReport r = repo.backup(List.of(dev.cairn.backup.FileSource.of(src)));
-      assertThat(r.snapshot().complete()).isTrue();
-      Path dest = tmp.resolve("r");
-      repo.restore(RestoreRequest.builder().destination(dest).build());
-      TestTrees.assertSameTree(src, dest);
+      backsUpAndRestoresTheSameTree(repo, src);
     }
   }
+
   /**
    * An application keeps one {@link Repository} open for months: a storage failure (an upload that
    * failed, a full disk) fails that backup, and once storage works again the same instance backs up
@@ -149,11 +155,7 @@ class ConcurrencyAndFaultsTest {
       assertThatThrownBy(() -> repo.backup(List.of(dev.cairn.backup.FileSource.of(src))))
           .isInstanceOf(BackupException.class).hasStackTraceContaining("disk full");
       storage.failing.set(false);
-      BackupReport r = repo.backup(List.of(dev.cairn.backup.FileSource.of(src)));
-      assertThat(r.snapshot().complete()).isTrue();
-      Path dest = tmp.resolve("r");
-      repo.restore(RestoreRequest.builder().destination(dest).build());
-      TestTrees.assertSameTree(src, dest);
+      backsUpAndRestoresTheSameTree(repo, src);
     }
     try (Repository repo = TestRepos.open(storage)) {
       assertThat(repo.verify(true).problems()).isEmpty();

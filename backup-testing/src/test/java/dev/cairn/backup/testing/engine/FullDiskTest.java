@@ -34,13 +34,7 @@ class FullDiskTest {
 
   @RepeatedTest(5)
   void aFullDiskIsReportedAsSuchAndTheNextBackupWorks() throws Exception {
-    Path src = Files.createDirectories(tmp.resolve("src"));
-    Random random = new Random(7);
-    for (int i = 0; i < 6; i++) {
-      byte[] data = new byte[1 << 20];
-      random.nextBytes(data);
-      Files.write(src.resolve("f" + i), data);
-    }
+    Path src = randomFiles(tmp.resolve("src"), "f", 6, 1 << 20, 7);
     FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
     try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).init()) {
       disk.capacity(2_500_000);
@@ -103,6 +97,18 @@ class FullDiskTest {
 
   private static final PruneOptions NOW = PruneOptions.builder().safetyWindow(Duration.ZERO).build();
 
+  /** Writes {@code count} files of {@code size} random bytes, {@code prefix}0, {@code prefix}1, …, into {@code dir}. */
+  private static Path randomFiles(Path dir, String prefix, int count, int size, long seed) throws IOException {
+    Files.createDirectories(dir);
+    Random random = new Random(seed);
+    for (int i = 0; i < count; i++) {
+      byte[] data = new byte[size];
+      random.nextBytes(data);
+      Files.write(dir.resolve(prefix + i), data);
+    }
+    return dir;
+  }
+
   private static long stored(FaultyStorage disk) throws IOException {
     return disk.delegate().list("").stream().mapToLong(StorageObject::size).sum();
   }
@@ -113,12 +119,7 @@ class FullDiskTest {
    * packs that held the deleted files are partly or wholly unused. Returns the snapshot kept.
    */
   private Snapshot partlyUnusedPacks(Repository repo, Path src, int... forgotten) throws IOException {
-    Random random = new Random(11);
-    for (int i = 0; i < 8; i++) {
-      byte[] data = new byte[256 << 10];
-      random.nextBytes(data);
-      Files.write(src.resolve("f" + i), data);
-    }
+    randomFiles(src, "f", 8, 256 << 10, 11);
     repo.backup(List.of(FileSource.of(src)));
     for (int i : forgotten) {
       Files.delete(src.resolve("f" + i));
@@ -137,13 +138,7 @@ class FullDiskTest {
   @Test
   void pruneAfterABackupFilledTheDiskMakesRoomWithTheFailedBackupsPacksFirst() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
-    Path big = Files.createDirectories(tmp.resolve("big"));
-    Random random = new Random(5);
-    for (int i = 0; i < 3; i++) {
-      byte[] data = new byte[1 << 20];
-      random.nextBytes(data);
-      Files.write(big.resolve("b" + i), data);
-    }
+    Path big = randomFiles(tmp.resolve("big"), "b", 3, 1 << 20, 5);
     FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
     try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).workers(1).init()) {
       Snapshot kept = partlyUnusedPacks(repo, src, 0, 2, 4, 6);
@@ -172,13 +167,7 @@ class FullDiskTest {
    */
   @Test
   void aPruneInTheSessionOfAFailedBackupLeavesNoDeletedPackInItsIndex() throws Exception {
-    Path big = Files.createDirectories(tmp.resolve("big"));
-    Random random = new Random(5);
-    for (int i = 0; i < 3; i++) {
-      byte[] data = new byte[1 << 20];
-      random.nextBytes(data);
-      Files.write(big.resolve("b" + i), data);
-    }
+    Path big = randomFiles(tmp.resolve("big"), "b", 3, 1 << 20, 5);
     FaultyStorage disk = new FaultyStorage(new InMemoryStorage());
     try (Repository repo = TestRepos.builder(disk).packSize(1 << 20).init()) {
       disk.capacity(stored(disk) + 2_500_000);
