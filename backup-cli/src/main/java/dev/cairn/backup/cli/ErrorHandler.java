@@ -1,6 +1,7 @@
 package dev.cairn.backup.cli;
 
 import dev.cairn.backup.BackupException;
+import dev.cairn.backup.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -44,7 +45,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   /** A one-line description of {@code failure}, naming the file or object at fault. */
   static String describe(Throwable failure) {
     String described = describeOnly(failure);
-    if (noSpace(failure) && !described.contains("free some space")) {
+    if (StorageException.isNoSpace(failure) && !described.contains("free some space")) {
       described += "; the disk is full: free some space on it and run the command again. On the repository's"
           + " disk, a backup that failed this way saved no snapshot, and 'cairn forget ... --prune --max-unused"
           + " unlimited' removes snapshots and frees their data; add '--safety-window 0h' (while no backup runs)"
@@ -52,17 +53,6 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           + " full')";
     }
     return described;
-  }
-
-  /** Whether {@code failure} or one of its causes is a full disk or an exceeded quota. */
-  private static boolean noSpace(Throwable failure) {
-    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-      String m = t.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String describeOnly(Throwable failure) {

@@ -190,7 +190,7 @@ public final class Pruner {
         listener.progress(Phase.WRITE_INDEX, 1, 1);
         LOG.debug("wrote index {} superseding {} index files", index.shortHex(), oldIndexes.size());
       } catch (StorageException e) {
-        if (!noSpace(e)) {
+        if (!StorageException.isNoSpace(e)) {
           throw e;
         }
         String deleted = deletedFirst.isEmpty() ? "nothing was deleted" : "nothing was deleted but "
@@ -299,23 +299,6 @@ public final class Pruner {
       throw new StorageException("cannot list the packs of " + storage.location() + ": " + e.getMessage(), false, e);
     }
     return out;
-  }
-
-  /** Whether {@code failure} or one of its causes is a full disk or an exceeded quota. */
-  static boolean noSpace(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      String m = t.getMessage();
-      if (m != null) {
-        String lower = m.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("no space left on device") || lower.contains("disk quota exceeded")) {
-          return true;
-        }
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 
   /** The pack id in a storage name such as {@code data/ab/ab12…}. */

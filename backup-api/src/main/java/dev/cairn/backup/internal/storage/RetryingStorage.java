@@ -13,7 +13,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.time.Instant;
 import java.util.Optional;
@@ -185,12 +184,7 @@ public final class RetryingStorage implements Storage {
     if (failure instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
       return true;
     }
-    String message = failure.getMessage();
-    if (message != null) {
-      String m = message.toLowerCase(Locale.ROOT);
-      return m.contains("no space left on device") || m.contains("disk quota exceeded");
-    }
-    return false;
+    return StorageException.isNoSpace(failure);
   }
 
   @FunctionalInterface
