@@ -465,11 +465,18 @@ public final class FileSource implements Source {
     // looked at. Trees are sorted when they are built, so the order leaves no trace in the snapshot.
     List<Subdirectory> subdirectories = new ArrayList<>();
     // the names entries of this directory are stored under: a name that is not valid UTF-8 reads as one
-    // with U+FFFD, which may be another entry's; the names that read back exactly come first
-    Set<String> names = new HashSet<>();
+    // with U+FFFD, which may be another entry's; the names that read back exactly come first. Only a
+    // directory with such a name needs them (a name with U+FFFD is rare), so the walk stays as cheap
+    Set<String> names = null;
     for (Path child : children) {
-      if (undecodable(child) == null) {
-        names.add(child.getFileName().toString());
+      if (child.getFileName().toString().indexOf('\uFFFD') >= 0) {
+        names = new HashSet<>();
+        for (Path c : children) {
+          if (undecodable(c) == null) {
+            names.add(c.getFileName().toString());
+          }
+        }
+        break;
       }
     }
     for (Path child : children) {
@@ -477,7 +484,7 @@ public final class FileSource implements Source {
       if (Glob.any(excludeGlobs, path)) {
         continue;
       }
-      String rawName = undecodable(child);
+      String rawName = names == null ? null : undecodable(child);
       if (rawName != null && !names.add(child.getFileName().toString())) {
         context.warn(path, "name is not valid UTF-8 (its bytes: '" + rawName + "') and reads as the name of"
             + " another entry in its directory: left out; rename it");
