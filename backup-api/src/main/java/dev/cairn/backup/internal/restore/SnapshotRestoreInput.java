@@ -92,15 +92,8 @@ public final class SnapshotRestoreInput implements RestoreInput {
         }
       }
     }
-    if (!excludes.isEmpty()) {
-      List<Glob> globs = Glob.compileAll(excludes);
-      java.util.Set<String> excluded = new java.util.HashSet<>();
-      for (String path : kept.keySet()) {
-        if (Glob.any(globs, path)) {
-          excluded.add(path);
-        }
-      }
-      kept.keySet().removeIf(path -> excluded.contains(path) || underAny(path, excluded));
+    if (!excludeGlobs.isEmpty()) {
+      kept.keySet().removeIf(this::excluded);
     }
     this.nodes = kept;
     List<EntryMetadata> list = new ArrayList<>(kept.size());
@@ -108,10 +101,13 @@ public final class SnapshotRestoreInput implements RestoreInput {
     this.entries = List.copyOf(list);
   }
 
-  /** Whether a directory above {@code path} is in {@code dirs}. */
-  private static boolean underAny(String path, java.util.Set<String> dirs) {
+  /** Whether an exclude glob matches {@code path} or a directory above it. */
+  private boolean excluded(String path) {
+    if (Glob.any(excludeGlobs, path)) {
+      return true;
+    }
     for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      if (dirs.contains(path.substring(0, i))) {
+      if (Glob.any(excludeGlobs, path.substring(0, i))) {
         return true;
       }
     }
@@ -263,18 +259,7 @@ public final class SnapshotRestoreInput implements RestoreInput {
   /** Whether {@code path} is among what the paths and excludes of this restore select, stored or not. */
   private boolean chosen(String path) {
     boolean inPaths = paths.isEmpty() || paths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
-    if (!inPaths || excludeGlobs.isEmpty()) {
-      return inPaths;
-    }
-    if (Glob.any(excludeGlobs, path)) {
-      return false;
-    }
-    for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      if (Glob.any(excludeGlobs, path.substring(0, i))) {
-        return false;
-      }
-    }
-    return true;
+    return inPaths && (excludeGlobs.isEmpty() || !excluded(path));
   }
 
   /**
