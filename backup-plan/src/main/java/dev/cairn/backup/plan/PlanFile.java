@@ -448,7 +448,7 @@ public final class PlanFile {
               primarySnapshots.stream().filter(s -> s.time().equals(seen.newestCopy())).forEach(held::add);
             }
           } else {
-            newest(d.snapshots(), now).ifPresent(time -> seenNow.put(locationKey(location),
+            RotationHealth.newestTime(d.snapshots(), now).ifPresent(time -> seenNow.put(locationKey(location),
                 new DriveRecords.Seen(now, time)));
           }
         }
@@ -459,8 +459,7 @@ public final class PlanFile {
       }
       Duration limit = rpo == null ? null : t.schedule().longestGap(now).plus(rpo).plus(grace);
       // the newest copy it holds (snapshots keep their backup time, so this is when the copied backup ran)
-      Instant lastCopy = held.stream().map(Snapshot::time).filter(time -> !time.isAfter(now))
-          .max(Comparator.naturalOrder()).orElse(null);
+      Instant lastCopy = RotationHealth.newestTime(held, now).orElse(null);
       states.add(new HealthReport.TargetState(t.name(), limit, held, lastCopy));
     }
     if (drillReports != null) {
@@ -512,18 +511,13 @@ public final class PlanFile {
           if (c.target().equals(drive) && c.failure().isEmpty()) {
             List<Snapshot> held = new ArrayList<>(c.copied());
             held.addAll(c.alreadyPresent());
-            newest(held, now).ifPresent(time -> seen.put(locationKey(location), new DriveRecords.Seen(now, time)));
+            RotationHealth.newestTime(held, now).ifPresent(time -> seen.put(locationKey(location), new DriveRecords.Seen(now, time)));
           }
         }
       }
     }
     DriveRecords.record(drillReports, seen);
     return report;
-  }
-
-  /** The time of the newest of {@code snapshots} not dated after {@code now}. */
-  private static Optional<Instant> newest(List<Snapshot> snapshots, Instant now) {
-    return snapshots.stream().map(Snapshot::time).filter(time -> !time.isAfter(now)).max(Comparator.naturalOrder());
   }
 
   private RotationHealth.Drive snapshotsAt(String driveName, String location) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether each drive of a rotating copy target gets its turns. The rotation as a whole can look fresh
@@ -54,8 +55,7 @@ final class RotationHealth {
     for (Drive d : drives) {
       Snapshot newest = d.snapshots().stream().filter(s -> s.complete() && s.checksPassed() && !s.time().isAfter(now))
           .max(Comparator.comparing(Snapshot::time)).orElse(null);
-      Instant newestAny = d.snapshots().stream().map(Snapshot::time).filter(t -> !t.isAfter(now))
-          .max(Comparator.naturalOrder()).orElse(null);
+      Instant newestAny = newestTime(d.snapshots(), now).orElse(null);
       Duration age = newest == null ? null : Duration.between(newest.time(), now);
       String where = target + "'s drive " + d.name() + " (" + d.location() + ")";
       String refresh = "; while it stays plugged in it gets the next copy that is due ('cairn copy --to "
@@ -105,6 +105,14 @@ final class RotationHealth {
       out.add(new HealthReport.TargetHealth(d.name(), newest, age, newestAny, rotation.lastDrill(), objectives));
     }
     return out;
+  }
+
+  /**
+   * The time of the newest of {@code snapshots} not dated after {@code now} (a snapshot from a clock
+   * that was ahead would make every later day look covered).
+   */
+  static Optional<Instant> newestTime(List<Snapshot> snapshots, Instant now) {
+    return snapshots.stream().map(Snapshot::time).filter(t -> !t.isAfter(now)).max(Comparator.naturalOrder());
   }
 
   /** {@code 3d 4h} (hours below a day). */
