@@ -639,7 +639,7 @@ public final class BackupPlan {
       return this;
     }
 
-    /** Threads compressing and encrypting (default: the number of cores). */
+    /** Threads compressing and encrypting (default: the number of cores, as many as a quarter of the heap holds pack buffers for). */
     public Builder workers(int workers) {
       once("workers");
       if (workers < 1) {

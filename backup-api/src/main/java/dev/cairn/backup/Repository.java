@@ -891,7 +891,7 @@ public final class Repository implements AutoCloseable {
       return this;
     }
 
-    /** Threads compressing and encrypting (default: the number of cores). */
+    /** Threads compressing and encrypting (default: the number of cores, as many as a quarter of the heap holds pack buffers for). */
     public Builder workers(int workers) {
       options.workers(workers);
       return this;

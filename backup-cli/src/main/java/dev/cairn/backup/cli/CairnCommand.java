@@ -211,19 +211,7 @@ public final class CairnCommand implements Callable<Integer> {
    * the JVM, that keeps a backup well inside the heap and the process under ~300 MiB resident.
    */
   Repository.Builder repositoryBuilder(Storage storage) {
-    return repositorySettings.apply(Repository.builder(storage).packSize(PACK_SIZE).maxInFlightBytes(IN_FLIGHT_BYTES)
-        .workers(workers(PACK_SIZE)));
-  }
-
-  /**
-   * Packing workers for packs of {@code packSize} bytes: one per core, but no more than a quarter of the
-   * heap holds pack buffers for, since each worker fills a pack of its own. Without the limit a 16-core
-   * machine filled 16 buffers of 8 MiB (and a plan's 16 MiB) besides those in flight, and a backup of
-   * 48 MiB ran out of bin/cairn's 192 MiB heap. A larger heap ({@code CAIRN_JAVA_OPTS}) allows more.
-   */
-  static int workers(int packSize) {
-    long fit = Runtime.getRuntime().maxMemory() / 4 / (packSize + (64L << 10));
-    return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), fit));
+    return repositorySettings.apply(Repository.builder(storage).packSize(PACK_SIZE).maxInFlightBytes(IN_FLIGHT_BYTES));
   }
 
   /** The repository location from --repo or CAIRN_REPOSITORY, or {@code null}. */

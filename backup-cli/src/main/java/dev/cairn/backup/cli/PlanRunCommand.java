@@ -22,9 +22,6 @@ import picocli.CommandLine.Option;
     description = "Run the plan once: checks, backup to the primary target, copies that are due, retention.")
 final class PlanRunCommand extends PlanSubcommand {
 
-  /** The pack size of a plan's repositories (the library's default; plans do not set one). */
-  private static final int PLAN_PACK_SIZE = 16 << 20;
-
   @Option(names = "--init", description = "Create the plan's repositories where none exist yet (first run).")
   boolean init;
 
@@ -34,8 +31,7 @@ final class PlanRunCommand extends PlanSubcommand {
     Output out = output();
     BackupReport report;
     try (ProgressDisplay progress = progress("backup")) {
-      BackupPlan plan = file.toPlanBuilder().progress(progress).createRepository(init)
-          .workers(CairnCommand.workers(PLAN_PACK_SIZE)).build();
+      BackupPlan plan = file.toPlanBuilder().progress(progress).createRepository(init).build();
       report = file.recordDrives(plan.backup(), Instant.now());
     }
     Map<String, Object> m = new LinkedHashMap<>();

@@ -20,7 +20,9 @@ import java.util.concurrent.Executor;
  * + maxInFlightBlobBytes}: with the defaults on 2 cores, 2 × 24 + 2 × 24 + 2 × 8 + 32 = 144 MiB.
  * Lower {@code packSize}, {@code maxInFlightPacks} or {@code maxInFlightBlobBytes} for smaller heaps.
  *
- * @param workers threads compressing and encrypting blobs (default: available processors)
+ * @param workers threads compressing and encrypting blobs (default: available processors, but no more
+ *     than a quarter of the heap holds pack buffers for, since each worker fills a pack of its own: on a
+ *     16-core machine a 192 MiB heap ran out of memory with 16 buffers)
  * @param executor where workers run; empty: the repository starts its own daemon threads
  * @param packSize target pack size in bytes (default 16 MiB); a pack is closed once it reaches it
  * @param maxInFlightPacks packs closed but not yet uploaded before adders block (default 2)
@@ -85,7 +87,7 @@ public record RepositoryOptions(int workers, Optional<Executor> executor, int pa
 
   /** Builds {@link RepositoryOptions}; mutable, single-threaded. */
   public static final class Builder {
-    private int workers = Runtime.getRuntime().availableProcessors();
+    private int workers; // 0: the default, from the cores and the heap
     private Executor executor;
     private int packSize = DEFAULT_PACK_SIZE;
     private int maxInFlightPacks = 2;
@@ -206,11 +208,18 @@ public record RepositoryOptions(int workers, Optional<Executor> executor, int pa
         throw new IllegalStateException("lockRefreshInterval (" + lockRefreshInterval
             + ") must be shorter than lockStaleAfter (" + lockStaleAfter + ")");
       }
+      int workers = this.workers > 0 ? this.workers : defaultWorkers(packSize, chunker.max());
       long inFlight = maxInFlightBlobBytes > 0 ? maxInFlightBlobBytes
           : Math.max(16L << 20, (long) workers * 2 * chunker.max());
       return new RepositoryOptions(workers, Optional.ofNullable(executor), packSize, maxInFlightPacks, inFlight,
           uploadThreads, Optional.ofNullable(compression), chunker, argon2, clock,
           hostname != null ? hostname : localHostname(), lockStaleAfter, lockRefreshInterval);
+    }
+
+    /** One worker per core, but no more than a quarter of the heap holds pack buffers for. */
+    private static int defaultWorkers(int packSize, int chunkMax) {
+      long fit = Runtime.getRuntime().maxMemory() / 4 / ((long) packSize + chunkMax);
+      return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), fit));
     }
 
     private static String localHostname() {
