@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.FullAccessSftpClient;
@@ -65,6 +66,7 @@ final class PipelinedRead extends InputStream {
   private final AtomicInteger requestSize;
   private final String what;
   private final Duration timeout;
+  private final Consumer<Throwable> onFailure;
   private final long end;
   private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
   private final byte[] one = new byte[1];
@@ -89,15 +91,17 @@ final class PipelinedRead extends InputStream {
    * @param requestSize bytes per READ for the session, lowered when the server answers less
    * @param timeout how long to wait for an answer
    * @param what the object and storage, for messages
+   * @param onFailure told of a failure of the stream, to judge the session by it
    */
   PipelinedRead(FullAccessSftpClient sftp, SftpClient.Handle handle, long offset, long end, UnclaimedReplies unclaimed,
-      AtomicInteger requestSize, Duration timeout, String what) {
+      AtomicInteger requestSize, Duration timeout, String what, Consumer<Throwable> onFailure) {
     this.sftp = Objects.requireNonNull(sftp);
     this.handle = Objects.requireNonNull(handle);
     this.unclaimed = Objects.requireNonNull(unclaimed);
     this.requestSize = Objects.requireNonNull(requestSize);
     this.what = what;
     this.timeout = Objects.requireNonNull(timeout);
+    this.onFailure = Objects.requireNonNull(onFailure);
     this.next = offset;
     this.end = end;
     this.window = end == Long.MAX_VALUE ? FIRST_WINDOW_TO_END : WINDOW;
@@ -130,6 +134,7 @@ final class PipelinedRead extends InputStream {
       }
     } catch (IOException | RuntimeException e) {
       failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      onFailure.accept(e);
       throw e;
     }
     int n = Math.min(len, limit - position);

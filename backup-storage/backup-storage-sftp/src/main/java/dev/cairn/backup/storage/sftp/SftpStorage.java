@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -55,6 +56,7 @@ import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -142,10 +144,24 @@ public final class SftpStorage implements Storage {
    * server reads at a time (see {@link PipelinedRead}).
    */
   private record Connection(ClientSession session, SftpClient sftp, UnclaimedReplies unclaimed,
-      AtomicInteger readSize) {
-    /** Open and not closing: a session being torn down (a dropped connection) is replaced at once. */
+      AtomicInteger readSize, AtomicBoolean broken) {
+    /**
+     * Open, not closing and not {@linkplain #markBroken broken}: a session being torn down (a
+     * dropped connection) is replaced at once.
+     */
     boolean isOpen() {
-      return session.isOpen() && !session.isClosing() && sftp.isOpen() && !sftp.isClosing();
+      return !broken.get() && session.isOpen() && !session.isClosing() && sftp.isOpen() && !sftp.isClosing();
+    }
+
+    /**
+     * Marks the session unusable after {@code failure} if that is a failure of the transport: MINA
+     * may still call a session open for a moment after its socket closed, and an operation retried
+     * at once would fail on it again.
+     */
+    void markBrokenIf(Throwable failure) {
+      if (isTransportFailure(failure)) {
+        broken.set(true);
+      }
     }
 
     void close() {
@@ -368,7 +384,7 @@ public final class SftpStorage implements Storage {
       SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
       LOG.debug("connected to {} (SFTP v{})", location, sftp.getVersion());
       return new Connection(session, sftp, new UnclaimedReplies((FullAccessSftpClient) sftp),
-          new AtomicInteger(PipelinedRead.REQUEST));
+          new AtomicInteger(PipelinedRead.REQUEST), new AtomicBoolean());
     } catch (IOException | RuntimeException e) {
       if (session != null) {
         session.close(true);
@@ -401,6 +417,15 @@ public final class SftpStorage implements Storage {
   /** {@code host:port}, an IPv6 address in brackets. */
   private String hostAndPort() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * Whether {@code e} is a failure of the SSH transport (the socket closed, the session ended)
+   * rather than an answer of the server or an interruption.
+   */
+  static boolean isTransportFailure(Throwable e) {
+    return Throwables.getCausalChain(e).stream()
+        .anyMatch(t -> t instanceof ClosedChannelException || t instanceof SshException);
   }
 
   private static boolean isAuthFailure(Throwable e) {
@@ -440,6 +465,7 @@ public final class SftpStorage implements Storage {
       named.initCause(e);
       throw named;
     } catch (IOException e) {
+      c.markBrokenIf(e);
       throw new IOException("cannot " + op + " '" + name + "' in " + location + ": " + e.getMessage()
           + (c.isOpen() ? "" : " (session lost; the next operation reconnects)"), e);
     }
@@ -593,7 +619,8 @@ public final class SftpStorage implements Storage {
       // also waited for an fstat before and for the CLOSE and its read-ahead after
       SftpClient.CloseableHandle handle = c.sftp().open(path, EnumSet.of(SftpClient.OpenMode.Read));
       return new PipelinedRead((FullAccessSftpClient) c.sftp(), handle, offset, end, c.unclaimed(), c.readSize(),
-          CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session()), "'" + name + "' in " + location);
+          CoreModuleProperties.IDLE_TIMEOUT.getRequired(c.session()), "'" + name + "' in " + location,
+          c::markBrokenIf);
     });
   }
 
