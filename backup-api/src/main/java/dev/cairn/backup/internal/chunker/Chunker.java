@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,14 +27,18 @@ import javax.crypto.spec.SecretKeySpec;
  * (the top {@code log2(avg)-2} bits) after; or at {@code max} bytes; or at the end of the stream.
  *
  * <p>Not thread-safe: one chunker per stream at a time; reuse it for the next stream after
- * {@link #finish}. Holds a buffer of about {@code max + 2*avg} bytes.
+ * {@link #finish}. Holds a buffer of up to {@code max + 2*avg} bytes, grown as the streams need.
  */
 public final class Chunker {
+  /** The first buffer's size; it doubles up to {@link #capacity} as a stream's pending chunk needs. */
+  static final int INITIAL_BUFFER = 256 << 10;
+
   private final ChunkerParams params;
   private final long[] gear;
   private final long maskS;
   private final long maskL;
-  private final byte[] buf;
+  private final int capacity;
+  private byte[] buf;
   private int start; // start of the current chunk in buf
   private int end; // end of valid data in buf
   private int pos; // next byte to hash (absolute in buf)
@@ -55,8 +60,10 @@ public final class Chunker {
     int level = params.normalization();
     this.maskS = -1L << (64 - Math.min(63, bits + level));
     this.maskL = -1L << (64 - Math.max(1, bits - level));
-    long cap = (long) params.max() + 2L * params.avg();
-    this.buf = new byte[(int) Math.min(Integer.MAX_VALUE - 16, cap)];
+    this.capacity = (int) Math.min(Integer.MAX_VALUE - 16, (long) params.max() + 2L * params.avg());
+    // grown to the capacity by the first stream that needs it: backing up small files, a pooled chunker
+    // holds what they need, not a largest chunk's worth (10 MiB with the default sizes)
+    this.buf = new byte[Math.min(capacity, INITIAL_BUFFER)];
     reset();
   }
 
@@ -196,6 +203,8 @@ public final class Chunker {
       pos -= start;
       end = n;
       start = 0;
+    } else if (end == buf.length && buf.length < capacity) {
+      buf = Arrays.copyOf(buf, (int) Math.min(capacity, 2L * buf.length));
     }
   }
 

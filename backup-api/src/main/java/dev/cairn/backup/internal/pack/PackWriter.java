@@ -22,7 +22,7 @@ public final class PackWriter {
   private final MasterKeys keys;
   private final SecureRandom random;
   private final int scratchSize;
-  private byte[] scratch; // allocated on first use: read-only sessions never pay for it
+  private byte[] scratch; // allocated on first use (read-only sessions never pay for it), grown as needed
   private byte[] buf;
   private int pos;
   private byte[] salt;
@@ -92,8 +92,12 @@ public final class PackWriter {
    * it would overflow before calling {@link #commit} with the same blob.
    */
   public int stage(byte[] src, int off, int len, Compressor compressor) {
-    if (scratch == null) {
-      scratch = new byte[scratchSize];
+    // a blob is compressed only if it shrinks, so it needs at most its own length: sized by the blobs
+    // met (many small files, or a writer of trees, never hold a largest chunk's worth)
+    int needed = Math.min(scratchSize, len);
+    if (scratch == null || scratch.length < needed) {
+      int grown = scratch == null ? 64 << 10 : (int) Math.min(scratchSize, 2L * scratch.length);
+      scratch = new byte[Math.min(scratchSize, Math.max(needed, grown))];
     }
     staged = compressor.compress(src, off, len, scratch, 0, scratch.length);
     return (staged >= 0 ? staged : len) + Aead.TAG_LENGTH;
