@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -277,7 +278,7 @@ public final class FileSource implements Source {
         // the same globs as for a file in a tree: 'backup FILE --exclude GLOB' leaves it out if GLOB matches it
         boolean included = !Glob.any(excludeGlobs, path) && (includeGlobs.isEmpty() || pool.included(path));
         if (included && (maxFileSize < 0 || meta.size() <= maxFileSize)) {
-          pool.submit(context, root, meta);
+          pool.submit(context, root, meta, new Pending("", null));
         }
       } else {
         // a root given as a symlink to a directory is walked through the link: its device is the target's,
@@ -331,7 +332,7 @@ public final class FileSource implements Source {
       return any;
     }
 
-    void submit(SourceContext context, Path file, EntryMetadata meta) throws IOException {
+    void submit(SourceContext context, Path file, EntryMetadata meta, Pending pending) throws IOException {
       rethrow();
       // An unchanged file costs a lookup, not a read: settled here, so the walk never queues thousands of
       // them behind the few large changed files the readers are busy with.
@@ -345,16 +346,20 @@ public final class FileSource implements Source {
         return;
       }
       queue.acquireUninterruptibly();
+      pending.add();
       try {
         executor.execute(() -> {
           try {
-            if (failure.get() == null) {
-              addFile(context, file, meta, buffers.get());
+            try {
+              if (failure.get() == null) {
+                addFile(context, file, meta, buffers.get());
+              }
+            } finally {
+              queue.release();
             }
+            pending.done(context); // the file is in: its directory may be complete now
           } catch (Throwable t) {
             failure.compareAndSet(null, t);
-          } finally {
-            queue.release();
           }
         });
       } catch (RuntimeException e) {
@@ -397,7 +402,7 @@ public final class FileSource implements Source {
    */
   private void walk(SourceContext context, Path root, Readers readers, Object rootDevice) throws IOException {
     Deque<Directory> stack = new ArrayDeque<>();
-    stack.push(list(context, root, "", readers, null));
+    stack.push(list(context, root, "", readers, null, new Pending("", null)));
     while (true) {
       Directory d = stack.peek();
       if (d.next < d.subdirectories.size()) {
@@ -412,17 +417,50 @@ public final class FileSource implements Source {
           }
           continue;
         }
-        stack.push(list(context, sub.dir(), sub.meta().path(), readers, sub));
+        stack.push(list(context, sub.dir(), sub.meta().path(), readers, sub, new Pending(sub.meta().path(), d.pending)));
         continue;
       }
       stack.pop();
       if (d.self == null) {
-        return; // the root
+        return; // the root: its tree is written when the source ends
       }
       if (d.added || d.self.included()) {
         warnRenamed(context, d.self.meta().path(), d.self.rawName());
         context.addDirectory(d.self.meta());
         stack.peek().added = true;
+      }
+      d.pending.done(context); // walked: complete once its files being read are in
+    }
+  }
+
+  /**
+   * What may still be added below a directory: its walk, its files being read and its subdirectories
+   * not yet complete. At zero it is reported {@linkplain SourceContext#directoryComplete complete}, so
+   * the backup writes its tree and forgets its entries, and its parent has one less to wait for.
+   */
+  private static final class Pending {
+    final String path; // "" for the root, which is never reported: the backup writes it at the end
+    final Pending up;
+    final AtomicInteger count = new AtomicInteger(1);
+
+    Pending(String path, Pending up) {
+      this.path = path;
+      this.up = up;
+      if (up != null) {
+        up.add();
+      }
+    }
+
+    void add() {
+      count.incrementAndGet();
+    }
+
+    /** One less to wait for; a directory that reaches zero is complete, and so one less for its parent. */
+    void done(SourceContext context) {
+      for (Pending p = this; p != null && p.count.decrementAndGet() == 0; p = p.up) {
+        if (!p.path.isEmpty()) {
+          context.directoryComplete(p.path);
+        }
       }
     }
   }
@@ -431,13 +469,15 @@ public final class FileSource implements Source {
   private static final class Directory {
     final Subdirectory self; // null for the root
     final List<Subdirectory> subdirectories;
+    final Pending pending;
     int next;
     boolean added;
 
-    Directory(Subdirectory self, List<Subdirectory> subdirectories, boolean added) {
+    Directory(Subdirectory self, List<Subdirectory> subdirectories, boolean added, Pending pending) {
       this.self = self;
       this.subdirectories = subdirectories;
       this.added = added;
+      this.pending = pending;
     }
   }
 
@@ -445,14 +485,14 @@ public final class FileSource implements Source {
    * Backs up the files and symlinks in {@code dir} and returns it with its subdirectories, to be walked
    * next ({@code self} is the subdirectory {@code dir} is, null for the root).
    */
-  private Directory list(SourceContext context, Path dir, String prefix, Readers readers, Subdirectory self)
-      throws IOException {
+  private Directory list(SourceContext context, Path dir, String prefix, Readers readers, Subdirectory self,
+      Pending pending) throws IOException {
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(children::add);
     } catch (NoSuchFileException | AccessDeniedException e) {
       context.warn(prefix.isEmpty() ? "." : prefix, "cannot list directory: " + e);
-      return new Directory(self, List.of(), false);
+      return new Directory(self, List.of(), false, pending);
     }
     children.sort(null);
     List<Path> markerFiles = markerFiles(children);
@@ -528,13 +568,13 @@ public final class FileSource implements Source {
         case FILE -> {
           if (included && (maxFileSize < 0 || meta.size() <= maxFileSize)) {
             // counted as added even if it vanishes before it is read: its directory is kept then
-            readers.submit(context, child, meta);
+            readers.submit(context, child, meta, pending);
             added = true;
           }
         }
       }
     }
-    return new Directory(self, subdirectories, added);
+    return new Directory(self, subdirectories, added, pending);
   }
 
   private record Subdirectory(Path dir, EntryMetadata meta, boolean included, String rawName) {}

@@ -30,6 +30,15 @@ public interface SourceContext {
   /** Adds a symbolic link pointing at {@code target}, kept verbatim. */
   void addSymlink(EntryMetadata metadata, String target);
 
+  /**
+   * Says that nothing more will be added below directory {@code path} (every file stream below it is
+   * closed): its tree is written and its entries leave memory. Optional, but a source that walks a
+   * large tree should call it for each directory, deepest first, so that a backup holds the
+   * directories being walked rather than every entry of the source. Adding an entry below a
+   * directory reported complete fails with {@link IllegalStateException}.
+   */
+  default void directoryComplete(String path) {}
+
   /** The entry at {@code path} in the parent snapshot of this source, if there is one. */
   Optional<EntryMetadata> parentEntry(String path);
 

@@ -14,8 +14,6 @@ import dev.cairn.backup.internal.lock.Lock;
 import dev.cairn.backup.internal.repository.BlobType;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.snapshot.Snapshots;
-import dev.cairn.backup.internal.tree.Node;
-import dev.cairn.backup.internal.tree.TreeWalker;
 import dev.cairn.backup.spi.Source;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -100,7 +97,7 @@ public final class BackupRun {
       ObjectId parentId = null;
       long estimate = 0;
       boolean estimateKnown = true;
-      List<Map<String, Node>> parents = new ArrayList<>();
+      List<ParentTree> parents = new ArrayList<>();
       List<Optional<SnapshotSource>> parentSources = new ArrayList<>();
       for (Source source : sources) {
         Optional<Snapshot> parent = chosen != null ? Optional.of(chosen)
@@ -111,15 +108,11 @@ public final class BackupRun {
         if (ps.isPresent() && parentId == null) {
           parentId = parent.get().id(); // recorded only when it is the parent of some source
         }
-        Map<String, Node> nodes = Map.of();
+        ParentTree nodes = null;
         if (ps.isPresent()) {
-          try {
-            nodes = TreeWalker.flatten(ps.get().tree(), repo::readBlobsById);
-          } catch (RuntimeException e) {
-            LOG.warn("parent snapshot {} of source '{}' is unreadable, reading everything: {}",
-                parent.get().id().shortHex(), source.name(), e.getMessage());
-            nodes = Map.of();
-          }
+          // read a directory at a time as the source walks: the whole parent would hold every entry
+          nodes = new ParentTree(ps.get().tree(), repo::readBlobsById, "snapshot " + parent.get().id().shortHex()
+              + ", source '" + source.name() + "'");
           estimate += ps.get().bytes();
         } else {
           estimateKnown = false;

@@ -35,16 +35,17 @@ final class SourceRun implements SourceContext {
   private final BackupRun run;
   private final EncryptedRepository repo;
   private final Source source;
-  private final Map<String, Node> parent;
+  private final ParentTree parent; // null: no parent snapshot
   private final Map<String, Verification> parentVerifications = new LinkedHashMap<>();
-  private final TreeBuilder tree = new TreeBuilder();
+  private final TreeBuilder tree;
   private final Map<String, String> metadata = Collections.synchronizedMap(new TreeMap<>());
   private final Map<String, Verification> verifications = new ConcurrentHashMap<>();
   private final AtomicLong entries = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
 
-  SourceRun(BackupRun run, Source source, Map<String, Node> parent, Optional<SnapshotSource> parentSource) {
+  SourceRun(BackupRun run, Source source, ParentTree parent, Optional<SnapshotSource> parentSource) {
     this.run = run;
+    this.tree = new TreeBuilder(run::storeTree);
     this.repo = run.repo();
     this.source = source;
     this.parent = parent;
@@ -52,7 +53,7 @@ final class SourceRun implements SourceContext {
   }
 
   SnapshotSource finish() {
-    ObjectId root = tree.build(run::storeTree);
+    ObjectId root = tree.build();
     List<Verification> vs = new ArrayList<>(new TreeMap<>(verifications).values());
     return new SnapshotSource(source.name(), source.type(), root, Map.copyOf(metadata), vs, entries.get(), bytes.get());
   }
@@ -88,8 +89,16 @@ final class SourceRun implements SourceContext {
   }
 
   @Override
+  public void directoryComplete(String path) {
+    tree.complete(Objects.requireNonNull(path, "path"));
+    if (parent != null) {
+      parent.release(path);
+    }
+  }
+
+  @Override
   public Optional<EntryMetadata> parentEntry(String path) {
-    Node n = parent.get(path);
+    Node n = parent == null ? null : parent.get(path);
     if (n == null) {
       return Optional.empty();
     }
@@ -105,7 +114,7 @@ final class SourceRun implements SourceContext {
 
   @Override
   public void reuseParentEntry(EntryMetadata metadata) {
-    Node n = parent.get(metadata.path());
+    Node n = parent == null ? null : parent.get(metadata.path());
     if (n == null || n.type() != EntryType.FILE) {
       throw new IllegalStateException("the parent snapshot of source '" + source.name() + "' has no file at '"
           + metadata.path() + "'");

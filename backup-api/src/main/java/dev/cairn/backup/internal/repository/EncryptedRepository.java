@@ -95,6 +95,12 @@ public final class EncryptedRepository implements AutoCloseable {
   private static final Compression UNPACKED_COMPRESSION = Compression.zstd(3);
   /** Write an index file after this many packs even before flush, so an interrupted backup's packs are reused. */
   static final int INDEX_EVERY_PACKS = 32;
+  /**
+   * ... or after this many blobs, whichever comes first: the blobs of packs not yet in an index file
+   * are held in memory, and packs of small files hold tens of thousands of blobs each (restic's index
+   * files are full at 50,000 blobs too).
+   */
+  static final int INDEX_EVERY_BLOBS = 50_000;
   private static final long MAX_READ_GAP = 256 * 1024;
   /** Gap read along between wanted small blobs (trees), at most. */
   private static final long SMALL_READ_GAP = 16 * 1024;
@@ -133,6 +139,12 @@ public final class EncryptedRepository implements AutoCloseable {
   private final int budgetPermits;
   private final int slotCount;
   private final BlockingQueue<PackSlot> writers;
+  /**
+   * The pack writer of tree blobs, apart from data as in restic: a backup writes each directory's tree
+   * as soon as the directory is walked, and trees among file data would cost a ranged read per
+   * directory to list a snapshot from remote storage. Together, a level of a tree is a read or two.
+   */
+  private final BlockingQueue<PackSlot> treeWriter = new ArrayBlockingQueue<>(1);
   private final Semaphore packsInFlight;
   private final ConcurrentLinkedQueue<byte[]> bufferPool = new ConcurrentLinkedQueue<>();
   private final BlobBuffers blobBuffers;
@@ -145,6 +157,7 @@ public final class EncryptedRepository implements AutoCloseable {
   private int writeOperations; // guarded by writeOperationsLock: operations between beginWrites and its close
   private final Object indexWriteLock = new Object();
   private List<IndexFile.PackRecord> unindexed = new ArrayList<>();
+  private int unindexedBlobs; // guarded by indexWriteLock
   /** Set when a pack of {@link #unindexed} was deleted: the in-memory index still holds its blobs. */
   private volatile boolean indexStale;
   private final Executor workers;
@@ -193,6 +206,7 @@ public final class EncryptedRepository implements AutoCloseable {
       writers.add(new PackSlot(new PackWriter(keys, random, maxBlob),
           new Compressor(compression)));
     }
+    treeWriter.add(new PackSlot(new PackWriter(keys, random, maxBlob), new Compressor(compression)));
     this.packsInFlight = new Semaphore(options.maxInFlightPacks());
     if (options.executor().isPresent()) {
       this.workers = options.executor().get();
@@ -458,11 +472,12 @@ public final class EncryptedRepository implements AutoCloseable {
   /** Runs on a worker: compress and encrypt one blob into an open pack; close the pack when full. */
   private void packBlob(BlobType type, ObjectId id, byte[] data, int len) throws InterruptedException {
     // uninterruptibly: a packing job runs to its end whoever runs it (see runQueuedJob)
+    BlockingQueue<PackSlot> queue = type == BlobType.TREE ? treeWriter : writers;
     PackSlot slot = null;
     boolean interrupted = false;
     while (slot == null) {
       try {
-        slot = writers.take();
+        slot = queue.take();
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -489,7 +504,7 @@ public final class EncryptedRepository implements AutoCloseable {
         closeAndUpload(slot.writer);
       }
     } finally {
-      writers.add(slot);   // never blocks: the queue holds every slot
+      queue.add(slot);   // never blocks: the queue holds every slot
     }
   }
 
@@ -537,7 +552,8 @@ public final class EncryptedRepository implements AutoCloseable {
     boolean due;
     synchronized (indexWriteLock) {
       unindexed.add(new IndexFile.PackRecord(p.id(), p.salt(), p.entries()));
-      due = unindexed.size() >= INDEX_EVERY_PACKS;
+      unindexedBlobs += p.entries().size();
+      due = unindexed.size() >= INDEX_EVERY_PACKS || unindexedBlobs >= INDEX_EVERY_BLOBS;
     }
     LOG.trace("uploaded pack {} ({} blobs, {} bytes)", p.id().shortHex(), p.entries().size(), p.length());
     if (due) {
@@ -548,7 +564,8 @@ public final class EncryptedRepository implements AutoCloseable {
   /** Writes an index file for the uploaded packs not yet in one. */
   private void writeIndex(boolean evenIfFew) {
     synchronized (indexWriteLock) {
-      if (unindexed.isEmpty() || (!evenIfFew && unindexed.size() < INDEX_EVERY_PACKS)) {
+      if (unindexed.isEmpty()
+          || (!evenIfFew && unindexed.size() < INDEX_EVERY_PACKS && unindexedBlobs < INDEX_EVERY_BLOBS)) {
         return;
       }
       IndexFile f = new IndexFile(List.of(), unindexed);
@@ -558,6 +575,7 @@ public final class EncryptedRepository implements AutoCloseable {
       indexFiles = Set.copyOf(files);
       LOG.debug("wrote index {} for {} packs", id.shortHex(), unindexed.size());
       unindexed = new ArrayList<>();
+      unindexedBlobs = 0;
     }
   }
 
@@ -632,6 +650,21 @@ public final class EncryptedRepository implements AutoCloseable {
 
   /** A pack writer with its compressor, owned by one worker at a time. */
   private record PackSlot(PackWriter writer, Compressor compressor) {}
+
+  /** Takes every pack slot, data writers first and the tree writer last, into {@code slots}. */
+  private void takeAllSlots(List<PackSlot> slots) throws InterruptedException {
+    for (int i = 0; i < slotCount; i++) {
+      slots.add(writers.take());
+    }
+    slots.add(treeWriter.take());
+  }
+
+  /** Gives back the slots {@link #takeAllSlots} took (some of them, if it was interrupted). */
+  private void giveBackSlots(List<PackSlot> slots) {
+    for (int i = 0; i < slots.size(); i++) {
+      (i < slotCount ? writers : treeWriter).add(slots.get(i));
+    }
+  }
 
   /** Counts background tasks so flush can wait for them. */
   private static final class Pending {
@@ -985,9 +1018,7 @@ public final class EncryptedRepository implements AutoCloseable {
       rethrowFailure();
       List<PackSlot> slots = new ArrayList<>();
       try {
-        for (int i = 0; i < slotCount; i++) {
-          slots.add(writers.take());
-        }
+        takeAllSlots(slots);
         for (PackSlot s : slots) {
           if (s.writer.isOpen() && s.writer.count() > 0) {
             closeAndUpload(s.writer);
@@ -997,7 +1028,7 @@ public final class EncryptedRepository implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new BackupException("interrupted while flushing", e);
       } finally {
-        writers.addAll(slots);
+        giveBackSlots(slots);
       }
       pending.awaitZero();
       rethrowFailure();
@@ -1065,9 +1096,7 @@ public final class EncryptedRepository implements AutoCloseable {
       pending.awaitZero();
       List<PackSlot> slots = new ArrayList<>();
       try {
-        for (int i = 0; i < slotCount; i++) {
-          slots.add(writers.take());
-        }
+        takeAllSlots(slots);
         for (PackSlot slot : slots) {
           byte[] buf = slot.writer.discard(); // blobs of failed operations only: nothing refers to them
           if (buf != null && buf.length == bufferSize) {
@@ -1078,7 +1107,7 @@ public final class EncryptedRepository implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new BackupException("interrupted while recovering from an earlier write failure", e);
       } finally {
-        writers.addAll(slots);
+        giveBackSlots(slots);
       }
       synchronized (dedupLock) {
         inFlight.clear(); // uploaded blobs left it on upload: these were lost, and are stored again when met
@@ -1804,6 +1833,9 @@ public final class EncryptedRepository implements AutoCloseable {
       uploads.awaitTermination(10, TimeUnit.SECONDS);
       if (ownedWorkers == null || ownedWorkers.awaitTermination(10, TimeUnit.SECONDS)) {
         for (PackSlot s : writers) {
+          s.compressor.close();
+        }
+        for (PackSlot s : treeWriter) {
           s.compressor.close();
         }
       }

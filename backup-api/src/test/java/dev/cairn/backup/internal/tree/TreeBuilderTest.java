@@ -36,7 +36,12 @@ class TreeBuilderTest {
   }
 
   private ObjectId build(List<String> order) {
-    TreeBuilder b = new TreeBuilder();
+    return build(order, List.of());
+  }
+
+  /** Builds the test entries in {@code order}, reporting {@code complete} directories after them. */
+  private ObjectId build(List<String> order, List<String> complete) {
+    TreeBuilder b = new TreeBuilder(this::put);
     Instant t = Instant.parse("2026-11-28T01:02:03.123456789Z");
     for (String p : order) {
       switch (p) {
@@ -46,7 +51,8 @@ class TreeBuilderTest {
             List.of(chunk(p), chunk(p + "2")));
       }
     }
-    return b.build(this::put);
+    complete.forEach(b::complete);
+    return b.build();
   }
 
   @Test
@@ -74,11 +80,60 @@ class TreeBuilderTest {
 
   @Test
   void refusesDuplicatesAndChildrenOfFiles() {
-    TreeBuilder b = new TreeBuilder();
+    TreeBuilder b = new TreeBuilder(this::put);
     b.add(EntryMetadata.stream("x"), 0, null, List.of());
     assertThatThrownBy(() -> b.add(EntryMetadata.stream("x"), 0, null, List.of()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("'x'");
     b.add(EntryMetadata.stream("x/y"), 0, null, List.of());
-    assertThatThrownBy(() -> b.build(this::put)).hasMessageContaining("'x' is a FILE");
+    assertThatThrownBy(b::build).hasMessageContaining("'x' is a FILE");
+  }
+
+  @Test
+  void directoriesReportedCompleteGiveTheSameTreesAndLeaveMemory() {
+    List<String> entries = List.of("d/empty", "d/link", "d/sub/file one.txt", "top", "d/sub/ünï", "d/empty/x");
+    ObjectId atTheEnd = build(entries);
+    store.clear();
+    // deepest first, as a walk reports them; a parent reported before its children writes them too
+    assertThat(build(entries, List.of("d/sub", "d/empty", "d"))).isEqualTo(atTheEnd);
+    assertThat(build(entries, List.of("d"))).isEqualTo(atTheEnd);
+    assertThat(build(entries, List.of("nothing/here", "d/sub"))).isEqualTo(atTheEnd);
+
+    TreeBuilder b = new TreeBuilder(this::put);
+    Instant t = Instant.parse("2026-11-28T01:02:03Z");
+    for (int i = 0; i < 1000; i++) {
+      b.add(new EntryMetadata("a/f" + i, EntryType.FILE, 1, t, 0644, i + 1, Map.of()), 1, null, List.of(chunk("" + i)));
+    }
+    b.add(new EntryMetadata("a", EntryType.DIRECTORY, 0, t, 0755, 1, Map.of()), 0, null, List.of());
+    assertThat(b.held()).isEqualTo(1001);
+    b.complete("a");
+    assertThat(b.held()).isEqualTo(1); // the root's entry for 'a', with its tree's id
+    ObjectId root = b.build();
+    Map<String, Node> all = TreeWalker.flatten(root, ids -> {
+      Map<ObjectId, byte[]> out = new HashMap<>();
+      ids.forEach(id -> out.put(id, store.get(id)));
+      return out;
+    });
+    assertThat(all).hasSize(1001);
+    assertThat(all.get("a").mode()).isEqualTo(0755);
+    assertThat(all.get("a/f999").content()).containsExactly(chunk("999"));
+  }
+
+  @Test
+  void refusesEntriesBelowACompleteDirectory() {
+    TreeBuilder b = new TreeBuilder(this::put);
+    b.add(EntryMetadata.stream("a/b/x"), 0, null, List.of());
+    b.complete("a/b");
+    assertThatThrownBy(() -> b.add(EntryMetadata.stream("a/b/y"), 0, null, List.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'a/b/y'")
+        .hasMessageContaining("'a/b', which its source had already reported complete");
+    assertThatThrownBy(() -> b.add(EntryMetadata.stream("a/b/c/z"), 0, null, List.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'a/b'");
+    b.add(EntryMetadata.stream("a/other"), 0, null, List.of()); // beside it: fine
+    b.complete("a");
+    assertThatThrownBy(() -> b.add(EntryMetadata.stream("a/late"), 0, null, List.of()))
+        .hasMessageContaining("'a', which its source had already reported complete");
+    b.build();
+    assertThatThrownBy(() -> b.add(EntryMetadata.stream("z"), 0, null, List.of()))
+        .hasMessageContaining("after the trees were built");
   }
 }

@@ -175,8 +175,8 @@ class PruneTest {
       assertThat(nothingLeft.unusedBytes()).isZero();
     }
     assertIntact(repoDir, "after the next prune");
-    // the packs of the six kept snapshots, plus the one holding the blob repacked out of the seventh
-    assertThat(storage.list("data/")).hasSize(SNAPSHOTS / 2 + 1);
+    // the data and tree packs of the six kept snapshots, plus the one holding the blob repacked out of the seventh
+    assertThat(storage.list("data/")).hasSize(SNAPSHOTS / 2 * 2 + 1);
     assertThat(storage.list("index/")).hasSize(1);
   }
 }
