@@ -285,8 +285,8 @@ public final class DirectoryRestorer implements Restorer {
     // 'repair snapshots' when its data was lost) did not come back: reported, as a database restore reports a
     // table left out, never counted as verified
     Set<String> files = new HashSet<>();
-    for (EntryMetadata e : input.entries()) {
-      if (e.type() == EntryType.FILE) {
+    for (EntryMetadata e : sha.isEmpty() ? List.<EntryMetadata>of() : input.entries()) {
+      if (e.type() == EntryType.FILE && sha.containsKey(e.path())) {
         files.add(e.path());
       }
     }

@@ -18,11 +18,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -72,10 +74,11 @@ public final class SnapshotRestoreInput implements RestoreInput {
     this.paths = List.copyOf(paths);
     this.excludeGlobs = Glob.compileAll(excludes);
     Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlobsById);
-    Map<String, Node> kept = new LinkedHashMap<>();
+    Map<String, Node> kept;
     if (paths.isEmpty()) {
-      kept.putAll(all);
+      kept = all; // in path order already; a copy would hold every entry twice
     } else {
+      kept = new LinkedHashMap<>();
       for (String p : paths) {
         if (!all.containsKey(p)) {
           throw new RestoreException("path '" + p + "' is not in source '" + source.name() + "' of snapshot "
@@ -96,9 +99,31 @@ public final class SnapshotRestoreInput implements RestoreInput {
       kept.keySet().removeIf(this::excluded);
     }
     this.nodes = kept;
-    List<EntryMetadata> list = new ArrayList<>(kept.size());
-    kept.forEach((path, node) -> list.add(node.toEntry(path)));
-    this.entries = List.copyOf(list);
+    this.entries = new EntryList(kept.keySet().toArray(new String[0]), kept.values().toArray(new Node[0]));
+  }
+
+  /**
+   * The entries, made from the nodes as they are asked for: a list of their own would hold every
+   * entry's metadata a second time (a restore of many files holds the source's nodes already).
+   */
+  private static final class EntryList extends AbstractList<EntryMetadata> implements RandomAccess {
+    private final String[] paths;
+    private final Node[] nodes;
+
+    EntryList(String[] paths, Node[] nodes) {
+      this.paths = paths;
+      this.nodes = nodes;
+    }
+
+    @Override
+    public EntryMetadata get(int index) {
+      return nodes[index].toEntry(paths[index]);
+    }
+
+    @Override
+    public int size() {
+      return paths.length;
+    }
   }
 
   /** Whether an exclude glob matches {@code path} or a directory above it. */
