@@ -7,6 +7,7 @@ import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.VerifyReport;
 import dev.cairn.backup.internal.backup.ProgressTracker;
+import dev.cairn.backup.internal.index.IdSet;
 import dev.cairn.backup.internal.repository.BlobLocation;
 import dev.cairn.backup.internal.repository.EncryptedRepository;
 import dev.cairn.backup.internal.repository.FileType;
@@ -16,7 +17,9 @@ import dev.cairn.backup.internal.tree.Node;
 import dev.cairn.backup.internal.tree.TreeCodec;
 import dev.cairn.backup.internal.tree.TreeWalker;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,7 +29,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,11 +49,20 @@ public final class Verifier {
   private final List<String> problems = new ArrayList<>();
   /** Blobs known to be missing or damaged, with why. */
   private final Map<ObjectId, String> badBlobs = new HashMap<>();
+  /** Trees read ahead for the source being walked (remote storage only). */
   private final Map<ObjectId, byte[]> treeCache = new HashMap<>();
+  /** Trees walked with nothing damaged below them: not walked again. */
+  private final IdSet cleanTrees = new IdSet();
+  /** Trees read, for the count of a partial check. */
+  private final IdSet seenTrees = new IdSet();
+  /** How many times damage was found so far. */
+  private long damages;
   private long blobs;
   private long bytesRead;
 
   private final Executor executor;
+  /** Packs being read at once, at most. */
+  private static final int PACKS_IN_FLIGHT = 4;
 
   private Verifier(EncryptedRepository repo, DataSubset subset, UnaryOperator<List<ObjectId>> chooser,
       ProgressListener listener, Executor executor) {
@@ -81,62 +92,32 @@ public final class Verifier {
     Map<ObjectId, Long> storedSizes = repo.packSizes();
     Set<ObjectId> stored = storedSizes.keySet();
     progress.totals(packs.size(), -1);
-    Map<ObjectId, CompletableFuture<PackCheck>> checks = new HashMap<>();
     long packsRead = 0;
-    if (subset.readsData()) {
-      Set<ObjectId> toRead = new HashSet<>(chooser.apply(packs.stream().filter(stored::contains).toList()));
-      // a bounded window of packs in flight, so memory stays at a few packs whatever the repository size
-      Semaphore window = new Semaphore(4);
-      for (ObjectId pack : packs) {
-        if (stored.contains(pack) && toRead.contains(pack)) {
-          window.acquireUninterruptibly();
-          checks.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor)
-              .whenComplete((r, e) -> window.release()));
-        }
+    Set<ObjectId> toRead = subset.readsData()
+        ? new HashSet<>(chooser.apply(packs.stream().filter(stored::contains).toList())) : Set.of();
+    // a few packs read at once, their results taken in index order as they come: memory stays at a few
+    // packs' checks whatever the repository's size (held to the end, they took some 80 bytes per blob)
+    ArrayDeque<ObjectId> window = new ArrayDeque<>();
+    Map<ObjectId, CompletableFuture<PackCheck>> reading = new HashMap<>();
+    for (ObjectId pack : packs) {
+      if (toRead.contains(pack)) {
+        reading.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor));
+      }
+      window.add(pack);
+      while (reading.size() > PACKS_IN_FLIGHT) {
+        ObjectId first = window.poll();
+        packsRead += judge(first, reading.remove(first), storedSizes);
       }
     }
-    for (ObjectId pack : packs) {
-      if (!stored.contains(pack)) {
-        damagedPacks.add(pack.hex());
-        problems.add("pack " + pack.hex() + " is in the index but missing from storage");
-        for (BlobLocation b : repo.packContents(pack)) {
-          badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
-        }
-      } else if (!checks.containsKey(pack) && storedSizes.get(pack) >= 0
-          && storedSizes.get(pack) < expectedSize(repo.packContents(pack))) {
-        // cut short (a full disk, an interrupted copy): its header, written last, is gone, so are blobs beyond the end
-        long size = storedSizes.get(pack);
-        long expected = expectedSize(repo.packContents(pack));
-        damagedPacks.add(pack.hex());
-        problems.add("pack " + pack.hex() + " is truncated: " + size + " bytes stored, at least " + expected
-            + " expected from the index");
-        for (BlobLocation b : repo.packContents(pack)) {
-          if (b.offset() + b.length() > size - 4) {
-            badBlobs.put(b.id(), "beyond the end of its truncated pack " + pack.shortHex());
-          }
-        }
-      } else if (checks.containsKey(pack)) {
-        PackCheck check = checks.get(pack).join();
-        packsRead++;
-        blobs += check.blobs().size();
-        for (BlobLocation b : check.blobs()) {
-          bytesRead += b.length();
-        }
-        if (!check.ok()) {
-          damagedPacks.add(pack.hex());
-          check.problems().forEach(p -> problems.add("pack " + pack.hex() + ": " + p));
-          for (ObjectId id : check.damagedBlobs()) {
-            badBlobs.put(id, "damaged in pack " + pack.shortHex());
-          }
-        }
-      }
-      progress.file(pack.shortHex());
+    while (!window.isEmpty()) {
+      ObjectId first = window.poll();
+      packsRead += judge(first, reading.remove(first), storedSizes);
     }
     List<Snapshot> snapshots = Snapshots.all(repo, (id, e) -> {
       damagedSnapshots.add(id);
       problems.add("snapshot " + id.hex() + " cannot be read: " + e.getMessage());
     });
-    Set<ObjectId> seenChunks = new HashSet<>();
+    IdSet seenChunks = new IdSet();
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
         checkSource(s, src, seenChunks);
@@ -144,12 +125,55 @@ public final class Verifier {
     }
     if (!subset.readsAll()) {
       // a partial read: the count is of what the structural check covered, every chunk and tree referenced
-      blobs = seenChunks.size() + treeCache.size();
+      blobs = seenChunks.size() + seenTrees.size();
     }
     progress.emit();
     return new VerifyReport(subset.readsAll(), snapshots.size() + countUnreadable(snapshots), packs.size(), blobs,
         bytesRead, new ArrayList<>(damagedPacks), new ArrayList<>(damagedSnapshots), new ArrayList<>(damagedPaths),
         problems, Duration.ofNanos(System.nanoTime() - start), subset, packsRead);
+  }
+
+  /**
+   * Records what is wrong with {@code pack}: missing or cut short, or what reading it found ({@code check},
+   * null if it was not read). Returns 1 if it was read, else 0.
+   */
+  private int judge(ObjectId pack, CompletableFuture<PackCheck> check, Map<ObjectId, Long> storedSizes) {
+    int read = 0;
+    Long size = storedSizes.get(pack);
+    if (size == null) {
+      damagedPacks.add(pack.hex());
+      problems.add("pack " + pack.hex() + " is in the index but missing from storage");
+      for (BlobLocation b : repo.packContents(pack)) {
+        badBlobs.put(b.id(), "its pack " + pack.shortHex() + " is missing");
+      }
+    } else if (check == null && size >= 0 && size < expectedSize(repo.packContents(pack))) {
+      // cut short (a full disk, an interrupted copy): its header, written last, is gone, so are blobs beyond the end
+      long expected = expectedSize(repo.packContents(pack));
+      damagedPacks.add(pack.hex());
+      problems.add("pack " + pack.hex() + " is truncated: " + size + " bytes stored, at least " + expected
+          + " expected from the index");
+      for (BlobLocation b : repo.packContents(pack)) {
+        if (b.offset() + b.length() > size - 4) {
+          badBlobs.put(b.id(), "beyond the end of its truncated pack " + pack.shortHex());
+        }
+      }
+    } else if (check != null) {
+      PackCheck c = check.join();
+      read = 1;
+      blobs += c.blobs().size();
+      for (BlobLocation b : c.blobs()) {
+        bytesRead += b.length();
+      }
+      if (!c.ok()) {
+        damagedPacks.add(pack.hex());
+        c.problems().forEach(p -> problems.add("pack " + pack.hex() + ": " + p));
+        for (ObjectId id : c.damagedBlobs()) {
+          badBlobs.put(id, "damaged in pack " + pack.shortHex());
+        }
+      }
+    }
+    progress.file(pack.shortHex());
+    return read;
   }
 
   /** The smallest size a pack holding {@code blobs} can have: its blobs, then the header and its length. */
@@ -165,13 +189,80 @@ public final class Verifier {
     return damagedSnapshots.stream().filter(id -> readable.stream().noneMatch(s -> s.id().equals(id))).count();
   }
 
-  private void checkSource(Snapshot s, SnapshotSource src, Set<ObjectId> seenChunks) {
+  /**
+   * Walks a source's trees, depth first with a stack of its own (trees may be thousands of levels deep),
+   * checking every chunk. A tree found whole before (in an earlier snapshot: most of a repository's
+   * snapshots share most of their trees) is not walked again, and no tree is kept once walked: memory
+   * holds the ids of the trees and chunks seen, not their contents.
+   */
+  private void checkSource(Snapshot s, SnapshotSource src, IdSet seenChunks) {
+    if (cleanTrees.contains(src.tree())) {
+      return;
+    }
     if (repo.storage().parallelReads() > 1) {
       prefetchTrees(src.tree());
     }
-    TreeWalker.walk(src.tree(), this::loadTree, (path, node) -> checkNode(s, src, path, node, seenChunks),
-        (path, tree, error) -> damage(s, src, path, "tree " + tree.shortHex() + " at '" + path + "' is unreadable: "
-            + error.getMessage()));
+    try {
+      Deque<Frame> stack = new ArrayDeque<>();
+      List<Node> top = nodes(s, src, "", src.tree(), 0);
+      if (top != null) {
+        stack.push(new Frame("", src.tree(), top, damages));
+      }
+      while (!stack.isEmpty()) {
+        Frame f = stack.peek();
+        if (f.next == f.nodes.size()) {
+          stack.pop();
+          if (damages == f.damagesBefore) {
+            cleanTrees.add(f.tree);
+          }
+          continue;
+        }
+        Node n = f.nodes.get(f.next++);
+        String path = f.prefix.isEmpty() ? n.name() : f.prefix + "/" + n.name();
+        checkNode(s, src, path, n, seenChunks);
+        if (n.subtree() != null && !cleanTrees.contains(n.subtree())) {
+          List<Node> children = nodes(s, src, path, n.subtree(), stack.size());
+          if (children != null) {
+            stack.push(new Frame(path, n.subtree(), children, damages));
+          }
+        }
+      }
+    } finally {
+      treeCache.clear(); // read ahead for this source only
+    }
+  }
+
+  /** A directory being walked: its tree, its nodes, the next to check, and the damage found before it. */
+  private static final class Frame {
+    final String prefix;
+    final ObjectId tree;
+    final List<Node> nodes;
+    final long damagesBefore;
+    int next;
+
+    Frame(String prefix, ObjectId tree, List<Node> nodes, long damagesBefore) {
+      this.prefix = prefix;
+      this.tree = tree;
+      this.nodes = nodes;
+      this.damagesBefore = damagesBefore;
+    }
+  }
+
+  /** The nodes of {@code tree} at {@code path}, or null after reporting it damaged. */
+  private List<Node> nodes(Snapshot s, SnapshotSource src, String path, ObjectId tree, int depth) {
+    try {
+      if (depth > TreeWalker.MAX_DEPTH) { // a tree that seems to contain itself is damaged
+        throw new dev.cairn.backup.IntegrityException("tree " + tree.shortHex() + " at '" + path + "' is more than "
+            + TreeWalker.MAX_DEPTH + " directories deep: it is damaged");
+      }
+      List<Node> nodes = TreeCodec.decode(loadTree(tree), "tree " + tree.shortHex()
+          + (path.isEmpty() ? "" : " at '" + path + "'"));
+      seenTrees.add(tree);
+      return nodes;
+    } catch (RuntimeException e) {
+      damage(s, src, path, "tree " + tree.shortHex() + " at '" + path + "' is unreadable: " + e.getMessage());
+      return null;
+    }
   }
 
   /**
@@ -185,7 +276,8 @@ public final class Verifier {
     Set<ObjectId> seen = new HashSet<>(level);
     for (int depth = 0; !level.isEmpty() && depth <= TreeWalker.MAX_DEPTH; depth++) {
       List<ObjectId> wanted = level.stream()
-          .filter(id -> !treeCache.containsKey(id) && !badBlobs.containsKey(id) && repo.lookup(id).isPresent())
+          .filter(id -> !treeCache.containsKey(id) && !cleanTrees.contains(id) && !badBlobs.containsKey(id)
+              && repo.lookup(id).isPresent())
           .toList();
       Map<ObjectId, byte[]> loaded = new HashMap<>();
       for (int i = 0; i < wanted.size(); i += TreeWalker.BATCH) {
@@ -199,7 +291,7 @@ public final class Verifier {
       }
       treeCache.putAll(loaded);
       Set<ObjectId> next = new LinkedHashSet<>();
-      // below a tree that was cached before, an earlier walk has cached what was readable already
+      // below a tree found whole in an earlier snapshot, nothing is walked again: nothing to read
       for (ObjectId id : wanted) {
         byte[] tree = loaded.get(id);
         if (tree == null) {
@@ -220,7 +312,7 @@ public final class Verifier {
   }
 
   private byte[] loadTree(ObjectId id) {
-    byte[] cached = treeCache.get(id);
+    byte[] cached = treeCache.remove(id);
     if (cached != null) {
       return cached;
     }
@@ -231,12 +323,10 @@ public final class Verifier {
     if (repo.lookup(id).isEmpty()) {
       throw new dev.cairn.backup.IntegrityException("tree " + id.shortHex() + " is missing from the index");
     }
-    byte[] tree = repo.readBlob(id);
-    treeCache.put(id, tree);
-    return tree;
+    return repo.readBlob(id);
   }
 
-  private void checkNode(Snapshot s, SnapshotSource src, String path, Node node, Set<ObjectId> seenChunks) {
+  private void checkNode(Snapshot s, SnapshotSource src, String path, Node node, IdSet seenChunks) {
     for (ObjectId id : node.content()) {
       if (seenChunks.add(id) && !badBlobs.containsKey(id) && repo.lookup(id).isEmpty()) {
         badBlobs.put(id, "missing from the index");
@@ -250,6 +340,7 @@ public final class Verifier {
   }
 
   private void damage(Snapshot s, SnapshotSource src, String path, String what) {
+    damages++;
     damagedSnapshots.add(s.id());
     if (damagedPaths.add(new VerifyReport.DamagedPath(s.id(), src.name(), path))) {
       problems.add("snapshot " + s.id().shortHex() + " source '" + src.name() + "': " + what);

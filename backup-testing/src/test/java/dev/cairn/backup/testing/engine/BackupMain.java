@@ -13,13 +13,20 @@ import java.util.List;
  * A backup in a process of its own, for tests that kill it or limit its heap:
  * {@code BackupMain REPO tree DIR [PACKSIZE [INFLIGHT [CHECKPOINT]]]} or
  * {@code BackupMain REPO stream BYTES [...]}. Creates the repository if
- * missing; prints {@code SNAPSHOT <id> <bytesRead>} when done.
+ * missing; prints {@code SNAPSHOT <id> <bytesRead>} when done. {@code BackupMain REPO verify READDATA}
+ * verifies and prints {@code VERIFY [problems]}.
  */
 public final class BackupMain {
   private BackupMain() {}
 
   public static void main(String[] args) {
     Path repoDir = Path.of(args[0]);
+    if (args[1].equals("verify")) {
+      try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
+        System.out.println("VERIFY " + repo.verify(Boolean.parseBoolean(args[2])).problems());
+      }
+      System.exit(0);
+    }
     Source source = switch (args[1]) {
       case "tree" -> FileSource.of(Path.of(args[2]));
       case "stream" -> StreamSource.of("stream", "generated.bin", () -> new GeneratedStream(Long.parseLong(args[2]), 3));

@@ -148,10 +148,10 @@ class SeparateProcessTest {
    * Memory grows with the directories being walked, not with every file: a backup used to keep every
    * entry of the source until its end (and an incremental one the whole parent snapshot besides), about
    * 700 bytes per file, so a few hundred thousand files ran out of the CLI's heap. Here 120,000 files
-   * back up twice in a 64 MiB heap, the second time reading only the file that changed.
+   * back up twice in a 64 MiB heap, the second time reading only the file that changed, and verify in less.
    */
   @Test
-  void backsUpManyFilesTwiceInASmallHeap() throws Exception {
+  void backsUpAndVerifiesManyFilesInASmallHeap() throws Exception {
     Path src = tmp.resolve("src");
     int dirs = 120;
     int perDir = 1000;
@@ -175,6 +175,14 @@ class SeparateProcessTest {
     assertThat(second.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(second.exitValue()).as(out).isZero();
     assertThat(out).as("only the changed file is read").containsPattern("SNAPSHOT \\S+ 7\\b");
+
+    // verify keeps the ids of what it walked, not the trees: it needed 64 MiB here, now less than 44
+    Process verify = java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx44m"), repoDir.toString(), "verify",
+        "false").start();
+    out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(verify.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(verify.exitValue()).as(out).isZero();
+    assertThat(out).contains("VERIFY []");
 
     try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
       var snapshots = repo.snapshots();

@@ -1,0 +1,98 @@
+package dev.cairn.backup.internal.index;
+
+import dev.cairn.backup.ObjectId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A set of object ids in primitive arrays, for walks that visit every chunk of a repository: about 44
+ * bytes per id at the most load (3/4), where a {@code HashSet<ObjectId>} takes about 100. Not
+ * thread-safe.
+ */
+public final class IdSet {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private final byte[] tmp = new byte[ObjectId.LENGTH];
+  private long[] keys; // 4 longs per slot
+  private boolean[] used;
+  private int size;
+
+  /** An empty set. */
+  public IdSet() {
+    keys = new long[4 * 1024];
+    used = new boolean[1024];
+  }
+
+  /** Adds {@code id}; true if it was not in the set. */
+  public boolean add(ObjectId id) {
+    if ((size + 1) * 4L > used.length * 3L) {
+      grow();
+    }
+    int slot = find(id);
+    if (used[slot]) {
+      return false;
+    }
+    put(slot);
+    size++;
+    return true;
+  }
+
+  /** Whether {@code id} is in the set. */
+  public boolean contains(ObjectId id) {
+    return used[find(id)];
+  }
+
+  /** The number of ids. */
+  public int size() {
+    return size;
+  }
+
+  /** The slot holding {@code id} or the empty one where it would go; leaves its longs in {@link #tmp}. */
+  private int find(ObjectId id) {
+    id.copyTo(tmp, 0);
+    long k0 = (long) LONGS.get(tmp, 0);
+    long k1 = (long) LONGS.get(tmp, 8);
+    long k2 = (long) LONGS.get(tmp, 16);
+    long k3 = (long) LONGS.get(tmp, 24);
+    int mask = used.length - 1;
+    int slot = (int) (k0 ^ (k0 >>> 32)) & mask;
+    while (used[slot]) {
+      int b = slot * 4;
+      if (keys[b] == k0 && keys[b + 1] == k1 && keys[b + 2] == k2 && keys[b + 3] == k3) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
+  /** Stores the id last given to {@link #find} in {@code slot}. */
+  private void put(int slot) {
+    int b = slot * 4;
+    keys[b] = (long) LONGS.get(tmp, 0);
+    keys[b + 1] = (long) LONGS.get(tmp, 8);
+    keys[b + 2] = (long) LONGS.get(tmp, 16);
+    keys[b + 3] = (long) LONGS.get(tmp, 24);
+    used[slot] = true;
+  }
+
+  private void grow() {
+    long[] oldKeys = keys;
+    boolean[] oldUsed = used;
+    keys = new long[oldKeys.length * 2];
+    used = new boolean[oldUsed.length * 2];
+    int mask = used.length - 1;
+    for (int i = 0; i < oldUsed.length; i++) {
+      if (oldUsed[i]) {
+        long k0 = oldKeys[i * 4];
+        int slot = (int) (k0 ^ (k0 >>> 32)) & mask;
+        while (used[slot]) {
+          slot = (slot + 1) & mask;
+        }
+        System.arraycopy(oldKeys, i * 4, keys, slot * 4, 4);
+        used[slot] = true;
+      }
+    }
+  }
+}
