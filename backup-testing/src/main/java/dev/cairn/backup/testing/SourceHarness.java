@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +37,8 @@ public final class SourceHarness {
   private final Map<String, String> metadata = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<String, Verification> verifications = new ConcurrentHashMap<>();
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+  /** Directories the source reported complete: nothing may be added below them, as in a backup. */
+  private final Set<String> complete = ConcurrentHashMap.newKeySet();
   private final SourceHarness parent;
   private String sourceName = "";
   private String sourceType = "";
@@ -107,6 +110,13 @@ public final class SourceHarness {
   }
 
   private void add(EntryMetadata m) {
+    for (int slash = m.path().lastIndexOf('/'); slash > 0; slash = m.path().lastIndexOf('/', slash - 1)) {
+      String dir = m.path().substring(0, slash);
+      if (complete.contains(dir)) {
+        throw new IllegalStateException("entry '" + m.path() + "' was added below directory '" + dir
+            + "', which its source had already reported complete");
+      }
+    }
     if (entries.putIfAbsent(m.path(), m) != null) {
       throw new IllegalStateException("duplicate entry path " + m.path());
     }
@@ -143,6 +153,11 @@ public final class SourceHarness {
     public void addSymlink(EntryMetadata m, String target) {
       symlinks.put(m.path(), target);
       add(m);
+    }
+
+    @Override
+    public void directoryComplete(String path) {
+      complete.add(java.util.Objects.requireNonNull(path, "path"));
     }
 
     @Override
