@@ -16,8 +16,10 @@ import java.util.concurrent.Executor;
  * {@link #builder()}.
  *
  * <p>Memory held by the write path is bounded by about
- * {@code (workers + maxInFlightPacks) × (packSize + chunker max) + workers × chunker max
- * + maxInFlightBlobBytes}: with the defaults on 2 cores, 2 × 24 + 2 × 24 + 2 × 8 + 32 = 144 MiB.
+ * {@code (workers + 1 + maxInFlightPacks) × (packSize + chunker max) + workers × chunker max
+ * + maxInFlightBlobBytes} (the 1: the pack of trees, apart from data): with the defaults on 2 cores,
+ * 3 × 24 + 2 × 24 + 2 × 8 + 32 = 168 MiB. The chunker-sized parts are grown as blobs need them, so
+ * backing up small files takes much less.
  * Lower {@code packSize}, {@code maxInFlightPacks} or {@code maxInFlightBlobBytes} for smaller heaps.
  *
  * @param workers threads compressing and encrypting blobs (default: available processors, but no more
