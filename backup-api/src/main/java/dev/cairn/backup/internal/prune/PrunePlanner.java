@@ -56,7 +56,7 @@ public final class PrunePlanner {
     }
     candidates.sort(Comparator.comparingDouble((PackInfo p) -> -usedShare.get(p.name())).thenComparing(PackInfo::name));
 
-    Set<ObjectId> homed = new HashSet<>();
+    Set<ObjectId> homed = new HashSet<>(); // shares the packs' id objects: smaller here than an IdSet
     long usedBytes = 0;
     long unusedBytes = 0;
     long unusedKept = 0;
@@ -98,7 +98,7 @@ public final class PrunePlanner {
         unusedKept += unused;
       }
     }
-    int missing = (int) used.stream().filter(id -> !homed.contains(id)).count();
+    int missing = used.size() - homed.size(); // homed holds only used ids
 
     // repack the packs with the largest share of unused data first, until the rest is within the limit
     partly.sort(Comparator.comparingDouble((PackInfo p) -> -(double) unusedOf.get(p.name()) / Math.max(1, p.size()))

@@ -9,6 +9,7 @@ import dev.cairn.backup.Snapshot;
 import dev.cairn.backup.SnapshotSource;
 import dev.cairn.backup.StorageException;
 import dev.cairn.backup.internal.lock.Lock;
+import dev.cairn.backup.internal.index.IdSet;
 import dev.cairn.backup.internal.index.IndexFile;
 import dev.cairn.backup.internal.pack.PackEntry;
 import dev.cairn.backup.internal.repository.BlobType;
@@ -248,8 +249,8 @@ public final class Pruner {
   static Set<ObjectId> mark(EncryptedRepository repo, List<Snapshot> snapshots, Listener listener) {
     // trees and chunks apart: a file whose bytes are those of a tree has that tree's id, and must not make
     // the walk take the tree for visited (its chunks would look unused)
-    Set<ObjectId> trees = new HashSet<>();
-    Set<ObjectId> chunks = new HashSet<>();
+    Set<ObjectId> trees = new IdSet(); // compact: a repository of many small files has as many blobs
+    Set<ObjectId> chunks = new IdSet();
     long done = 0;
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
@@ -266,9 +267,8 @@ public final class Pruner {
       }
       listener.progress(Phase.MARK, ++done, snapshots.size());
     }
-    Set<ObjectId> used = new HashSet<>(trees);
-    used.addAll(chunks);
-    return used;
+    chunks.addAll(trees);
+    return chunks;
   }
 
   /** Every pack in storage, with its blobs from the index files (none if unindexed) and its write time. */

@@ -34,5 +34,7 @@ class IdSetTest {
     r.nextBytes(b);
     assertThat(ids.contains(ObjectId.of(b))).isEqualTo(expected.contains(ObjectId.of(b)));
     assertThat(ids.contains(ObjectId.of(new byte[ObjectId.LENGTH]))).isFalse();
+    assertThat(new HashSet<>(ids)).isEqualTo(expected); // iterates every id once
+    assertThat(ids).isEqualTo(expected);
   }
 }
