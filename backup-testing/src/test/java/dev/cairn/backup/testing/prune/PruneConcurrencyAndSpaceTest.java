@@ -83,7 +83,8 @@ class PruneConcurrencyAndSpaceTest {
     PruneReport report;
     try (Repository repo = builder(storage).open()) {
       assertThatThrownBy(() -> repo.prune(ALL_NOW))
-          .as("without lockWait prune refuses at once, naming the backup's lock")
+          .as(() -> "without lockWait prune refuses at once, naming the backup's lock; the backup "
+              + (backup.isAlive() ? "is still running" : "ended with " + backup.exitValue() + ": " + outputOf(backup)))
           .isInstanceOf(RepositoryLockedException.class).hasMessageContaining("shared lock");
       assertThat(repo.prune(ALL_NOW.toBuilder().dryRun(true).build()).dryRun())
           .as("a dry run shares the repository with the backup").isTrue();
@@ -196,6 +197,15 @@ class PruneConcurrencyAndSpaceTest {
         repo.restore(RestoreRequest.builder().snapshot(s.id()).destination(dest).build());
         assertThat(Files.mismatch(find(dest, "common.bin"), src.resolve("common.bin"))).isEqualTo(-1);
       }
+    }
+  }
+
+  /** What an ended process printed (for a failure message). */
+  private static String outputOf(Process p) {
+    try {
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 }
