@@ -140,9 +140,10 @@ class SlowStorageTest {
       var report = repo.backup(List.of(FileSource.of(src).name("wide")));
       long reads = counted.calls(Operation.GET) - before;
       assertThat(report.bytesRead()).as("nothing changed: every file comes from the parent").isZero();
-      // the trees a read at a time of 32 at most: about directories / 32, never one per directory
+      // the trees up to 256 at a time: 30 reads here (13 when the whole parent was read a level at a time,
+      // 1,700 with read-ahead among siblings only), never one per directory
       assertThat(reads).as("reads for an incremental backup of %d directories", directories)
-          .isLessThan(directories / 16);
+          .isLessThan(directories / 64);
     }
   }
 
