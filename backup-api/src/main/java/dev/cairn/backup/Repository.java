@@ -145,7 +145,9 @@ public final class Repository implements AutoCloseable {
         + snapshot.id().shortHex() + " has no source '" + source + "'; it has " + sourceNames(snapshot)));
     String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
     List<EntryMetadata> out = new ArrayList<>();
-    TreeWalker.flatten(src.tree(), repo::readBlobsById).forEach((entryPath, node) -> {
+    // a path: only the trees down to it and below it are read
+    (p.isEmpty() ? TreeWalker.flatten(src.tree(), repo::readBlobsById)
+        : TreeWalker.flattenPaths(src.tree(), List.of(p), repo::readBlobsById)).forEach((entryPath, node) -> {
       if (p.isEmpty() || entryPath.equals(p) || entryPath.startsWith(p + "/")) {
         out.add(node.toEntry(entryPath));
       }

@@ -73,7 +73,9 @@ public final class SnapshotRestoreInput implements RestoreInput {
     this.progress = progress;
     this.paths = List.copyOf(paths);
     this.excludeGlobs = Glob.compileAll(excludes);
-    Map<String, Node> all = TreeWalker.flatten(source.tree(), repo::readBlobsById);
+    // chosen paths: only the trees down to them and below them are read
+    Map<String, Node> all = paths.isEmpty() ? TreeWalker.flatten(source.tree(), repo::readBlobsById)
+        : TreeWalker.flattenPaths(source.tree(), paths, repo::readBlobsById);
     Map<String, Node> kept;
     if (paths.isEmpty()) {
       kept = all; // in path order already; a copy would hold every entry twice

@@ -153,6 +153,61 @@ public final class TreeWalker {
   }
 
   /**
+   * The nodes at {@code paths} below {@code root}, each with everything below it (as {@link #flatten}
+   * gives them) and the directories above it, by path in path order; a path the tree does not hold is
+   * left out. Only the trees on the way down to each path and those below it are read, so choosing a
+   * directory of a large snapshot costs that directory, not the snapshot.
+   *
+   * @throws dev.cairn.backup.IntegrityException if a tree on the way or below is damaged
+   */
+  public static Map<String, Node> flattenPaths(ObjectId root, Collection<String> paths, BulkLoad load) {
+    Map<String, Node> out = new TreeMap<>();
+    Map<ObjectId, List<Node>> decoded = new java.util.HashMap<>(); // the trees on the way, shared by the paths
+    for (String path : paths) {
+      ObjectId tree = root;
+      String at = "";
+      String[] names = path.split("/");
+      for (int i = 0; i < names.length && tree != null; i++) {
+        ObjectId id = tree;
+        String where = at;
+        List<Node> nodes = decoded.computeIfAbsent(id, t -> {
+          byte[] bytes = load.load(List.of(t)).get(t);
+          if (bytes == null) {
+            throw new IntegrityException("tree " + t.shortHex() + (where.isEmpty() ? "" : " at '" + where + "'")
+                + " was not loaded");
+          }
+          return TreeCodec.decode(bytes, "tree " + t.shortHex() + (where.isEmpty() ? "" : " at '" + where + "'"));
+        });
+        Node found = null;
+        for (Node n : nodes) {
+          if (n.name().equals(names[i])) {
+            found = n;
+            break;
+          }
+        }
+        if (found == null) {
+          break;
+        }
+        at = at.isEmpty() ? found.name() : at + "/" + found.name();
+        if (i < names.length - 1) {
+          if (found.subtree() == null) {
+            break; // a file where the path goes on: not there
+          }
+          out.put(at, found); // a directory above the path
+          tree = found.subtree();
+          continue;
+        }
+        out.put(at, found);
+        if (found.subtree() != null) {
+          String prefix = at;
+          flatten(found.subtree(), load).forEach((below, n) -> out.put(prefix + "/" + below, n));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Adds to {@code trees} every tree reachable from {@code root} and to {@code chunks} every data chunk
    * they list. A tree already in {@code trees} is not read again, nor what is below it: unchanged
    * subtrees shared between snapshots cost one read. The two must be different sets: a file whose bytes

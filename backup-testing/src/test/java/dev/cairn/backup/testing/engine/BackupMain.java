@@ -14,13 +14,22 @@ import java.util.List;
  * {@code BackupMain REPO tree DIR [PACKSIZE [INFLIGHT [CHECKPOINT]]]} or
  * {@code BackupMain REPO stream BYTES [...]}. Creates the repository if
  * missing; prints {@code SNAPSHOT <id> <bytesRead>} when done. {@code BackupMain REPO verify READDATA}
- * verifies and prints {@code VERIFY [problems]}.
+ * verifies and prints {@code VERIFY [problems]}; {@code BackupMain REPO restore DEST PATH} restores
+ * {@code PATH} of the latest snapshot into {@code DEST}.
  */
 public final class BackupMain {
   private BackupMain() {}
 
   public static void main(String[] args) {
     Path repoDir = Path.of(args[0]);
+    if (args[1].equals("restore")) {
+      try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
+        var results = repo.restore(dev.cairn.backup.RestoreRequest.builder().destination(Path.of(args[2]))
+            .path(args[3]).build());
+        System.out.println("RESTORED " + results);
+      }
+      System.exit(0);
+    }
     if (args[1].equals("verify")) {
       try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
         System.out.println("VERIFY " + repo.verify(Boolean.parseBoolean(args[2])).problems());

@@ -184,6 +184,19 @@ class SeparateProcessTest {
     assertThat(verify.exitValue()).as(out).isZero();
     assertThat(out).contains("VERIFY []");
 
+    // one directory restores reading only the trees down to it and below it, not the whole snapshot's (that
+    // ran out of memory at 64 MiB here)
+    Path one = tmp.resolve("one");
+    Process restore = java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx48m"), repoDir.toString(), "restore",
+        one.toString(), "d3/e37").start();
+    out = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(restore.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(restore.exitValue()).as(out).isZero();
+    assertThat(Files.readString(one.resolve("d3/e37/f5.txt"))).isEqualTo("changed");
+    try (Stream<Path> files = Files.list(one.resolve("d3/e37"))) {
+      assertThat(files.count()).isEqualTo(perDir);
+    }
+
     try (Repository repo = TestRepos.open(Storages.local(repoDir))) {
       var snapshots = repo.snapshots();
       assertThat(snapshots).hasSize(2);
