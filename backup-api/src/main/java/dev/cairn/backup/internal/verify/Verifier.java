@@ -101,13 +101,14 @@ public final class Verifier {
     Map<ObjectId, CompletableFuture<PackCheck>> reading = new HashMap<>();
     for (ObjectId pack : packs) {
       if (toRead.contains(pack)) {
+        // a read starts only once one of the reads before it is taken: never more than PACKS_IN_FLIGHT at once
+        while (reading.size() >= PACKS_IN_FLIGHT) {
+          ObjectId first = window.poll();
+          packsRead += judge(first, reading.remove(first), storedSizes);
+        }
         reading.put(pack, CompletableFuture.supplyAsync(() -> repo.checkPack(pack), executor));
       }
       window.add(pack);
-      while (reading.size() > PACKS_IN_FLIGHT) {
-        ObjectId first = window.poll();
-        packsRead += judge(first, reading.remove(first), storedSizes);
-      }
     }
     while (!window.isEmpty()) {
       ObjectId first = window.poll();
