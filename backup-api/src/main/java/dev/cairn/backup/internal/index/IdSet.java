@@ -19,6 +19,8 @@ public final class IdSet extends AbstractSet<ObjectId> {
   private final byte[] tmp = new byte[ObjectId.LENGTH];
   private long[] keys; // 4 longs per slot
   private boolean[] used;
+  /** A small number per id ({@link #put}), null until one is given: 2 bytes a slot more. */
+  private short[] values;
   private int size;
 
   /** An empty set. */
@@ -40,6 +42,30 @@ public final class IdSet extends AbstractSet<ObjectId> {
     put(slot);
     size++;
     return true;
+  }
+
+  /**
+   * Adds {@code id} with {@code value} (0 to {@link Short#MAX_VALUE}), or gives it {@code value} if it is
+   * in the set already.
+   */
+  public void put(ObjectId id, int value) {
+    if (value < 0 || value > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("value out of range: " + value);
+    }
+    if (values == null) {
+      values = new short[used.length];
+    }
+    add(id);
+    values[find(id)] = (short) value;
+  }
+
+  /** The value {@link #put} gave {@code id} (0 if it was only added), or -1 if it is not in the set. */
+  public int value(ObjectId id) {
+    int slot = find(id);
+    if (!used[slot]) {
+      return -1;
+    }
+    return values == null ? 0 : values[slot];
   }
 
   /** Whether {@code o} is an id in the set. */
@@ -119,8 +145,10 @@ public final class IdSet extends AbstractSet<ObjectId> {
   private void grow() {
     long[] oldKeys = keys;
     boolean[] oldUsed = used;
+    short[] oldValues = values;
     keys = new long[oldKeys.length * 2];
     used = new boolean[oldUsed.length * 2];
+    values = oldValues == null ? null : new short[used.length];
     int mask = used.length - 1;
     for (int i = 0; i < oldUsed.length; i++) {
       if (oldUsed[i]) {
@@ -131,6 +159,9 @@ public final class IdSet extends AbstractSet<ObjectId> {
         }
         System.arraycopy(oldKeys, i * 4, keys, slot * 4, 4);
         used[slot] = true;
+        if (values != null) {
+          values[slot] = oldValues[i];
+        }
       }
     }
   }

@@ -51,7 +51,10 @@ public final class Verifier {
   private final Map<ObjectId, String> badBlobs = new HashMap<>();
   /** Trees read ahead for the source being walked (remote storage only). */
   private final Map<ObjectId, byte[]> treeCache = new HashMap<>();
-  /** Trees walked with nothing damaged below them: not walked again. */
+  /**
+   * Trees walked with nothing damaged below them, each with its height (how many directory levels are
+   * below it): not walked again where they fit within {@link TreeWalker#MAX_DEPTH}.
+   */
   private final IdSet cleanTrees = new IdSet();
   /** Trees read, for the count of a partial check. */
   private final IdSet seenTrees = new IdSet();
@@ -197,7 +200,7 @@ public final class Verifier {
    * holds the ids of the trees and chunks seen, not their contents.
    */
   private void checkSource(Snapshot s, SnapshotSource src, IdSet seenChunks) {
-    if (cleanTrees.contains(src.tree())) {
+    if (isClean(src.tree(), 0)) {
       return;
     }
     if (repo.storage().parallelReads() > 1) {
@@ -214,17 +217,24 @@ public final class Verifier {
         if (f.next == f.nodes.size()) {
           stack.pop();
           if (damages == f.damagesBefore) {
-            cleanTrees.add(f.tree);
+            cleanTrees.put(f.tree, f.height);
+          }
+          if (!stack.isEmpty()) {
+            stack.peek().below(f.height);
           }
           continue;
         }
         Node n = f.nodes.get(f.next++);
         String path = f.prefix.isEmpty() ? n.name() : f.prefix + "/" + n.name();
         checkNode(s, src, path, n, seenChunks);
-        if (n.subtree() != null && !cleanTrees.contains(n.subtree())) {
-          List<Node> children = nodes(s, src, path, n.subtree(), stack.size());
-          if (children != null) {
-            stack.push(new Frame(path, n.subtree(), children, damages));
+        if (n.subtree() != null) {
+          if (isClean(n.subtree(), stack.size())) {
+            f.below(cleanTrees.value(n.subtree())); // whole, and not too deep here either: not walked again
+          } else {
+            List<Node> children = nodes(s, src, path, n.subtree(), stack.size());
+            if (children != null) {
+              stack.push(new Frame(path, n.subtree(), children, damages));
+            }
           }
         }
       }
@@ -240,6 +250,8 @@ public final class Verifier {
     final List<Node> nodes;
     final long damagesBefore;
     int next;
+    /** Directory levels below this one seen so far. */
+    int height;
 
     Frame(String prefix, ObjectId tree, List<Node> nodes, long damagesBefore) {
       this.prefix = prefix;
@@ -247,6 +259,17 @@ public final class Verifier {
       this.nodes = nodes;
       this.damagesBefore = damagesBefore;
     }
+
+    /** Records a subtree of {@code childHeight} levels below this directory. */
+    void below(int childHeight) {
+      height = Math.max(height, childHeight + 1);
+    }
+  }
+
+  /** Whether {@code tree}, at {@code depth}, was found whole before and fits within the depth limit there. */
+  private boolean isClean(ObjectId tree, int depth) {
+    int height = cleanTrees.value(tree);
+    return height >= 0 && depth + height <= TreeWalker.MAX_DEPTH;
   }
 
   /** The nodes of {@code tree} at {@code path}, or null after reporting it damaged. */

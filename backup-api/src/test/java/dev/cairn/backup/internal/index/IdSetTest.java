@@ -37,4 +37,25 @@ class IdSetTest {
     assertThat(new HashSet<>(ids)).isEqualTo(expected); // iterates every id once
     assertThat(ids).isEqualTo(expected);
   }
+
+  @Test
+  void keepsValuesThroughGrowth() {
+    Random r = new Random(9);
+    IdSet ids = new IdSet();
+    java.util.Map<ObjectId, Integer> expected = new java.util.HashMap<>();
+    byte[] b = new byte[ObjectId.LENGTH];
+    r.nextBytes(b);
+    ObjectId plain = ObjectId.of(b.clone());
+    ids.add(plain);
+    for (int i = 0; i < 5_000; i++) {
+      r.nextBytes(b);
+      ObjectId id = ObjectId.of(b.clone());
+      ids.put(id, i % 4097);
+      expected.put(id, i % 4097);
+    }
+    expected.forEach((id, v) -> assertThat(ids.value(id)).isEqualTo(v));
+    assertThat(ids.value(plain)).isZero();
+    assertThat(ids.value(ObjectId.of(new byte[ObjectId.LENGTH]))).isEqualTo(-1);
+    assertThat(ids).hasSize(5_001);
+  }
 }
