@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * The in-memory index: blob id → (pack, offset, length, uncompressed length, type, codec), in an
  * open-addressing table of primitive arrays (about 65 bytes per blob at the maximum load of 3/4,
- * no object per entry), so a million chunks cost ~65 MB. Thread-safe (synchronized; every
+ * no object per entry), so a million chunks cost ~65 MB; in 16 tables grown one at a time. Thread-safe (synchronized; every
  * operation is short).
  */
 public final class BlobIndex {
@@ -29,14 +29,18 @@ public final class BlobIndex {
   private final List<byte[]> packSalts = new ArrayList<>();
   private final Map<ObjectId, Integer> packNumbers = new HashMap<>();
 
-  private long[] keys; // 4 longs per slot
-  private int[] packs; // pack number + 1; 0 = empty slot
-  private int[] offsets;
-  private int[] lengths;
-  private int[] ulengths;
-  private byte[] meta; // type << 4 | codec
+  /**
+   * The tables the blobs are spread over (by bits of the id the slots do not use), each grown on its
+   * own: growing one table of a million blobs held the old and the new arrays at once, 1.5 times the
+   * index, and that peak decided whether a backup of many small files fit its heap.
+   */
+  private static final int SHARDS = 16;
+  /** A slot number is the shard in its top bits and the slot in the shard's table in these. */
+  private static final int SLOT_BITS = 27;
+  private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+
+  private final Table[] tables = new Table[SHARDS];
   private int size;
-  private int mask;
   private long dataBlobs;
   private long treeBlobs;
   private long storedBytes;
@@ -45,19 +49,86 @@ public final class BlobIndex {
   private int[] groupStart;
   private int[] groupSlots;
 
-  /** An empty index. */
-  public BlobIndex() {
-    allocate(1024);
+  /** One open-addressing table of primitive arrays. */
+  private static final class Table {
+    long[] keys; // 4 longs per slot
+    int[] packs; // pack number + 1; 0 = empty slot
+    int[] offsets;
+    int[] lengths;
+    int[] ulengths;
+    byte[] meta; // type << 4 | codec
+    int size;
+    int mask;
+
+    Table(int slots) {
+      allocate(slots);
+    }
+
+    private void allocate(int slots) {
+      keys = new long[slots * 4];
+      packs = new int[slots];
+      offsets = new int[slots];
+      lengths = new int[slots];
+      ulengths = new int[slots];
+      meta = new byte[slots];
+      mask = slots - 1;
+    }
+
+    /** The slot holding the key, or the empty slot where it would go. */
+    int find(long k0, long k1, long k2, long k3) {
+      int slot = (int) (k0 ^ (k0 >>> 32)) & mask;
+      while (true) {
+        if (packs[slot] == 0) {
+          return slot;
+        }
+        int b = slot * 4;
+        if (keys[b] == k0 && keys[b + 1] == k1 && keys[b + 2] == k2 && keys[b + 3] == k3) {
+          return slot;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+
+    boolean full() {
+      return (size + 1) * 4L > (mask + 1) * 3L;
+    }
+
+    void grow() {
+      long[] oldKeys = keys;
+      int[] oldPacks = packs;
+      int[] oldOffsets = offsets;
+      int[] oldLengths = lengths;
+      int[] oldUlengths = ulengths;
+      byte[] oldMeta = meta;
+      allocate((mask + 1) * 2);
+      for (int s = 0; s < oldPacks.length; s++) {
+        if (oldPacks[s] != 0) {
+          int b = s * 4;
+          int slot = find(oldKeys[b], oldKeys[b + 1], oldKeys[b + 2], oldKeys[b + 3]);
+          System.arraycopy(oldKeys, b, keys, slot * 4, 4);
+          packs[slot] = oldPacks[s];
+          offsets[slot] = oldOffsets[s];
+          lengths[slot] = oldLengths[s];
+          ulengths[slot] = oldUlengths[s];
+          meta[slot] = oldMeta[s];
+        }
+      }
+    }
   }
 
-  private void allocate(int slots) {
-    keys = new long[slots * 4];
-    packs = new int[slots];
-    offsets = new int[slots];
-    lengths = new int[slots];
-    ulengths = new int[slots];
-    meta = new byte[slots];
-    mask = slots - 1;
+  /** An empty index. */
+  public BlobIndex() {
+    for (int i = 0; i < SHARDS; i++) {
+      tables[i] = new Table(64);
+    }
+  }
+
+  private static int shard(long k1) {
+    return (int) (k1 >>> 60);
+  }
+
+  private Table table(int slot) {
+    return tables[slot >>> SLOT_BITS];
   }
 
   /** Registers pack {@code id} with its salt; returns its number (the existing one if known). */
@@ -82,28 +153,37 @@ public final class BlobIndex {
   }
 
   private void add(int pack, PackEntry e) {
-    if ((size + 1) * 4L > (mask + 1) * 3L) {
-      grow();
-    }
     byte[] tmp = TMP.get();
     e.id().copyTo(tmp, 0);
     long k0 = (long) LONGS.get(tmp, 0);
     long k1 = (long) LONGS.get(tmp, 8);
     long k2 = (long) LONGS.get(tmp, 16);
     long k3 = (long) LONGS.get(tmp, 24);
-    int slot = find(k0, k1, k2, k3);
-    if (packs[slot] != 0) {
+    Table t = tables[shard(k1)];
+    if (t.full()) {
+      if (t.mask + 1 > SLOT_MASK / 2) {
+        throw new IllegalStateException("the index is full: more than " + (long) SHARDS * (SLOT_MASK / 2)
+            + " blobs");
+      }
+      t.grow();
+      groupStart = null;
+      groupSlots = null;
+    }
+    int slot = t.find(k0, k1, k2, k3);
+    if (t.packs[slot] != 0) {
       return; // already indexed
     }
-    keys[slot * 4] = k0;
-    keys[slot * 4 + 1] = k1;
-    keys[slot * 4 + 2] = k2;
-    keys[slot * 4 + 3] = k3;
-    packs[slot] = pack + 1;
-    offsets[slot] = e.offset();
-    lengths[slot] = e.length();
-    ulengths[slot] = e.uncompressedLength();
-    meta[slot] = (byte) (e.type().id() << 4 | e.codec().id());
+    int b = slot * 4;
+    t.keys[b] = k0;
+    t.keys[b + 1] = k1;
+    t.keys[b + 2] = k2;
+    t.keys[b + 3] = k3;
+    t.packs[slot] = pack + 1;
+    t.offsets[slot] = e.offset();
+    t.lengths[slot] = e.length();
+    t.ulengths[slot] = e.uncompressedLength();
+    t.meta[slot] = (byte) (e.type().id() << 4 | e.codec().id());
+    t.size++;
     size++;
     groupStart = null;
     groupSlots = null;
@@ -116,26 +196,19 @@ public final class BlobIndex {
     uncompressedBytes += e.uncompressedLength();
   }
 
-  /** The slot holding the key, or the empty slot where it would go. */
-  private int find(long k0, long k1, long k2, long k3) {
-    int slot = (int) (k0 ^ (k0 >>> 32)) & mask;
-    while (true) {
-      if (packs[slot] == 0) {
-        return slot;
-      }
-      int b = slot * 4;
-      if (keys[b] == k0 && keys[b + 1] == k1 && keys[b + 2] == k2 && keys[b + 3] == k3) {
-        return slot;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
-
+  /** The slot (shard and table slot) holding {@code id}, or the empty one where it would go. */
   private int find(ObjectId id) {
     byte[] tmp = TMP.get();
     id.copyTo(tmp, 0);
-    return find((long) LONGS.get(tmp, 0), (long) LONGS.get(tmp, 8), (long) LONGS.get(tmp, 16),
+    long k1 = (long) LONGS.get(tmp, 8);
+    int shard = shard(k1);
+    return shard << SLOT_BITS | tables[shard].find((long) LONGS.get(tmp, 0), k1, (long) LONGS.get(tmp, 16),
         (long) LONGS.get(tmp, 24));
+  }
+
+  /** The pack number + 1 at {@code slot}; 0: empty. */
+  private int packAt(int slot) {
+    return table(slot).packs[slot & SLOT_MASK];
   }
 
   /**
@@ -150,9 +223,11 @@ public final class BlobIndex {
     if (groupStart == null) {
       int packsCount = packIds.size();
       int[] start = new int[packsCount + 1];
-      for (int p : packs) {
-        if (p != 0) {
-          start[p]++;
+      for (Table t : tables) {
+        for (int p : t.packs) {
+          if (p != 0) {
+            start[p]++;
+          }
         }
       }
       for (int i = 0; i < packsCount; i++) {
@@ -160,9 +235,12 @@ public final class BlobIndex {
       }
       int[] fill = java.util.Arrays.copyOf(start, packsCount);
       int[] slots = new int[size];
-      for (int s = 0; s < packs.length; s++) {
-        if (packs[s] != 0) {
-          slots[fill[packs[s] - 1]++] = s;
+      for (int shard = 0; shard < SHARDS; shard++) {
+        int[] packs = tables[shard].packs;
+        for (int s = 0; s < packs.length; s++) {
+          if (packs[s] != 0) {
+            slots[fill[packs[s] - 1]++] = shard << SLOT_BITS | s;
+          }
         }
       }
       groupStart = start;
@@ -178,50 +256,30 @@ public final class BlobIndex {
   }
 
   private ObjectId idAt(int slot, byte[] tmp) {
+    long[] keys = table(slot).keys;
+    int b = (slot & SLOT_MASK) * 4;
     for (int i = 0; i < 4; i++) {
-      LONGS.set(tmp, i * 8, keys[slot * 4 + i]);
+      LONGS.set(tmp, i * 8, keys[b + i]);
     }
     return ObjectId.of(tmp);
   }
 
-  private void grow() {
-    groupStart = null;
-    groupSlots = null;
-    long[] oldKeys = keys;
-    int[] oldPacks = packs;
-    int[] oldOffsets = offsets;
-    int[] oldLengths = lengths;
-    int[] oldUlengths = ulengths;
-    byte[] oldMeta = meta;
-    allocate((mask + 1) * 2);
-    for (int s = 0; s < oldPacks.length; s++) {
-      if (oldPacks[s] != 0) {
-        int b = s * 4;
-        int slot = find(oldKeys[b], oldKeys[b + 1], oldKeys[b + 2], oldKeys[b + 3]);
-        System.arraycopy(oldKeys, b, keys, slot * 4, 4);
-        packs[slot] = oldPacks[s];
-        offsets[slot] = oldOffsets[s];
-        lengths[slot] = oldLengths[s];
-        ulengths[slot] = oldUlengths[s];
-        meta[slot] = oldMeta[s];
-      }
-    }
-  }
-
   /** True if blob {@code id} is indexed. */
   public synchronized boolean contains(ObjectId id) {
-    return packs[find(id)] != 0;
+    return packAt(find(id)) != 0;
   }
 
   /** Where blob {@code id} is. */
   public synchronized Optional<BlobLocation> lookup(ObjectId id) {
     int slot = find(id);
-    return packs[slot] == 0 ? Optional.empty() : Optional.of(location(slot, id));
+    return packAt(slot) == 0 ? Optional.empty() : Optional.of(location(slot, id));
   }
 
   private BlobLocation location(int slot, ObjectId id) {
-    return new BlobLocation(id, BlobType.fromId(meta[slot] >>> 4), packIds.get(packs[slot] - 1),
-        Integer.toUnsignedLong(offsets[slot]), lengths[slot], ulengths[slot], Codec.fromId(meta[slot] & 0xf));
+    Table t = table(slot);
+    int s = slot & SLOT_MASK;
+    return new BlobLocation(id, BlobType.fromId(t.meta[s] >>> 4), packIds.get(t.packs[s] - 1),
+        Integer.toUnsignedLong(t.offsets[s]), t.lengths[s], t.ulengths[s], Codec.fromId(t.meta[s] & 0xf));
   }
 
   /** The salt of pack {@code pack}, or null if unknown. */
@@ -246,9 +304,13 @@ public final class BlobIndex {
     synchronized (this) {
       all = new ArrayList<>(size);
       byte[] tmp = new byte[ObjectId.LENGTH];
-      for (int s = 0; s < packs.length; s++) {
-        if (packs[s] != 0) {
-          all.add(location(s, idAt(s, tmp)));
+      for (int shard = 0; shard < SHARDS; shard++) {
+        int[] packs = tables[shard].packs;
+        for (int s = 0; s < packs.length; s++) {
+          if (packs[s] != 0) {
+            int slot = shard << SLOT_BITS | s;
+            all.add(location(slot, idAt(slot, tmp)));
+          }
         }
       }
     }
