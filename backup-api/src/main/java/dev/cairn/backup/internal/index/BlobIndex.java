@@ -269,6 +269,32 @@ public final class BlobIndex {
     return packAt(find(id)) != 0;
   }
 
+  /**
+   * A number for blob {@code id}, distinct among the blobs indexed and below {@link #ordinals()}, or -1
+   * if it is not indexed: for a bit per blob instead of a set of ids. Stable until the index changes.
+   */
+  public synchronized int ordinal(ObjectId id) {
+    int slot = find(id);
+    if (packAt(slot) == 0) {
+      return -1;
+    }
+    int shard = slot >>> SLOT_BITS;
+    int base = 0;
+    for (int i = 0; i < shard; i++) {
+      base += tables[i].packs.length;
+    }
+    return base + (slot & SLOT_MASK);
+  }
+
+  /** The bound of {@link #ordinal}: the slots of all tables. */
+  public synchronized int ordinals() {
+    int n = 0;
+    for (Table t : tables) {
+      n += t.packs.length;
+    }
+    return n;
+  }
+
   /** Where blob {@code id} is. */
   public synchronized Optional<BlobLocation> lookup(ObjectId id) {
     int slot = find(id);

@@ -1614,6 +1614,11 @@ public final class EncryptedRepository implements AutoCloseable {
     return index.lookup(id);
   }
 
+  /** Blob {@code id}'s number in the index now (see {@link BlobIndex#ordinal}), or -1 if not indexed. */
+  public int indexOrdinal(ObjectId id) {
+    return index.ordinal(id);
+  }
+
   /** The packs the index knows, sorted. */
   public List<ObjectId> packs() {
     List<ObjectId> packs = new ArrayList<>(index.packs());

@@ -19,6 +19,7 @@ import dev.cairn.backup.internal.tree.TreeWalker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +57,12 @@ public final class Verifier {
    * below it): not walked again where they fit within {@link TreeWalker#MAX_DEPTH}.
    */
   private final IdSet cleanTrees = new IdSet();
+  /**
+   * The indexed chunks referenced, a bit per index slot (a set of a million ids did not fit the CLI's
+   * heap beside the index), and how many distinct chunks were referenced, indexed or not.
+   */
+  private final BitSet chunksIndexed = new BitSet();
+  private long chunksSeen;
   /** Trees read, for the count of a partial check. */
   private final IdSet seenTrees = new IdSet();
   /** How many times damage was found so far. */
@@ -121,15 +128,14 @@ public final class Verifier {
       damagedSnapshots.add(id);
       problems.add("snapshot " + id.hex() + " cannot be read: " + e.getMessage());
     });
-    IdSet seenChunks = new IdSet();
     for (Snapshot s : snapshots) {
       for (SnapshotSource src : s.sources()) {
-        checkSource(s, src, seenChunks);
+        checkSource(s, src);
       }
     }
     if (!subset.readsAll()) {
       // a partial read: the count is of what the structural check covered, every chunk and tree referenced
-      blobs = seenChunks.size() + seenTrees.size();
+      blobs = chunksSeen + seenTrees.size();
     }
     progress.emit();
     return new VerifyReport(subset.readsAll(), snapshots.size() + countUnreadable(snapshots), packs.size(), blobs,
@@ -197,9 +203,9 @@ public final class Verifier {
    * Walks a source's trees, depth first with a stack of its own (trees may be thousands of levels deep),
    * checking every chunk. A tree found whole before (in an earlier snapshot: most of a repository's
    * snapshots share most of their trees) is not walked again, and no tree is kept once walked: memory
-   * holds the ids of the trees and chunks seen, not their contents.
+   * holds the ids of the trees seen and a bit per indexed chunk, not their contents.
    */
-  private void checkSource(Snapshot s, SnapshotSource src, IdSet seenChunks) {
+  private void checkSource(Snapshot s, SnapshotSource src) {
     if (isClean(src.tree(), 0)) {
       return;
     }
@@ -226,7 +232,7 @@ public final class Verifier {
         }
         Node n = f.nodes.get(f.next++);
         String path = f.prefix.isEmpty() ? n.name() : f.prefix + "/" + n.name();
-        checkNode(s, src, path, n, seenChunks);
+        checkNode(s, src, path, n);
         if (n.subtree() != null) {
           if (isClean(n.subtree(), stack.size())) {
             f.below(cleanTrees.value(n.subtree())); // whole, and not too deep here either: not walked again
@@ -350,10 +356,17 @@ public final class Verifier {
     return repo.readBlob(id);
   }
 
-  private void checkNode(Snapshot s, SnapshotSource src, String path, Node node, IdSet seenChunks) {
+  private void checkNode(Snapshot s, SnapshotSource src, String path, Node node) {
     for (ObjectId id : node.content()) {
-      if (seenChunks.add(id) && !badBlobs.containsKey(id) && repo.lookup(id).isEmpty()) {
+      int ordinal = repo.indexOrdinal(id);
+      if (ordinal >= 0) {
+        if (!chunksIndexed.get(ordinal)) {
+          chunksIndexed.set(ordinal);
+          chunksSeen++;
+        }
+      } else if (!badBlobs.containsKey(id)) {
         badBlobs.put(id, "missing from the index");
+        chunksSeen++;
       }
       String bad = badBlobs.get(id);
       if (bad != null) {
