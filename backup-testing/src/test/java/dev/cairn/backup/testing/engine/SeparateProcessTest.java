@@ -40,6 +40,15 @@ class SeparateProcessTest {
     return new ProcessBuilder(cmd).redirectErrorStream(true);
   }
 
+  /** Runs a child JVM to its end (at most 5 minutes), requires exit status 0 and returns what it printed. */
+  private static String runToEnd(ProcessBuilder child) throws IOException, InterruptedException {
+    Process p = child.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the child ends: " + out).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
   private static long packCount(Path repo) throws IOException {
     Path data = repo.resolve("data");
     if (!Files.isDirectory(data)) {
@@ -102,11 +111,8 @@ class SeparateProcessTest {
   void backsUpAStreamLargerThanTheHeapOfItsJvm() throws Exception {
     Path repoDir = tmp.resolve("repo");
     long size = 1L << 30;
-    Process p = java("-Xmx128m", repoDir.toString(), "stream", String.valueOf(size), String.valueOf(4 << 20),
-        String.valueOf(8 << 20)).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out = runToEnd(java("-Xmx128m", repoDir.toString(), "stream", String.valueOf(size), String.valueOf(4 << 20),
+        String.valueOf(8 << 20)));
     assertThat(out).contains("SNAPSHOT ").contains(" " + size);
     long maxHeap = Long.parseLong(out.replaceAll("(?s).*MAXHEAP (\\d+).*", "$1"));
     assertThat(maxHeap).isLessThan(size / 4);
@@ -136,11 +142,8 @@ class SeparateProcessTest {
       Files.write(src.resolve("part-" + i + ".bin"), b);
     }
     // bin/cairn's heap and collector
-    Process p = java(PlanCopyMain.class, List.of("-XX:+UseSerialGC", "-Xmx192m"), src.toString(), tmp.resolve("local").toString(),
-        tmp.resolve("drive").toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out = runToEnd(java(PlanCopyMain.class, List.of("-XX:+UseSerialGC", "-Xmx192m"), src.toString(), tmp.resolve("local").toString(),
+        tmp.resolve("drive").toString()));
     assertThat(out).contains("COPY drive 1 ok");
   }
 
@@ -164,34 +167,22 @@ class SeparateProcessTest {
     Path repoDir = tmp.resolve("repo");
     List<String> options = List.of("-XX:+UseSerialGC", "-Xmx64m");
     String[] args = {repoDir.toString(), "tree", src.toString(), String.valueOf(1 << 20), String.valueOf(4 << 20)};
-    Process first = java(BackupMain.class, options, args).start();
-    String out = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(first.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(first.exitValue()).as(out).isZero();
+    String out = runToEnd(java(BackupMain.class, options, args));
 
     Files.writeString(src.resolve("d3/e37/f5.txt"), "changed");
-    Process second = java(BackupMain.class, options, args).start();
-    out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(second.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(second.exitValue()).as(out).isZero();
+    out = runToEnd(java(BackupMain.class, options, args));
     assertThat(out).as("only the changed file is read").containsPattern("SNAPSHOT \\S+ 7\\b");
 
-    // verify keeps the ids of what it walked, not the trees: it needed 64 MiB here, now less than 44
-    Process verify = java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx44m"), repoDir.toString(), "verify",
-        "false").start();
-    out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(verify.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(verify.exitValue()).as(out).isZero();
+    // verify keeps a bit per chunk and the ids of the trees it walked, not the trees: it needed 64 MiB here
+    out = runToEnd(java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx44m"), repoDir.toString(), "verify",
+        "false"));
     assertThat(out).contains("VERIFY []");
 
     // one directory restores reading only the trees down to it and below it, not the whole snapshot's (that
     // ran out of memory at 64 MiB here)
     Path one = tmp.resolve("one");
-    Process restore = java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx48m"), repoDir.toString(), "restore",
-        one.toString(), "d3/e37").start();
-    out = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(restore.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(restore.exitValue()).as(out).isZero();
+    out = runToEnd(java(BackupMain.class, List.of("-XX:+UseSerialGC", "-Xmx48m"), repoDir.toString(), "restore",
+        one.toString(), "d3/e37"));
     assertThat(Files.readString(one.resolve("d3/e37/f5.txt"))).isEqualTo("changed");
     try (Stream<Path> files = Files.list(one.resolve("d3/e37"))) {
       assertThat(files.count()).isEqualTo(perDir);
